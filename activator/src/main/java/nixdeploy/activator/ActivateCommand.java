@@ -1,0 +1,240 @@
+package nixdeploy.activator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import nixdeploy.activator.profile.ActivationMode;
+import nixdeploy.activator.profile.ActivationScript;
+import nixdeploy.activator.profile.CommandRunner;
+import nixdeploy.activator.profile.Journal;
+import nixdeploy.activator.profile.JournalStore;
+import nixdeploy.activator.profile.NixEnv;
+import nixdeploy.activator.profile.ProfileLock;
+import nixdeploy.activator.profile.Token;
+import nixdeploy.nix.StorePath;
+import nixdeploy.protocol.ActivatorExit;
+import nixdeploy.protocol.DeploymentState;
+import nixdeploy.protocol.Event;
+import nixdeploy.protocol.EventType;
+
+/** {@code activate}: switch the profile, run its activation, and start the confirmation watcher. */
+final class ActivateCommand {
+    private static final Set<String> OPTIONS = Set.of("--profile", "--closure", "--activation-timeout",
+            "--confirm-timeout", "--state-dir");
+    private static final Set<String> FLAGS = Set.of("--magic-rollback", "--auto-rollback", "--dry-activate", "--boot");
+
+    private ActivateCommand() {}
+
+    static ActivatorExit run(List<String> argv, InputStream stdin, Output out) throws ActivatorException, IOException {
+        Args args = Args.parse(argv, OPTIONS, FLAGS);
+        boolean magic = args.flag("--magic-rollback");
+        boolean auto = args.flag("--auto-rollback");
+        ActivationMode mode = mode(args, magic);
+        long activationTimeout = args.seconds("--activation-timeout", 240);
+        long confirmTimeout = args.seconds("--confirm-timeout", 30);
+        String closure = closure(args.required("--closure"));
+        Invocation.profile(args.required("--profile"));
+        String token = magic ? readToken(stdin) : null;
+        requireInStore(closure);
+        if (mode == ActivationMode.DRY_ACTIVATE) {
+            return dryActivate(closure, activationTimeout, out);
+        }
+        Invocation inv = Invocation.open(args, out);
+        try {
+            Files.createDirectories(inv.profile.path().getParent());
+        } catch (IOException e) {
+            throw new ActivatorException(ActivatorExit.BAD_INPUT,
+                    "cannot create the folder of profile " + inv.profile + ": " + e.getMessage());
+        }
+        try (ProfileLock lock = inv.lockNow("activate " + closure)) {
+            refuseIfPending(inv, Recovery.settle(inv, activationTimeout));
+            Journal journal = begin(inv, closure, magic, auto);
+            switchProfile(inv, journal, closure);
+            if (!activate(inv, journal, mode, activationTimeout)) {
+                return fail(inv, journal, activationTimeout);
+            }
+            return magic ? awaitConfirmation(inv, journal, token, confirmTimeout, activationTimeout)
+                    : finish(inv, journal);
+        }
+    }
+
+    private static ActivationMode mode(Args args, boolean magic) throws ActivatorException {
+        boolean dry = args.flag("--dry-activate");
+        boolean boot = args.flag("--boot");
+        if (dry && boot) {
+            throw new ActivatorException(ActivatorExit.BAD_INPUT, "--dry-activate and --boot exclude each other");
+        }
+        if (magic && (dry || boot)) {
+            throw new ActivatorException(ActivatorExit.BAD_INPUT, "magic rollback cannot confirm a "
+                    + (dry ? "dry activation" : "boot-only activation") + "; leave out --magic-rollback");
+        }
+        return dry ? ActivationMode.DRY_ACTIVATE : boot ? ActivationMode.BOOT : ActivationMode.SWITCH;
+    }
+
+    private static String closure(String path) throws ActivatorException {
+        try {
+            return StorePath.parse(path).toString();
+        } catch (IllegalArgumentException e) {
+            throw new ActivatorException(ActivatorExit.BAD_INPUT, "closure " + e.getMessage());
+        }
+    }
+
+    private static String readToken(InputStream stdin) throws ActivatorException {
+        try {
+            return Token.read(stdin).orElseThrow(() -> new IOException("no confirmation token on stdin"));
+        } catch (IOException e) {
+            throw new ActivatorException(ActivatorExit.BAD_INPUT, e.getMessage());
+        }
+    }
+
+    private static void requireInStore(String closure) throws ActivatorException {
+        boolean valid;
+        try {
+            valid = NixEnv.isValidStorePath(closure);
+        } catch (IOException e) {
+            throw new ActivatorException(ActivatorExit.BAD_INPUT,
+                    "cannot run nix-store (is Nix installed and on PATH?): " + e.getMessage());
+        }
+        if (!valid) {
+            throw new ActivatorException(ActivatorExit.BAD_INPUT, "closure " + closure
+                    + " is not a valid path in this host's Nix store; copy it first");
+        }
+    }
+
+    private static ActivatorExit dryActivate(String closure, long timeout, Output out) throws IOException {
+        Optional<CommandRunner.Outcome> outcome = ActivationScript.run(Path.of(closure), ActivationMode.DRY_ACTIVATE,
+                timeout, line -> out.event(Event.of(EventType.OUTPUT).line(line)));
+        if (outcome.isPresent() && !outcome.get().ok()) {
+            out.report(Event.of(EventType.RESULT).state(DeploymentState.FAILED)
+                    .exitCode(ActivatorExit.ACTIVATION_FAILED.code), "dry activation failed: " + describe(outcome.get()));
+            return ActivatorExit.ACTIVATION_FAILED;
+        }
+        out.report(Event.of(EventType.RESULT).exitCode(0), outcome.isPresent()
+                ? "dry activation of " + closure + " succeeded; nothing was changed"
+                : closure + " has no activation script; nothing to dry-activate");
+        return ActivatorExit.OK;
+    }
+
+    private static void refuseIfPending(Invocation inv, Optional<Journal> journal) throws ActivatorException {
+        if (journal.isPresent() && journal.get().state == DeploymentState.AWAITING) {
+            throw new ActivatorException(ActivatorExit.LOCKED, "profile " + inv.profile
+                    + " is awaiting confirmation of generation " + journal.get().newGeneration + " until "
+                    + Instant.ofEpochMilli(journal.get().deadline) + "; wait for it, or run the activator's rollback");
+        }
+    }
+
+    private static Journal begin(Invocation inv, String closure, boolean magic, boolean auto) throws IOException {
+        Journal journal = new Journal();
+        byte[] id = new byte[8];
+        new SecureRandom().nextBytes(id);
+        journal.deploymentId = HexFormat.of().formatHex(id);
+        journal.profile = inv.profile.toString();
+        journal.closure = closure;
+        journal.previousGeneration = inv.profile.currentGeneration().orElse(null);
+        journal.previousTarget = journal.previousGeneration == null ? null
+                : inv.profile.generationTarget(journal.previousGeneration).orElse(null);
+        journal.autoRollback = auto;
+        journal.magicRollback = magic;
+        journal.state = DeploymentState.ACTIVATING;
+        journal.startedAt = System.currentTimeMillis();
+        inv.state.journal(inv.profile).write(journal);
+        return journal;
+    }
+
+    private static void switchProfile(Invocation inv, Journal journal, String closure)
+            throws IOException, ActivatorException {
+        JournalStore store = inv.state.journal(inv.profile);
+        SortedSet<Long> before = inv.profile.generations();
+        try {
+            NixEnv.set(inv.profile, closure);
+        } catch (IOException e) {
+            journal.state = DeploymentState.FAILED;
+            journal.reason = "could not switch the profile: " + e.getMessage();
+            store.write(journal);
+            throw new ActivatorException(ActivatorExit.SWITCH_FAILED, "could not switch " + inv.profile + " to "
+                    + closure + " (" + e.getMessage() + "); the profile is unchanged");
+        }
+        journal.newGeneration = inv.profile.currentGeneration()
+                .orElseThrow(() -> new IOException("nix-env --set left " + inv.profile + " without a generation"));
+        journal.createdGeneration = !before.contains(journal.newGeneration);
+        store.write(journal);
+        inv.out.report(Event.of(EventType.SWITCHED).generation(journal.newGeneration)
+                .previousGeneration(journal.previousGeneration), "switched " + inv.profile + " to generation "
+                + journal.newGeneration + (journal.previousGeneration == null ? " (first generation)"
+                : " (was " + journal.previousGeneration + ")"));
+    }
+
+    private static boolean activate(Invocation inv, Journal journal, ActivationMode mode, long timeout)
+            throws IOException {
+        Optional<CommandRunner.Outcome> outcome = ActivationScript.run(inv.profile.path(), mode, timeout,
+                line -> inv.out.event(Event.of(EventType.OUTPUT).line(line)));
+        if (outcome.isPresent() && !outcome.get().ok()) {
+            journal.reason = "activation script " + describe(outcome.get());
+            return false;
+        }
+        inv.out.report(Event.of(EventType.ACTIVATED).generation(journal.newGeneration), outcome.isPresent()
+                ? "activated generation " + journal.newGeneration : "no activation script; switching was all");
+        return true;
+    }
+
+    private static ActivatorExit fail(Invocation inv, Journal journal, long timeout) throws ActivatorException,
+            IOException {
+        String why = journal.reason;
+        if (journal.autoRollback) {
+            String done = Recovery.rollBack(inv, journal, timeout, why);
+            inv.out.report(Event.of(EventType.RESULT).state(DeploymentState.ROLLED_BACK)
+                    .generation(journal.previousGeneration)
+                    .exitCode(ActivatorExit.ACTIVATION_FAILED_ROLLED_BACK.code), done);
+            return ActivatorExit.ACTIVATION_FAILED_ROLLED_BACK;
+        }
+        journal.state = DeploymentState.FAILED;
+        inv.state.journal(inv.profile).write(journal);
+        inv.out.report(Event.of(EventType.RESULT).state(DeploymentState.FAILED).generation(journal.newGeneration)
+                .exitCode(ActivatorExit.ACTIVATION_FAILED.code), why + "; auto rollback is off, so generation "
+                + journal.newGeneration + " stays active");
+        return ActivatorExit.ACTIVATION_FAILED;
+    }
+
+    private static ActivatorExit awaitConfirmation(Invocation inv, Journal journal, String token, long confirmTimeout,
+            long activationTimeout) throws IOException, ActivatorException {
+        journal.tokenHash = Token.hash(token);
+        journal.deadline = System.currentTimeMillis() + confirmTimeout * 1000;
+        journal.state = DeploymentState.AWAITING;
+        inv.state.journal(inv.profile).write(journal);
+        try {
+            journal.watcherPid = Watcher.launch(inv, journal.deploymentId, activationTimeout);
+            inv.state.journal(inv.profile).write(journal);
+        } catch (IOException e) {
+            String done = Recovery.rollBack(inv, journal, activationTimeout,
+                    "the confirmation watcher could not start (" + e.getMessage() + ")");
+            throw new ActivatorException(ActivatorExit.ROLLED_BACK, done, e);
+        }
+        inv.out.report(Event.of(EventType.AWAITING_CONFIRMATION).generation(journal.newGeneration)
+                .previousGeneration(journal.previousGeneration).deadline(journal.deadline)
+                .state(DeploymentState.AWAITING), "waiting " + confirmTimeout + " s for confirmation of generation "
+                + journal.newGeneration + "; it rolls back to " + (journal.previousGeneration == null
+                ? "no profile" : "generation " + journal.previousGeneration) + " at " + Instant.ofEpochMilli(journal.deadline));
+        return ActivatorExit.OK;
+    }
+
+    private static ActivatorExit finish(Invocation inv, Journal journal) throws IOException {
+        journal.state = DeploymentState.CONFIRMED;
+        inv.state.journal(inv.profile).write(journal);
+        inv.out.report(Event.of(EventType.RESULT).state(DeploymentState.CONFIRMED).generation(journal.newGeneration)
+                .exitCode(0), "generation " + journal.newGeneration + " of " + inv.profile
+                + " is active (magic rollback off)");
+        return ActivatorExit.OK;
+    }
+
+    static String describe(CommandRunner.Outcome outcome) {
+        return outcome.timedOut() ? "timed out and was stopped" : "exited with status " + outcome.exitCode();
+    }
+}

@@ -1,0 +1,74 @@
+package nixdeploy.activator;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import nixdeploy.protocol.ActivatorExit;
+import nixdeploy.protocol.Event;
+import nixdeploy.protocol.EventType;
+import nixdeploy.protocol.Events;
+
+/**
+ * The activator's entry point: {@code activate}, {@code confirm}, {@code rollback}, {@code status},
+ * and the internal {@code watch}. Events go to stdout as JSON lines, explanations to stderr.
+ */
+public final class Main {
+    private static final String USAGE = String.join("\n",
+            "usage: activator <command> --profile PATH [options]",
+            "  activate --closure STORE_PATH [--magic-rollback] [--auto-rollback] [--dry-activate] [--boot]",
+            "           [--activation-timeout S] [--confirm-timeout S] [--state-dir DIR]   (token on stdin)",
+            "  confirm  [--state-dir DIR]                                                  (token on stdin)",
+            "  rollback [--state-dir DIR] [--reason TEXT]",
+            "  status   [--state-dir DIR]");
+
+    private Main() {}
+
+    public static void main(String[] argv) {
+        System.exit(run(List.of(argv)).code);
+    }
+
+    static ActivatorExit run(List<String> argv) {
+        Output out = new Output(System.out, System.err);
+        if (argv.isEmpty() || Set.of("-h", "--help", "help").contains(argv.get(0))) {
+            System.err.println(USAGE);
+            return argv.isEmpty() ? ActivatorExit.BAD_INPUT : ActivatorExit.OK;
+        }
+        Event hello = Event.of(EventType.HELLO).message("nixdeploy activator");
+        hello.protocol = Events.PROTOCOL_VERSION;
+        out.event(hello);
+        List<String> rest = argv.subList(1, argv.size());
+        try {
+            switch (argv.get(0)) {
+                case "activate":
+                    return ActivateCommand.run(rest, System.in, out);
+                case "confirm":
+                    return SettleCommands.confirm(rest, System.in, out);
+                case "rollback":
+                    return SettleCommands.rollback(rest, System.in, out);
+                case "status":
+                    return SettleCommands.status(rest, out);
+                case "watch":
+                    return WatchCommand.run(rest, out);
+                case "--version":
+                    out.say("nixdeploy activator, protocol " + Events.PROTOCOL_VERSION);
+                    return ActivatorExit.OK;
+                default:
+                    throw new ActivatorException(ActivatorExit.BAD_INPUT,
+                            "unknown command '" + argv.get(0) + "'\n" + USAGE);
+            }
+        } catch (ActivatorException e) {
+            return failed(out, e.exit(), e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            return failed(out, ActivatorExit.INTERNAL_ERROR, "unexpected error: " + e, e);
+        }
+    }
+
+    private static ActivatorExit failed(Output out, ActivatorExit exit, String message, Throwable e) {
+        out.event(Event.of(EventType.RESULT).exitCode(exit.code).message(message));
+        out.say("error: " + message);
+        if (System.getenv("NIXDEPLOY_DEBUG") != null) {
+            e.printStackTrace();
+        }
+        return exit;
+    }
+}

@@ -1,0 +1,130 @@
+package nixdeploy.activator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import nixdeploy.activator.profile.Journal;
+import nixdeploy.activator.profile.ProfileLock;
+import nixdeploy.activator.profile.Token;
+import nixdeploy.protocol.ActivatorExit;
+import nixdeploy.protocol.DeploymentState;
+import nixdeploy.protocol.Event;
+import nixdeploy.protocol.EventType;
+
+/**
+ * {@code confirm}, {@code rollback} and {@code status}: each takes the profile's lock, settles an
+ * expired deployment first, then reads or moves the journal. Because the deadline is compared
+ * under the lock, exactly one of a confirmation and a rollback wins.
+ */
+final class SettleCommands {
+    private static final Set<String> OPTIONS = Set.of("--profile", "--state-dir", "--reason", "--activation-timeout");
+
+    private SettleCommands() {}
+
+    static ActivatorExit confirm(List<String> argv, InputStream stdin, Output out)
+            throws ActivatorException, IOException {
+        Args args = Args.parse(argv, OPTIONS, Set.of());
+        String token = token(stdin).orElseThrow(() ->
+                new ActivatorException(ActivatorExit.BAD_INPUT, "confirm needs the deployment's token on stdin"));
+        Invocation inv = Invocation.open(args, out);
+        try (ProfileLock lock = inv.lockPatiently("confirm")) {
+            Optional<Journal> found = Recovery.readJournal(inv.state.journal(inv.profile));
+            if (found.isEmpty() || !Token.matches(token, found.get().tokenHash)) {
+                throw new ActivatorException(ActivatorExit.NOTHING_PENDING, "no deployment of " + inv.profile
+                        + " with this token awaits confirmation");
+            }
+            Journal journal = found.get();
+            long now = System.currentTimeMillis();
+            if (journal.awaitingPast(now)) {
+                Recovery.rollBack(inv, journal, args.seconds("--activation-timeout", 240),
+                        "the confirmation arrived at " + Instant.ofEpochMilli(now) + ", after the deadline "
+                                + Instant.ofEpochMilli(journal.deadline));
+            }
+            switch (journal.state) {
+                case AWAITING:
+                    journal.state = DeploymentState.CONFIRMED;
+                    journal.reason = "confirmed at " + Instant.ofEpochMilli(now);
+                    inv.state.journal(inv.profile).write(journal);
+                    out.report(result(journal, ActivatorExit.OK), "confirmed generation " + journal.newGeneration
+                            + " of " + inv.profile);
+                    return ActivatorExit.OK;
+                case CONFIRMED:
+                    out.report(result(journal, ActivatorExit.OK), "generation " + journal.newGeneration
+                            + " of " + inv.profile + " was already " + journal.reason);
+                    return ActivatorExit.OK;
+                case ROLLED_BACK:
+                    throw new ActivatorException(ActivatorExit.ROLLED_BACK, "too late: " + journal.reason);
+                default:
+                    throw new ActivatorException(ActivatorExit.NOTHING_PENDING, "deployment of " + inv.profile
+                            + " is " + journal.state + ": " + journal.reason);
+            }
+        }
+    }
+
+    static ActivatorExit rollback(List<String> argv, InputStream stdin, Output out)
+            throws ActivatorException, IOException {
+        Args args = Args.parse(argv, OPTIONS, Set.of());
+        Optional<String> token = token(stdin);
+        Invocation inv = Invocation.open(args, out);
+        long activationTimeout = args.seconds("--activation-timeout", 240);
+        try (ProfileLock lock = inv.lockPatiently("rollback")) {
+            Optional<Journal> found = Recovery.settle(inv, activationTimeout);
+            if (found.isEmpty() || found.get().state != DeploymentState.AWAITING) {
+                throw new ActivatorException(ActivatorExit.NOTHING_PENDING, "no deployment of " + inv.profile
+                        + " awaits confirmation" + found.map(j -> " (the last one is " + j.state + ": " + j.reason + ")")
+                        .orElse(""));
+            }
+            Journal journal = found.get();
+            if (token.isPresent() && !Token.matches(token.get(), journal.tokenHash)) {
+                throw new ActivatorException(ActivatorExit.BAD_INPUT,
+                        "the token does not belong to the deployment awaiting confirmation; nothing was changed");
+            }
+            String reason = args.option("--reason").orElse("requested");
+            String done = Recovery.rollBack(inv, journal, activationTimeout, reason);
+            out.report(result(journal, ActivatorExit.OK), done);
+            return ActivatorExit.OK;
+        }
+    }
+
+    static ActivatorExit status(List<String> argv, Output out) throws ActivatorException, IOException {
+        Args args = Args.parse(argv, OPTIONS, Set.of());
+        Invocation inv = Invocation.open(args, out);
+        Optional<Journal> journal;
+        try (ProfileLock lock = inv.lockPatiently("status")) {
+            journal = Recovery.settle(inv, args.seconds("--activation-timeout", 240));
+        }
+        Event event = Event.of(EventType.RESULT).exitCode(0)
+                .generation(inv.profile.currentGeneration().orElse(null));
+        if (journal.isEmpty()) {
+            out.report(event, "no deployment of " + inv.profile + " recorded; current generation "
+                    + inv.profile.currentGeneration().map(String::valueOf).orElse("none"));
+            return ActivatorExit.OK;
+        }
+        Journal j = journal.get();
+        event.state(j.state).previousGeneration(j.previousGeneration).deadline(j.deadline);
+        String when = j.state == DeploymentState.AWAITING ? " until " + Instant.ofEpochMilli(j.deadline) : "";
+        out.report(event, "last deployment of " + inv.profile + " (generation " + j.newGeneration + ", was "
+                + j.previousGeneration + "): " + j.state + when + (j.reason == null ? "" : "; " + j.reason)
+                + "; current generation " + inv.profile.currentGeneration().map(String::valueOf).orElse("none"));
+        return ActivatorExit.OK;
+    }
+
+    private static Event result(Journal journal, ActivatorExit exit) {
+        return Event.of(EventType.RESULT).state(journal.state).generation(journal.newGeneration)
+                .previousGeneration(journal.previousGeneration).exitCode(exit.code);
+    }
+
+    private static Optional<String> token(InputStream stdin) throws ActivatorException {
+        if (System.console() != null) {
+            return Optional.empty();
+        }
+        try {
+            return Token.read(stdin);
+        } catch (IOException e) {
+            throw new ActivatorException(ActivatorExit.BAD_INPUT, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package nixdeploy.activator.profile;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** Runs a host command, passes each line it prints to a consumer, and stops it at a time limit. */
+public final class CommandRunner {
+    /** How a command ended. {@code exitCode} is -1 when it was stopped at its time limit. */
+    public record Outcome(int exitCode, boolean timedOut) {
+        public boolean ok() {
+            return exitCode == 0 && !timedOut;
+        }
+    }
+
+    private CommandRunner() {}
+
+    public static Outcome run(List<String> argv, Map<String, String> env, Path workDir, long timeoutSeconds,
+            Consumer<String> lines) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(env);
+        if (workDir != null) {
+            builder.directory(workDir.toFile());
+        }
+        Process process = builder.start();
+        Thread pump = new Thread(() -> pump(process, lines), "output-" + argv.get(0));
+        pump.setDaemon(true);
+        pump.start();
+        try {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+                pump.join(1000);
+                return new Outcome(-1, true);
+            }
+            pump.join(5000);
+            return new Outcome(process.exitValue(), false);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + argv.get(0), e);
+        }
+    }
+
+    /** Runs a short command and returns its output, or throws with that output if it fails. */
+    public static String check(List<String> argv, long timeoutSeconds) throws IOException {
+        StringBuilder out = new StringBuilder();
+        Outcome outcome = run(argv, Map.of(), null, timeoutSeconds, line -> out.append(line).append('\n'));
+        if (!outcome.ok()) {
+            throw new IOException(String.join(" ", argv)
+                    + (outcome.timedOut() ? " took longer than " + timeoutSeconds + " s" : " exited " + outcome.exitCode())
+                    + (out.length() > 0 ? ": " + out.toString().trim() : ""));
+        }
+        return out.toString();
+    }
+
+    private static void pump(Process process, Consumer<String> lines) {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                lines.accept(line);
+            }
+        } catch (IOException e) {
+            // the process ended or was killed; nothing more to read
+        }
+    }
+}

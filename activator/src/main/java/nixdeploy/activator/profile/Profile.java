@@ -1,0 +1,81 @@
+package nixdeploy.activator.profile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import nixdeploy.nix.ProfileGeneration;
+
+/**
+ * A Nix profile on this host, read through its symlinks: {@code P -> P-N-link -> /nix/store/...}.
+ * Reading needs no Nix command, so it works the same on Linux and macOS.
+ */
+public final class Profile {
+    private final Path path;
+
+    public Profile(Path path) {
+        this.path = path.toAbsolutePath().normalize();
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public String name() {
+        return path.getFileName().toString();
+    }
+
+    /** The generation the profile points at, if it exists and is a generation link. */
+    public Optional<Long> currentGeneration() throws IOException {
+        if (!Files.isSymbolicLink(path)) {
+            return Optional.empty();
+        }
+        Path target = Files.readSymbolicLink(path);
+        return ProfileGeneration.number(name(), target.getFileName().toString());
+    }
+
+    public SortedSet<Long> generations() throws IOException {
+        SortedSet<Long> numbers = new TreeSet<>();
+        Path dir = path.getParent();
+        if (!Files.isDirectory(dir)) {
+            return numbers;
+        }
+        try (var entries = Files.list(dir)) {
+            entries.forEach(p -> ProfileGeneration.number(name(), p.getFileName().toString())
+                    .filter(n -> Files.isSymbolicLink(p))
+                    .ifPresent(numbers::add));
+        }
+        return numbers;
+    }
+
+    public Path generationLink(long number) {
+        return path.resolveSibling(ProfileGeneration.linkName(name(), number));
+    }
+
+    /** The store path generation {@code number} points at. */
+    public Optional<String> generationTarget(long number) throws IOException {
+        Path link = generationLink(number);
+        if (!Files.isSymbolicLink(link)) {
+            return Optional.empty();
+        }
+        return Optional.of(Files.readSymbolicLink(link).toString());
+    }
+
+    /** The profile's activation script, when the current generation has one. */
+    public Optional<Path> activationScript() {
+        Path script = path.resolve("deploy-rs-activate");
+        return Files.isRegularFile(script) && Files.isExecutable(script) ? Optional.of(script) : Optional.empty();
+    }
+
+    public boolean exists() {
+        return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+}

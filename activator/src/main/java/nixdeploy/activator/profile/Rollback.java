@@ -1,0 +1,58 @@
+package nixdeploy.activator.profile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Undoes one deployment exactly as its journal recorded it: back to the recorded previous
+ * generation, the deployment's own generation deleted, the old activation script run again.
+ * It never touches a generation the journal does not own.
+ */
+public final class Rollback {
+    private Rollback() {}
+
+    /** Rolls back and says what it did; throws when the host could not be restored. */
+    public static String perform(Profile profile, Journal journal, long activationTimeoutSeconds,
+            Consumer<String> output) throws IOException {
+        Long previous = journal.previousGeneration;
+        Long created = journal.createdGeneration ? journal.newGeneration : null;
+        if (previous == null) {
+            if (created != null) {
+                Files.deleteIfExists(profile.path());
+                Files.deleteIfExists(profile.generationLink(created));
+                return "removed profile " + profile + " (it did not exist before this deployment)";
+            }
+            return "profile " + profile + " had no earlier generation; nothing to restore";
+        }
+        if (created == null) {
+            return "generation " + previous + " was already active; nothing to switch back";
+        }
+        Optional<String> previousTarget = profile.generationTarget(previous);
+        if (previousTarget.isEmpty()) {
+            throw new IOException("generation " + previous + " of " + profile
+                    + " is gone (deleted after the deployment began); cannot switch back to it");
+        }
+        if (journal.previousTarget != null && !journal.previousTarget.equals(previousTarget.get())) {
+            throw new IOException("generation " + previous + " of " + profile + " now points at "
+                    + previousTarget.get() + ", not at " + journal.previousTarget + " as recorded; refusing to guess");
+        }
+        NixEnv.switchGeneration(profile, previous);
+        if (!created.equals(previous)) {
+            NixEnv.deleteGeneration(profile, created);
+        }
+        String done = "switched " + profile + " back to generation " + previous + " and deleted generation " + created;
+        if (!journal.rerunActivation) {
+            return done;
+        }
+        Optional<CommandRunner.Outcome> reactivated = ActivationScript.run(profile.path(), ActivationMode.SWITCH,
+                activationTimeoutSeconds, output);
+        if (reactivated.isPresent() && !reactivated.get().ok()) {
+            return done + "; re-running its activation script failed ("
+                    + (reactivated.get().timedOut() ? "timed out" : "exit " + reactivated.get().exitCode())
+                    + "), check the host";
+        }
+        return reactivated.isPresent() ? done + ", and re-ran its activation script" : done;
+    }
+}

@@ -1,0 +1,59 @@
+package nixdeploy.activator.profile;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The confirmation token: a secret the deployer sends on stdin with {@code activate} and again
+ * with {@code confirm}. Only its hash is stored; comparisons take constant time.
+ */
+public final class Token {
+    private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9_-]{16,256}");
+    private static final int MAX_BYTES = 1024;
+
+    private Token() {}
+
+    /** The token on the first line of {@code in}, empty at end of input, or an error for anything else. */
+    public static Optional<String> read(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (line.size() >= MAX_BYTES) {
+                throw new IOException("the token on stdin is longer than " + MAX_BYTES + " bytes");
+            }
+            line.write(b);
+        }
+        String token = line.toString(StandardCharsets.UTF_8).strip();
+        if (token.isEmpty() && b == -1) {
+            return Optional.empty();
+        }
+        if (!FORMAT.matcher(token).matches()) {
+            throw new IOException("stdin does not hold a confirmation token (16 to 256 characters of A-Z a-z 0-9 _ -)");
+        }
+        return Optional.of(token);
+    }
+
+    public static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static boolean matches(String token, String expectedHash) {
+        if (expectedHash == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(hash(token).getBytes(StandardCharsets.US_ASCII),
+                expectedHash.getBytes(StandardCharsets.US_ASCII));
+    }
+}

@@ -1,0 +1,59 @@
+package nixdeploy.protocol;
+
+/**
+ * One JSON line the activator writes to stdout. Fields that do not apply to a type stay null and
+ * are left out of the JSON.
+ */
+public final class Event {
+    public EventType type;
+    public Integer protocol;
+    public String message;
+    public String line;
+    public Long generation;
+    public Long previousGeneration;
+    /** Epoch milliseconds. */
+    public Long deadline;
+    public DeploymentState state;
+    public Integer exitCode;
+
+    public static Event of(EventType type) {
+        Event e = new Event();
+        e.type = type;
+        return e;
+    }
+
+    public Event message(String value) {
+        message = value;
+        return this;
+    }
+
+    public Event line(String value) {
+        line = value;
+        return this;
+    }
+
+    public Event generation(Long value) {
+        generation = value;
+        return this;
+    }
+
+    public Event previousGeneration(Long value) {
+        previousGeneration = value;
+        return this;
+    }
+
+    public Event deadline(Long value) {
+        deadline = value;
+        return this;
+    }
+
+    public Event state(DeploymentState value) {
+        state = value;
+        return this;
+    }
+
+    public Event exitCode(Integer value) {
+        exitCode = value;
+        return this;
+    }
+}

@@ -1,0 +1,124 @@
+package nixdeploy.testhosts;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One throwaway target host: a network namespace reached over a veth pair, with its own sshd and
+ * its own empty {@code /nix} and {@code /etc/nix} (DESIGN.md, "Test hosts").
+ */
+public final class TestHost {
+    private final int index;
+    private final Path dir;
+    private final String hostKeyLine;
+    private Process sshd;
+
+    TestHost(int index, Path dir, String hostKeyLine) {
+        this.index = index;
+        this.dir = dir;
+        this.hostKeyLine = hostKeyLine;
+    }
+
+    void started(Process sshdProcess) {
+        this.sshd = sshdProcess;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    /** The namespace's name, as {@code ip netns list} shows it. */
+    public String namespace() {
+        return TestHosts.NAME_PREFIX + index;
+    }
+
+    /** The host's address on its veth pair. */
+    public String address() {
+        return "10.213." + index + ".2";
+    }
+
+    /** The address of this machine as the test host sees it. */
+    public String gatewayAddress() {
+        return "10.213." + index + ".1";
+    }
+
+    public int port() {
+        return 22;
+    }
+
+    /** A known_hosts line for this host's key. */
+    public String knownHostsLine() {
+        return address() + " " + hostKeyLine;
+    }
+
+    /** The host's public key as {@code ssh-ed25519 AAAA...}. */
+    public String hostPublicKey() {
+        return hostKeyLine;
+    }
+
+    /** The private key (OpenSSH format, no passphrase) that logs in as root and every added user. */
+    public Path clientKey() {
+        return dir.getParent().resolve("client_key");
+    }
+
+    /** A known_hosts file holding this host's key. */
+    public Path knownHostsFile() {
+        return dir.resolve("known_hosts");
+    }
+
+    /** The folder behind the host's private {@code /nix}. */
+    public Path nixDir() {
+        return dir.resolve("nix");
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public long sshdPid() {
+        return sshd.pid();
+    }
+
+    public boolean sshdAlive() {
+        return sshd != null && sshd.isAlive();
+    }
+
+    /** Runs {@code script} with {@code sh -c} inside the host's network and mount namespaces, as root. */
+    public Cmd.Result sh(String script) {
+        return exec("sh", "-c", script);
+    }
+
+    /** Runs a command inside the host's network and mount namespaces, as root. */
+    public Cmd.Result exec(String... argv) {
+        List<String> full = new ArrayList<>(List.of(
+                "nsenter", "-t", Long.toString(sshdPid()), "-m", "-n", "--"));
+        full.addAll(List.of(argv));
+        return Cmd.run(full, null, 120);
+    }
+
+    /** Lets {@code user} (an account on this machine) log in with {@link #clientKey()}. */
+    public void authorize(String user) {
+        try {
+            Files.copy(clientKey().resolveSibling("client_key.pub"), dir.resolve("authorized_keys").resolve(user),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void stop() {
+        if (sshd != null) {
+            sshd.descendants().forEach(ProcessHandle::destroyForcibly);
+            sshd.destroyForcibly();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return namespace() + "(" + address() + ")";
+    }
+}

@@ -1,0 +1,271 @@
+package nixdeploy.testhosts;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A JUnit 5 extension that starts throwaway target hosts for a test class and removes them
+ * afterwards, even when a test fails or the JVM is interrupted. Use it on a static field:
+ *
+ * <pre>{@code @RegisterExtension static final TestHosts HOSTS = TestHosts.count(2);}</pre>
+ *
+ * Leftovers of a run that was killed (namespaces whose owning JVM is gone) are removed on the
+ * next start. Without root the tests are skipped; with {@code CI=true} missing prerequisites fail.
+ */
+public final class TestHosts implements BeforeAllCallback, AfterAllCallback {
+    static final String NAME_PREFIX = "ndt-";
+    private static final Path ROOT = Path.of("/tmp/nixdeploy-testhosts");
+    private static final List<String> TOOLS = List.of("ip", "unshare", "nsenter", "ssh-keygen", "nix-store",
+            "nix-daemon", "/usr/sbin/sshd", "java");
+    private static final long OWNER = ProcessHandle.current().pid();
+
+    private final int count;
+    private final List<TestHost> hosts = new ArrayList<>();
+    private Path groupDir;
+    private Thread shutdownHook;
+
+    private TestHosts(int count) {
+        this.count = count;
+    }
+
+    public static TestHosts count(int count) {
+        return new TestHosts(count);
+    }
+
+    public TestHost get(int i) {
+        return hosts.get(i);
+    }
+
+    public List<TestHost> all() {
+        return Collections.unmodifiableList(hosts);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        checkPrerequisites();
+        removeLeftovers();
+        shutdownHook = new Thread(this::stopAll, "test-hosts-cleanup");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        Files.createDirectories(ROOT);
+        groupDir = Files.createTempDirectory(ROOT, "group-");
+        Files.setPosixFilePermissions(groupDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(groupDir.resolve("owner"), Long.toString(OWNER));
+        Cmd.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "nixdeploy-test",
+                "-f", groupDir.resolve("client_key").toString()).orThrow();
+        try {
+            for (int i = 0; i < count; i++) {
+                hosts.add(start(freeIndex()));
+            }
+        } catch (RuntimeException | IOException e) {
+            stopAll();
+            throw e;
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stopAll();
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+    }
+
+    private static void checkPrerequisites() {
+        String uid = Cmd.run("id", "-u").stdout().trim();
+        boolean ci = "true".equals(System.getenv("CI"));
+        if (!"0".equals(uid)) {
+            if (ci) {
+                throw new IllegalStateException("test hosts need root (network and mount namespaces); CI runs as uid "
+                        + uid);
+            }
+            Assumptions.abort("test hosts need root (network and mount namespaces); running as uid " + uid);
+        }
+        List<String> missing = new ArrayList<>();
+        for (String tool : TOOLS) {
+            if (!Cmd.run("sh", "-c", "command -v " + tool).ok()) {
+                missing.add(tool);
+            }
+        }
+        if (!missing.isEmpty()) {
+            String why = "test hosts need " + missing + " on PATH; run .ci/install-prerequisites first";
+            if (ci) {
+                throw new IllegalStateException(why);
+            }
+            Assumptions.abort(why);
+        }
+    }
+
+    /** Removes namespaces and folders left by test JVMs that no longer run. */
+    static synchronized void removeLeftovers() throws IOException {
+        for (String line : Cmd.run("ip", "netns", "list").stdout().split("\n")) {
+            String name = line.split(" ")[0];
+            if (name.startsWith(NAME_PREFIX) && !ownedByLiveJvm(name)) {
+                removeNamespace(name);
+            }
+        }
+        if (Files.isDirectory(ROOT)) {
+            try (var groups = Files.list(ROOT)) {
+                for (Path group : groups.toList()) {
+                    if (!ownerAlive(group)) {
+                        Cmd.run("rm", "-rf", group.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean ownedByLiveJvm(String namespace) throws IOException {
+        if (!Files.isDirectory(ROOT)) {
+            return false;
+        }
+        try (var groups = Files.list(ROOT)) {
+            return groups.anyMatch(g -> Files.isDirectory(g.resolve(namespace)) && ownerAlive(g));
+        }
+    }
+
+    private static boolean ownerAlive(Path group) {
+        try {
+            long pid = Long.parseLong(Files.readString(group.resolve("owner")).trim());
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static void removeNamespace(String name) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            String pids = Cmd.run("ip", "netns", "pids", name).stdout().trim();
+            if (pids.isEmpty()) {
+                break;
+            }
+            for (String pid : pids.split("\\s+")) {
+                Cmd.run("kill", "-9", pid);
+            }
+            sleep(50);
+        }
+        Cmd.run("ip", "netns", "del", name);
+        Cmd.run("ip", "link", "del", name.replace("-", "") + "h");
+    }
+
+    private static synchronized int freeIndex() {
+        Set<String> taken = Set.of(Cmd.run("ip", "netns", "list").stdout().split("[\\s\\n]+"));
+        for (int i = 1; i < 250; i++) {
+            if (!taken.contains(NAME_PREFIX + i)) {
+                Cmd.run("ip", "netns", "add", NAME_PREFIX + i).orThrow();
+                return i;
+            }
+        }
+        throw new IllegalStateException("no free test host index (249 namespaces named " + NAME_PREFIX + "* exist)");
+    }
+
+    private TestHost start(int index) throws IOException {
+        String ns = NAME_PREFIX + index;
+        Path dir = groupDir.resolve(ns);
+        Files.createDirectories(dir.resolve("nix"));
+        Files.createDirectories(dir.resolve("etc-nix"));
+        Files.createDirectories(dir.resolve("authorized_keys"));
+        Files.createDirectories(Path.of("/run/sshd"));
+        Files.writeString(dir.resolve("etc-nix/nix.conf"), String.join("\n",
+                "experimental-features = nix-command flakes",
+                "substituters =",
+                "sandbox = false",
+                "build-users-group =",
+                "trusted-users = root",
+                ""));
+        Cmd.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", ns,
+                "-f", dir.resolve("host_key").toString()).orThrow();
+        String hostKey = Files.readString(dir.resolve("host_key.pub")).trim().replaceAll("\\s+\\S+$", "");
+        TestHost host = new TestHost(index, dir, hostKey);
+        host.authorize("root");
+        Files.writeString(host.knownHostsFile(), host.knownHostsLine() + "\n");
+        Files.writeString(dir.resolve("sshd_config"), String.join("\n",
+                "ListenAddress " + host.address(),
+                "Port 22",
+                "HostKey " + dir.resolve("host_key"),
+                "AuthorizedKeysFile " + dir.resolve("authorized_keys") + "/%u",
+                "UsePAM no",
+                "StrictModes no",
+                "PermitRootLogin prohibit-password",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "AllowTcpForwarding yes",
+                "MaxStartups 100",
+                "MaxSessions 100",
+                "PidFile none",
+                "LogLevel VERBOSE",
+                ""));
+        String hostSide = ns.replace("-", "") + "h";
+        String nsSide = ns.replace("-", "") + "n";
+        Cmd.run("ip", "link", "add", hostSide, "type", "veth", "peer", "name", nsSide, "netns", ns).orThrow();
+        Cmd.run("ip", "addr", "add", host.gatewayAddress() + "/30", "dev", hostSide).orThrow();
+        Cmd.run("ip", "link", "set", hostSide, "up").orThrow();
+        Cmd.run("ip", "-n", ns, "addr", "add", host.address() + "/30", "dev", nsSide).orThrow();
+        Cmd.run("ip", "-n", ns, "link", "set", nsSide, "up").orThrow();
+        Cmd.run("ip", "-n", ns, "link", "set", "lo", "up").orThrow();
+        String inside = "mount --bind " + dir.resolve("nix") + " /nix"
+                + " && mount --bind " + dir.resolve("etc-nix") + " /etc/nix"
+                + " && { nix-daemon > " + dir.resolve("nix-daemon.log") + " 2>&1 & }"
+                + " && exec /usr/sbin/sshd -D -e -f " + dir.resolve("sshd_config");
+        Process sshd = new ProcessBuilder("ip", "netns", "exec", ns, "unshare", "-m", "--propagation", "private",
+                "sh", "-c", inside)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sshd.log").toFile())
+                .start();
+        host.started(sshd);
+        waitForSsh(host);
+        return host;
+    }
+
+    private static void waitForSsh(TestHost host) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            if (!host.sshdAlive()) {
+                throw new IllegalStateException("sshd of " + host + " exited: "
+                        + Files.readString(host.dir().resolve("sshd.log"), StandardCharsets.UTF_8));
+            }
+            if (Files.readString(host.dir().resolve("sshd.log")).contains("Server listening")) {
+                return;
+            }
+            sleep(20);
+        }
+        throw new IllegalStateException("sshd of " + host + " did not start within 15 s");
+    }
+
+    private synchronized void stopAll() {
+        for (TestHost host : hosts) {
+            host.stop();
+            removeNamespace(host.namespace());
+        }
+        hosts.clear();
+        if (groupDir != null) {
+            Cmd.run("rm", "-rf", groupDir.toString());
+            groupDir = null;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+}
