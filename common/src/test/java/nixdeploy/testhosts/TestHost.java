@@ -94,10 +94,21 @@ public final class TestHost {
 
     /** Runs a command inside the host's network and mount namespaces, as root. */
     public Cmd.Result exec(String... argv) {
+        return execWithInput(null, List.of(argv));
+    }
+
+    /** Runs a command inside the host as root with {@code stdin} as its input. */
+    public Cmd.Result execWithInput(String stdin, List<String> argv) {
         List<String> full = new ArrayList<>(List.of(
                 "nsenter", "-t", Long.toString(sshdPid()), "-m", "-n", "--"));
-        full.addAll(List.of(argv));
-        return Cmd.run(full, null, 120);
+        full.addAll(argv);
+        return Cmd.run(full, stdin, 180);
+    }
+
+    /** Copies a path of this machine's store, with its closure, into the host's store. */
+    public void importFromLocalStore(String storePath) {
+        Cmd.run(List.of("sh", "-c", "nix-store --export $(nix-store -qR \"$1\") | nsenter -t " + sshdPid()
+                + " -m -n -- nix-store --import >/dev/null", "import", storePath), null, 300).orThrow();
     }
 
     /** Lets {@code user} (an account on this machine) log in with {@link #clientKey()}. */

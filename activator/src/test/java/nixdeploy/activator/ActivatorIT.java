@@ -1,0 +1,418 @@
+package nixdeploy.activator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import nixdeploy.protocol.ActivatorExit;
+import nixdeploy.protocol.DeploymentState;
+import nixdeploy.protocol.EventType;
+import nixdeploy.testhosts.LocalNix;
+import nixdeploy.testhosts.TestHost;
+import nixdeploy.testhosts.TestHosts;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The real activator jar against real profiles in a test host's private store. */
+class ActivatorIT {
+    @RegisterExtension
+    static final TestHosts HOSTS = TestHosts.count(1);
+    static final String TOKEN = "test-token-0123456789abcdef";
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    static TestHost host;
+    static HostActivator activator;
+    static String good;
+    static String good2;
+    static String failing;
+    static String slow;
+    static String plain;
+
+    String profile;
+
+    @BeforeAll
+    static void buildProfiles() {
+        host = HOSTS.get(0);
+        activator = new HostActivator(host);
+        good = LocalNix.profile("good", "echo activating good; echo run >> /tmp/activations-$(basename $PROFILE)");
+        good2 = LocalNix.profile("good2", "echo activating good2");
+        failing = LocalNix.profile("failing", "echo about to fail; exit 1");
+        slow = LocalNix.profile("slow", "echo sleeping; sleep 30");
+        plain = LocalNix.profile("plain", null);
+        for (String path : new String[] {good, good2, failing, slow, plain}) {
+            host.importFromLocalStore(path);
+        }
+    }
+
+    @BeforeEach
+    void freshProfile(TestInfo info) {
+        profile = "/nix/var/nix/profiles/per-user/root/t" + COUNTER.incrementAndGet();
+    }
+
+    @Test
+    void activateSwitchesTheProfileAndStreamsTheScriptOutput() {
+        HostActivator.Run run = activator.run(null, "activate", "--profile", profile, "--closure", good,
+                "--auto-rollback");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.output()).contains("activating good");
+        assertThat(run.first(EventType.SWITCHED)).hasValueSatisfying(e -> assertThat(e.generation).isEqualTo(1L));
+        assertThat(run.result().state).isEqualTo(DeploymentState.CONFIRMED);
+        assertThat(target(profile)).isEqualTo(good);
+    }
+
+    @Test
+    void aProfileWithoutActivationScriptIsActivatedBySwitchingAlone() {
+        HostActivator.Run run = activator.run(null, "activate", "--profile", profile, "--closure", plain);
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(target(profile)).isEqualTo(plain);
+    }
+
+    @Test
+    void aFailedFirstActivationRemovesTheProfile() {
+        HostActivator.Run run = activator.run(null, "activate", "--profile", profile, "--closure", failing,
+                "--auto-rollback");
+
+        assertThat(run.exitCode()).isEqualTo(ActivatorExit.ACTIVATION_FAILED_ROLLED_BACK.code);
+        assertThat(run.output()).contains("about to fail");
+        assertThat(run.result().message).contains("removed profile");
+        assertThat(host.sh("test -e " + profile + " || test -L " + profile).ok()).isFalse();
+        assertThat(host.sh("ls " + profile + "-*-link").ok()).isFalse();
+    }
+
+    @Test
+    void aFailedActivationRestoresTheExactPreviousGenerationAndReactivatesIt() {
+        activate(good);
+        activate(good2);
+        host.sh("rm -f /tmp/activations-" + name(profile)).orThrow();
+
+        HostActivator.Run run = activator.run(null, "activate", "--profile", profile, "--closure", failing,
+                "--auto-rollback");
+
+        assertThat(run.exitCode()).isEqualTo(ActivatorExit.ACTIVATION_FAILED_ROLLED_BACK.code);
+        assertThat(target(profile)).isEqualTo(good2);
+        assertThat(generations(profile)).isEqualTo("1 2");
+        assertThat(run.output()).contains("activating good2");
+    }
+
+    @Test
+    void anActivationThatHangsIsStoppedAtItsTimeoutAndRolledBack() {
+        activate(good);
+        long start = System.nanoTime();
+
+        HostActivator.Run run = activator.run(null, "activate", "--profile", profile, "--closure", slow,
+                "--auto-rollback", "--activation-timeout", "2");
+
+        assertThat(run.exitCode()).isEqualTo(ActivatorExit.ACTIVATION_FAILED_ROLLED_BACK.code);
+        assertThat(run.result().message).contains("timed out");
+        assertThat((System.nanoTime() - start) / 1_000_000_000).isLessThan(20);
+        assertThat(target(profile)).isEqualTo(good);
+    }
+
+    @Test
+    void withoutAutoRollbackAFailedActivationStaysInPlace() {
+        activate(good);
+
+        HostActivator.Run run = activator.run(null, "activate", "--profile", profile, "--closure", failing);
+
+        assertThat(run.exitCode()).isEqualTo(ActivatorExit.ACTIVATION_FAILED.code);
+        assertThat(run.result().message).contains("stays active");
+        assertThat(target(profile)).isEqualTo(failing);
+    }
+
+    @Test
+    void aConfirmationBeforeTheDeadlineKeepsTheNewGeneration() throws Exception {
+        activate(good);
+        HostActivator.Run run = activator.run(TOKEN, "activate", "--profile", profile, "--closure", good2,
+                "--auto-rollback", "--magic-rollback", "--confirm-timeout", "20");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.first(EventType.AWAITING_CONFIRMATION)).isPresent();
+
+        HostActivator.Run confirm = activator.run(TOKEN, "confirm", "--profile", profile);
+
+        assertThat(confirm.exitCode()).as(confirm.stderr()).isZero();
+        assertThat(confirm.result().state).isEqualTo(DeploymentState.CONFIRMED);
+        waitForNoWatcher();
+        assertThat(target(profile)).isEqualTo(good2);
+        assertThat(status().result().state).isEqualTo(DeploymentState.CONFIRMED);
+    }
+
+    @Test
+    void withoutConfirmationTheWatcherRollsBackAtTheDeadlineAndALateConfirmIsRefused() throws Exception {
+        activate(good);
+        HostActivator.Run run = activator.run(TOKEN, "activate", "--profile", profile, "--closure", good2,
+                "--auto-rollback", "--magic-rollback", "--confirm-timeout", "2");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(target(profile)).isEqualTo(good2);
+
+        waitUntilTargetIs(good, 10);
+        HostActivator.Run late = activator.run(TOKEN, "confirm", "--profile", profile);
+
+        assertThat(late.exitCode()).isEqualTo(ActivatorExit.ROLLED_BACK.code);
+        assertThat(late.stderr()).contains("too late").contains("rolled back at");
+        assertThat(generations(profile)).isEqualTo("1");
+        assertThat(host.sh("grep -r " + TOKEN + " /nix/var/nixdeploy").ok()).as("token stored in clear").isFalse();
+    }
+
+    @Test
+    void aWrongTokenConfirmsNothing() {
+        activator.run(TOKEN, "activate", "--profile", profile, "--closure", good, "--magic-rollback",
+                "--confirm-timeout", "20");
+
+        HostActivator.Run wrong = activator.run("wrong-token-0123456789abcdef", "confirm", "--profile", profile);
+        HostActivator.Run right = activator.run(TOKEN, "confirm", "--profile", profile);
+
+        assertThat(wrong.exitCode()).isEqualTo(ActivatorExit.NOTHING_PENDING.code);
+        assertThat(right.exitCode()).as(right.stderr()).isZero();
+    }
+
+    @Test
+    void aRollbackRequestUndoesThePendingDeploymentAtOnce() {
+        activate(good);
+        activator.run(TOKEN, "activate", "--profile", profile, "--closure", good2, "--magic-rollback",
+                "--auto-rollback", "--confirm-timeout", "60");
+
+        HostActivator.Run rollback = activator.run(TOKEN, "rollback", "--profile", profile, "--reason",
+                "health check failed");
+
+        assertThat(rollback.exitCode()).as(rollback.stderr()).isZero();
+        assertThat(rollback.result().state).isEqualTo(DeploymentState.ROLLED_BACK);
+        assertThat(rollback.result().message).contains("health check failed");
+        assertThat(target(profile)).isEqualTo(good);
+        assertThat(activator.run(TOKEN, "confirm", "--profile", profile).exitCode())
+                .isEqualTo(ActivatorExit.ROLLED_BACK.code);
+    }
+
+    @Test
+    void theWatcherSurvivesHangupAndTheEndOfItsCaller() throws Exception {
+        activate(good);
+        activator.run(TOKEN, "activate", "--profile", profile, "--closure", good2, "--magic-rollback",
+                "--auto-rollback", "--confirm-timeout", "3");
+        String pid = watcherPid();
+
+        host.sh("kill -HUP " + pid).orThrow();
+        Thread.sleep(300);
+
+        assertThat(host.sh("kill -0 " + pid).ok()).as("watcher alive after SIGHUP").isTrue();
+        waitUntilTargetIs(good, 10);
+    }
+
+    @Test
+    void aKilledWatchersDeploymentIsRolledBackByTheNextActivatorRun() throws Exception {
+        activate(good);
+        activator.run(TOKEN, "activate", "--profile", profile, "--closure", good2, "--magic-rollback",
+                "--auto-rollback", "--confirm-timeout", "2");
+        host.sh("kill -9 " + watcherPid()).orThrow();
+        Thread.sleep(2500);
+        assertThat(target(profile)).as("nobody rolled back yet").isEqualTo(good2);
+
+        HostActivator.Run status = status();
+
+        assertThat(status.first(EventType.RECOVERED)).isPresent();
+        assertThat(status.result().state).isEqualTo(DeploymentState.ROLLED_BACK);
+        assertThat(target(profile)).isEqualTo(good);
+    }
+
+    @Test
+    void afterARebootThePendingDeploymentIsRolledBackBeforeTheNextOneStarts() throws Exception {
+        activate(good);
+        activator.run(TOKEN, "activate", "--profile", profile, "--closure", good2, "--magic-rollback",
+                "--auto-rollback", "--confirm-timeout", "1");
+        host.sh("kill -9 " + watcherPid()).orThrow();
+        Thread.sleep(1500);
+
+        HostActivator.Run next = activator.run(null, "activate", "--profile", profile, "--closure", plain,
+                "--auto-rollback");
+
+        assertThat(next.exitCode()).as(next.stderr()).isZero();
+        assertThat(next.first(EventType.RECOVERED)).isPresent();
+        assertThat(next.first(EventType.SWITCHED).get().previousGeneration).isEqualTo(1L);
+        assertThat(target(profile)).isEqualTo(plain);
+    }
+
+    @Test
+    void aSecondActivationOfTheSameProfileIsRefusedWhileOneRuns() throws Exception {
+        String other = profile + "-other";
+        Thread first = new Thread(() -> activator.run(null, "activate", "--profile", profile, "--closure", slow,
+                "--activation-timeout", "4", "--auto-rollback"));
+        first.start();
+        waitForLock();
+
+        HostActivator.Run second = activator.run(null, "activate", "--profile", profile, "--closure", good);
+        HostActivator.Run unrelated = activator.run(null, "activate", "--profile", other, "--closure", good);
+
+        assertThat(second.exitCode()).isEqualTo(ActivatorExit.LOCKED.code);
+        assertThat(second.stderr()).contains("is being deployed by pid").contains("since");
+        assertThat(unrelated.exitCode()).as(unrelated.stderr()).isZero();
+        first.join();
+    }
+
+    @Test
+    void anActivationWhileAnotherAwaitsConfirmationIsRefused() {
+        activator.run(TOKEN, "activate", "--profile", profile, "--closure", good, "--magic-rollback",
+                "--confirm-timeout", "30");
+
+        HostActivator.Run second = activator.run(null, "activate", "--profile", profile, "--closure", good2);
+
+        assertThat(second.exitCode()).isEqualTo(ActivatorExit.LOCKED.code);
+        assertThat(second.stderr()).contains("awaiting confirmation");
+        assertThat(target(profile)).isEqualTo(good);
+        activator.run(TOKEN, "confirm", "--profile", profile);
+    }
+
+    @Test
+    void exactlyOneOfConfirmAndRollbackWinsAtTheDeadline() throws Exception {
+        activate(good);
+        int confirmed = 0;
+        int rolledBack = 0;
+        for (int i = 0; i < 8; i++) {
+            HostActivator.Run run = activator.run(TOKEN, "activate", "--profile", profile, "--closure", good2,
+                    "--magic-rollback", "--auto-rollback", "--confirm-timeout", "1");
+            long deadline = run.first(EventType.AWAITING_CONFIRMATION).orElseThrow().deadline;
+            // aim the confirmation's arrival around the deadline, a little earlier or later each time
+            long aim = deadline - 350 + i * 80L;
+            Thread.sleep(Math.max(0, aim - System.currentTimeMillis()));
+
+            HostActivator.Run confirm = activator.run(TOKEN, "confirm", "--profile", profile);
+            waitForNoWatcher();
+
+            String state = status().result().state.toString();
+            if (confirm.exitCode() == 0) {
+                confirmed++;
+                assertThat(state).isEqualTo("CONFIRMED");
+                assertThat(target(profile)).isEqualTo(good2);
+                activate(good);
+            } else {
+                rolledBack++;
+                assertThat(confirm.exitCode()).as(confirm.stderr()).isEqualTo(ActivatorExit.ROLLED_BACK.code);
+                assertThat(state).isEqualTo("ROLLED_BACK");
+                assertThat(target(profile)).isEqualTo(good);
+            }
+        }
+        assertThat(confirmed + rolledBack).isEqualTo(8);
+    }
+
+    @Test
+    void badInputGetsAClearErrorAndChangesNothing() {
+        activate(good);
+        String before = generations(profile);
+
+        assertBadInput(activator.run(null, "activate", "--profile", "relative/path", "--closure", good2),
+                "plain absolute path");
+        assertBadInput(activator.run(null, "activate", "--profile", profile, "--closure", "/etc/passwd"),
+                "not a Nix store path");
+        assertBadInput(activator.run(null, "activate", "--profile", profile, "--closure",
+                good2.replaceAll("-good2$", "-absent")), "not a valid path in this host's Nix store");
+        assertBadInput(activator.run("garbage; rm -rf /\n", "activate", "--profile", profile, "--closure", good2,
+                "--magic-rollback"), "confirmation token");
+        assertBadInput(activator.run(null, "activate", "--profile", profile, "--closure", good2,
+                "--confirm-timeout", "soon"), "whole seconds");
+        assertBadInput(activator.run(null, "activate", "--profile", profile, "--closure", good2, "--frobnicate"),
+                "unknown argument");
+        host.sh("touch /tmp/not-a-dir").orThrow();
+        assertBadInput(activator.run(null, "activate", "--profile", profile, "--closure", good2,
+                "--state-dir", "/tmp/not-a-dir"), "cannot use state directory");
+        assertBadInput(activator.run(null, "activate", "--profile", profile, "--closure", good2,
+                "--magic-rollback", "--dry-activate"), "magic rollback cannot confirm");
+
+        assertThat(generations(profile)).isEqualTo(before);
+        assertThat(target(profile)).isEqualTo(good);
+    }
+
+    @Test
+    void missingNixCommandsAreReportedClearly() {
+        HostActivator.Run run = activator.runWithMinimalPath(minimalPath(false), null, "activate",
+                "--profile", profile, "--closure", good);
+
+        assertBadInput(run, "is Nix installed");
+        assertThat(host.sh("test -L " + profile).ok()).isFalse();
+    }
+
+    @Test
+    void itRunsWithOnlyShNixAndJavaOnPath() throws Exception {
+        activate(good);
+        String path = minimalPath(true);
+        HostActivator.Run run = activator.runWithMinimalPath(path, TOKEN, "activate", "--profile", profile,
+                "--closure", good2, "--magic-rollback", "--auto-rollback", "--confirm-timeout", "2");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(target(profile)).isEqualTo(good2);
+        waitUntilTargetIs(good, 10);
+    }
+
+    @Test
+    void theStateDirectoryIsPrivate() {
+        activate(good);
+
+        assertThat(host.sh("stat -c %a /nix/var/nixdeploy").stdout().trim()).isEqualTo("700");
+    }
+
+    private static void assertBadInput(HostActivator.Run run, String expected) {
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(ActivatorExit.BAD_INPUT.code);
+        assertThat(run.stderr()).contains(expected).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    private void activate(String closure) {
+        HostActivator.Run run = activator.run(null, "activate", "--profile", profile, "--closure", closure,
+                "--auto-rollback");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+    }
+
+    private HostActivator.Run status() {
+        return activator.run(null, "status", "--profile", profile);
+    }
+
+    private String minimalPath(boolean withNix) {
+        String dir = "/tmp/minimal-path-" + withNix;
+        String links = "ln -sf /bin/sh " + dir + "/sh && ln -sf $(readlink -f $(command -v java)) " + dir + "/java";
+        if (withNix) {
+            links += " && ln -sf $(command -v nix-env) " + dir + "/nix-env && ln -sf $(command -v nix-store) "
+                    + dir + "/nix-store";
+        }
+        host.sh("rm -rf " + dir + " && mkdir -p " + dir + " && " + links).orThrow();
+        return dir;
+    }
+
+    private String target(String path) {
+        return host.sh("readlink -f " + path).stdout().trim();
+    }
+
+    private String generations(String path) {
+        return host.sh("ls -d " + path + "-*-link | sed 's/.*-\\([0-9]*\\)-link/\\1/' | sort -n | tr '\\n' ' '")
+                .stdout().trim();
+    }
+
+    private static String name(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private String watcherPid() {
+        return host.sh("sed -n 's/.*\"watcherPid\": \\([0-9]*\\).*/\\1/p' /nix/var/nixdeploy/*" + name(profile)
+                + "-*.journal.json").stdout().trim();
+    }
+
+    private void waitForNoWatcher() throws InterruptedException {
+        for (int i = 0; i < 100 && host.sh("ls /nix/var/nixdeploy/*" + name(profile) + "-*.ready").ok(); i++) {
+            Thread.sleep(50);
+        }
+    }
+
+    private void waitForLock() throws InterruptedException {
+        for (int i = 0; i < 200 && !host.sh("grep -q activate /nix/var/nixdeploy/*" + name(profile) + "-*.lock")
+                .ok(); i++) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(300);
+    }
+
+    private void waitUntilTargetIs(String expected, int seconds) throws InterruptedException {
+        long end = System.currentTimeMillis() + seconds * 1000L;
+        while (System.currentTimeMillis() < end && !target(profile).equals(expected)) {
+            Thread.sleep(100);
+        }
+        assertThat(target(profile)).isEqualTo(expected);
+    }
+}
