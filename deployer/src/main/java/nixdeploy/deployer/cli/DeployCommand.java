@@ -1,0 +1,158 @@
+package nixdeploy.deployer.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import nixdeploy.deployer.DeployException;
+import nixdeploy.deployer.ExitCode;
+import nixdeploy.deployer.config.ConfigException;
+import nixdeploy.deployer.config.FlakeRef;
+import nixdeploy.deployer.config.Settings;
+import nixdeploy.deployer.output.Console;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code deploy}: deploy-rs's command line, plus {@code --flake}. */
+@Command(name = "deploy", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {"Deploy Nix profiles from a flake's deploy.nodes to hosts over SSH, confirming each over a",
+            "new connection and rolling back by itself if it cannot (magic rollback).", ""},
+        footer = {"", "Arguments after -- go to nix build, e.g. deploy .#web -- --offline.",
+            "Exit codes: 0 all confirmed; 2 bad input; 3 evaluation/build failed; 4 cannot connect;",
+            "5 activation failed; 6 rolled back (not confirmed); 7 health check failed; 8 state unknown;",
+            "9 interrupted. Docs: README.md."})
+public final class DeployCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET",
+            description = "Flake reference to deploy: '.', '.#node' or '.#node.profile' (default '.').")
+    String target;
+
+    @Option(names = "--flake", paramLabel = "TARGET", description = "The same as the TARGET argument.")
+    String flake;
+
+    @Option(names = "--targets", arity = "1..*", paramLabel = "TARGET", description = "Several targets at once.")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = {"-s", "--skip-checks"}, description = "Do not run the flake's checks before deploying.")
+    boolean skipChecks;
+
+    @Option(names = "--ssh-user", paramLabel = "USER", description = "Override sshUser.")
+    String sshUser;
+
+    @Option(names = "--profile-user", paramLabel = "USER", description = "Override user (the profile's owner).")
+    String profileUser;
+
+    @Option(names = "--hostname", paramLabel = "HOST", description = "Override the node's hostname.")
+    String hostname;
+
+    @Option(names = "--ssh-opts", paramLabel = "OPTS",
+            description = "Override sshOpts: one string, split like a shell would ('-p 2222 -o Key=Value').")
+    String sshOpts;
+
+    @Option(names = "--fast-connection", paramLabel = "BOOL", arity = "1",
+            description = "Copy everything from here instead of letting the host substitute first.")
+    Boolean fastConnection;
+
+    @Option(names = "--auto-rollback", paramLabel = "BOOL", arity = "1",
+            description = "Roll back when activation fails (default true).")
+    Boolean autoRollback;
+
+    @Option(names = "--magic-rollback", paramLabel = "BOOL", arity = "1",
+            description = "Roll back unless confirmed over a new connection in time (default true).")
+    Boolean magicRollback;
+
+    @Option(names = "--rollback-succeeded", paramLabel = "BOOL", arity = "1",
+            description = "Roll back profiles already confirmed in this run when a later one fails (default true).")
+    Boolean rollbackSucceeded;
+
+    @Option(names = "--interactive-sudo", paramLabel = "BOOL", arity = "1",
+            description = "Ask for the sudo password once and feed it to sudo on the host.")
+    Boolean interactiveSudo;
+
+    @Option(names = "--sudo", paramLabel = "CMD", description = "Privilege command (default 'sudo -u').")
+    String sudo;
+
+    @Option(names = "--confirm-timeout", paramLabel = "SECONDS", description = "Seconds to confirm (default 30).")
+    Integer confirmTimeout;
+
+    @Option(names = "--activation-timeout", paramLabel = "SECONDS",
+            description = "Seconds the activation may take (default 240).")
+    Integer activationTimeout;
+
+    @Option(names = "--temp-path", paramLabel = "DIR",
+            description = "The activator's state directory on the host (default /nix/var/nixdeploy for root).")
+    String tempPath;
+
+    @Option(names = "--dry-activate", description = "Show what activation would do; change nothing.")
+    boolean dryActivate;
+
+    @Option(names = "--boot", description = "Make the profile the boot default without switching to it now.")
+    boolean boot;
+
+    @Option(names = {"-d", "--debug-logs"}, description = "Print debug logs and stack traces.")
+    boolean debug;
+
+    @Option(names = {"-k", "--keep-result"}, description = "Keep the built profiles as GC roots (./.deploy-gc).")
+    boolean keepResult;
+
+    @Option(names = {"-r", "--result-path"}, paramLabel = "DIR", description = "Where --keep-result puts the roots.")
+    String resultPath;
+
+    List<String> extraBuildArgs = List.of();
+
+    @Override
+    public Integer call() throws Exception {
+        Console console = new Console(System.out, debug);
+        try {
+            return new DeployRun(this, console).run().code;
+        } catch (DeployException e) {
+            console.plain("error: " + e.getMessage());
+            if (debug) {
+                e.printStackTrace(System.out);
+            }
+            return e.exitCode().code;
+        }
+    }
+
+    List<FlakeRef> flakeRefs() throws ConfigException {
+        List<String> all = new ArrayList<>(targets);
+        if (target != null) {
+            all.add(target);
+        }
+        if (flake != null) {
+            all.add(flake);
+        }
+        if (all.isEmpty()) {
+            all.add(".");
+        }
+        List<FlakeRef> refs = new ArrayList<>();
+        for (String t : all) {
+            try {
+                refs.add(FlakeRef.parse(t));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
+        }
+        return refs;
+    }
+
+    Settings overrides() throws ConfigException {
+        if (confirmTimeout != null && (confirmTimeout < 1 || confirmTimeout > 86_400)
+                || activationTimeout != null && (activationTimeout < 1 || activationTimeout > 86_400)) {
+            throw new ConfigException("--confirm-timeout and --activation-timeout take seconds from 1 to 86400");
+        }
+        List<String> opts;
+        try {
+            opts = sshOpts == null ? null : ShellWords.split(sshOpts);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--ssh-opts: " + e.getMessage());
+        }
+        return new Settings(sshUser, profileUser, opts, fastConnection, autoRollback, magicRollback, confirmTimeout,
+                activationTimeout, tempPath, interactiveSudo, sudo, null, null, null, null);
+    }
+
+    Optional<String> hostnameOverride() {
+        return Optional.ofNullable(hostname);
+    }
+}

@@ -1,0 +1,134 @@
+package nixdeploy.deployer.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import nixdeploy.deployer.DeployException;
+import nixdeploy.deployer.ExitCode;
+import nixdeploy.deployer.config.ConfigParser;
+import nixdeploy.deployer.config.DeployConfig;
+import nixdeploy.deployer.config.FlakeRef;
+import nixdeploy.deployer.config.Planner;
+import nixdeploy.deployer.config.ProfilePlan;
+import nixdeploy.deployer.config.Settings;
+import nixdeploy.deployer.nix.Builder;
+import nixdeploy.deployer.nix.Closure;
+import nixdeploy.deployer.nix.FlakeEvaluator;
+import nixdeploy.deployer.output.Console;
+import nixdeploy.deployer.remote.mina.MinaConnector;
+import nixdeploy.deployer.steps.Outcome;
+import nixdeploy.deployer.steps.PendingRollbacks;
+import nixdeploy.deployer.steps.ProfileDeployer;
+
+/** One invocation of {@code deploy}: plan, build, deploy each profile, summarize, pick the exit code. */
+final class DeployRun {
+    private final DeployCommand options;
+    private final Console console;
+
+    DeployRun(DeployCommand options, Console console) {
+        this.options = options;
+        this.console = console;
+    }
+
+    ExitCode run() throws DeployException {
+        if (options.dryActivate && options.boot) {
+            throw new nixdeploy.deployer.config.ConfigException("--dry-activate and --boot exclude each other");
+        }
+        Settings overrides = options.overrides();
+        if ((options.dryActivate || options.boot) && !Boolean.FALSE.equals(overrides.magicRollback())) {
+            console.warn("", "magic rollback cannot confirm a " + (options.dryActivate ? "dry activation"
+                    : "boot-only activation") + "; it is off for this run");
+        }
+        Map<String, List<ProfilePlan>> byFlake = plan(overrides);
+        for (Map.Entry<String, List<ProfilePlan>> entry : byFlake.entrySet()) {
+            if (!options.skipChecks) {
+                console.info("", "checking " + entry.getKey() + " (skip with --skip-checks)");
+                Builder.check(entry.getKey(), options.extraBuildArgs);
+            }
+            console.info("", "building " + entry.getValue().size() + " profile(s) from " + entry.getKey());
+            Builder.build(entry.getKey(), entry.getValue(), options.extraBuildArgs);
+        }
+        String activator = Closure.addFile(activatorJar());
+        List<ProfilePlan> plans = byFlake.values().stream().flatMap(List::stream).toList();
+        List<Outcome> outcomes = deploy(plans, activator);
+        return summarize(outcomes);
+    }
+
+    private Map<String, List<ProfilePlan>> plan(Settings overrides) throws DeployException {
+        Map<String, DeployConfig> configs = new LinkedHashMap<>();
+        Map<String, List<ProfilePlan>> byFlake = new LinkedHashMap<>();
+        for (FlakeRef ref : options.flakeRefs()) {
+            DeployConfig config = configs.get(ref.flake());
+            if (config == null) {
+                console.info("", "evaluating " + ref.flake() + "#deploy");
+                config = ConfigParser.parse(FlakeEvaluator.evaluate(ref.flake()));
+                configs.put(ref.flake(), config);
+            }
+            byFlake.computeIfAbsent(ref.flake(), f -> new ArrayList<>())
+                    .addAll(Planner.plan(config, ref, overrides, options.hostnameOverride()));
+        }
+        return byFlake;
+    }
+
+    private List<Outcome> deploy(List<ProfilePlan> plans, String activator) {
+        PendingRollbacks pending = new PendingRollbacks();
+        Thread hook = new Thread(() -> {
+            if (!pending.isEmpty()) {
+                console.plain("interrupted: asking hosts with pending deployments to roll back now");
+                pending.rollBackAll();
+            }
+        }, "rollback-on-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        List<Outcome> outcomes = new ArrayList<>();
+        try (MinaConnector connector = new MinaConnector()) {
+            ProfileDeployer deployer = new ProfileDeployer(connector, console, activator,
+                    new ProfileDeployer.Mode(options.dryActivate, options.boot), pending);
+            List<String> failedNodes = new ArrayList<>();
+            for (ProfilePlan plan : plans) {
+                if (failedNodes.contains(plan.node())) {
+                    outcomes.add(new Outcome(plan, Outcome.Status.NOT_DEPLOYED,
+                            "skipped: an earlier profile of node " + plan.node() + " failed"));
+                    continue;
+                }
+                Outcome outcome = deployer.deploy(plan);
+                console.info(plan.name(), outcome.status().label + ": " + outcome.message());
+                outcomes.add(outcome);
+                if (!outcome.ok()) {
+                    failedNodes.add(plan.node());
+                }
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running
+            }
+        }
+        return outcomes;
+    }
+
+    private ExitCode summarize(List<Outcome> outcomes) {
+        console.plain("");
+        console.plain("Summary:");
+        int width = outcomes.stream().mapToInt(o -> o.plan().name().length()).max().orElse(10);
+        for (Outcome o : outcomes) {
+            console.plain(String.format("  %-" + width + "s  %-4s %s", o.plan().name(), o.ok() ? "ok" : "FAIL",
+                    o.status().label));
+        }
+        return outcomes.stream().filter(o -> !o.ok()).map(o -> o.status().exitCode)
+                .max(Comparator.comparingInt(e -> e.code)).orElse(ExitCode.OK);
+    }
+
+    private static Path activatorJar() throws DeployException {
+        String configured = System.getProperty("nixdeploy.activator");
+        if (configured != null && Files.isRegularFile(Path.of(configured))) {
+            return Path.of(configured);
+        }
+        throw new DeployException(ExitCode.INTERNAL_ERROR, "the activator jar is missing"
+                + (configured == null ? "" : " at " + configured) + "; run deploy through its launcher (bin/deploy)");
+    }
+}

@@ -1,0 +1,91 @@
+package nixdeploy.deployer.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/** One profile to deploy to one node, with every setting resolved and defaults applied. */
+public record ProfilePlan(String node, String profile, String hostname, List<String> tags, String storePath,
+        Optional<String> explicitProfilePath, Settings settings) {
+
+    public String name() {
+        return node + "." + profile;
+    }
+
+    public Optional<String> sshUser() {
+        return Optional.ofNullable(settings.sshUser());
+    }
+
+    /** The user the profile belongs to: {@code user}, else the SSH user (unknown until connected). */
+    public Optional<String> profileUser() {
+        return Optional.ofNullable(settings.user()).or(this::sshUser);
+    }
+
+    public List<String> sshOpts() {
+        return settings.sshOpts() == null ? List.of() : settings.sshOpts();
+    }
+
+    public boolean fastConnection() {
+        return Boolean.TRUE.equals(settings.fastConnection());
+    }
+
+    public boolean autoRollback() {
+        return !Boolean.FALSE.equals(settings.autoRollback());
+    }
+
+    public boolean magicRollback() {
+        return !Boolean.FALSE.equals(settings.magicRollback());
+    }
+
+    public int confirmTimeout() {
+        return settings.confirmTimeout() == null ? 30 : settings.confirmTimeout();
+    }
+
+    public int activationTimeout() {
+        return settings.activationTimeout() == null ? 240 : settings.activationTimeout();
+    }
+
+    public List<String> sudo() {
+        return List.of((settings.sudo() == null ? "sudo -u" : settings.sudo()).trim().split("\\s+"));
+    }
+
+    public boolean interactiveSudo() {
+        return Boolean.TRUE.equals(settings.interactiveSudo());
+    }
+
+    public boolean remoteBuild() {
+        return Boolean.TRUE.equals(settings.remoteBuild());
+    }
+
+    public String java() {
+        return settings.javaPath() == null ? "java" : settings.javaPath();
+    }
+
+    public Optional<String> tempPath() {
+        return Optional.ofNullable(settings.tempPath());
+    }
+
+    /** Where to reconnect for the confirmation: {@code confirmHostname}, else the deploy hostname. */
+    public String confirmHostname() {
+        return settings.confirmHostname() == null ? hostname : settings.confirmHostname();
+    }
+
+    public List<String> confirmSshOpts() {
+        return settings.confirmSshOpts() == null ? sshOpts() : settings.confirmSshOpts();
+    }
+
+    /**
+     * The profile's path on the host, as deploy-rs computes it. {@code perUserDirExists} and
+     * {@code stateHome} come from the host and matter only for users other than root.
+     */
+    public String profilePath(String user, boolean perUserDirExists, String stateHome) {
+        if (explicitProfilePath.isPresent()) {
+            return explicitProfilePath.get();
+        }
+        if ("root".equals(user)) {
+            return "system".equals(profile) ? "/nix/var/nix/profiles/system"
+                    : "/nix/var/nix/profiles/per-user/root/" + profile;
+        }
+        return perUserDirExists ? "/nix/var/nix/profiles/per-user/" + user + "/" + profile
+                : stateHome + "/nix/profiles/" + profile;
+    }
+}

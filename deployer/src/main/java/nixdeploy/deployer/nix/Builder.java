@@ -1,0 +1,45 @@
+package nixdeploy.deployer.nix;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import nixdeploy.deployer.DeployException;
+import nixdeploy.deployer.ExitCode;
+import nixdeploy.deployer.config.ProfilePlan;
+
+/** Builds every selected profile in one {@code nix build}, and runs the flake's checks. */
+public final class Builder {
+    private Builder() {}
+
+    public static void build(String flake, List<ProfilePlan> plans, List<String> extraArgs) throws DeployException {
+        List<String> argv = new ArrayList<>(List.of("nix", "build", "--no-link", "--json"));
+        for (ProfilePlan plan : plans) {
+            argv.add(flake + "#deploy.nodes.\"" + plan.node() + "\".profiles.\"" + plan.profile() + "\".path");
+        }
+        argv.addAll(extraArgs);
+        NixCli.Output output = NixCli.run(argv);
+        if (output.exitCode() != 0) {
+            throw new DeployException(ExitCode.BUILD_FAILED, "building the profiles failed:\n"
+                    + NixCli.errorText(output.stderr()));
+        }
+        for (JsonElement built : NixCli.json(output, "nix build").getAsJsonArray()) {
+            JsonObject outputs = built.getAsJsonObject().getAsJsonObject("outputs");
+            if (outputs == null || outputs.get("out") == null) {
+                throw new DeployException(ExitCode.BUILD_FAILED, "nix build did not report an output for "
+                        + built.getAsJsonObject().get("drvPath"));
+            }
+        }
+    }
+
+    /** {@code nix flake check}, as deploy-rs runs it before deploying unless told to skip. */
+    public static void check(String flake, List<String> extraArgs) throws DeployException {
+        List<String> argv = new ArrayList<>(List.of("nix", "flake", "check", flake));
+        argv.addAll(extraArgs);
+        NixCli.Output output = NixCli.run(argv);
+        if (output.exitCode() != 0) {
+            throw new DeployException(ExitCode.BUILD_FAILED, "the flake's checks failed (skip them with "
+                    + "--skip-checks):\n" + NixCli.errorText(output.stderr()));
+        }
+    }
+}

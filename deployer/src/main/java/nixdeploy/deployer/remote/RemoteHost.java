@@ -1,0 +1,43 @@
+package nixdeploy.deployer.remote;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * One authenticated connection to a host. Commands are shell strings built with
+ * {@link nixdeploy.shell.ShellQuote}; each runs on its own channel of this connection.
+ */
+public interface RemoteHost extends AutoCloseable {
+    /** What a finished command returned and printed (stdout only when it was captured). */
+    record Result(int exitStatus, String stdout, String stderr) {
+        public boolean ok() {
+            return exitStatus == 0;
+        }
+    }
+
+    /**
+     * Runs {@code command}, feeding it {@code stdin} (null for none) and streaming its output.
+     * Returns the exit status, or throws when the connection broke or {@code timeout} passed.
+     */
+    int exec(String command, InputStream stdin, OutputStream stdout, OutputStream stderr, Duration timeout)
+            throws IOException;
+
+    /** Runs a short command and captures its output. */
+    default Result run(String command, String stdin, Duration timeout) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        InputStream in = stdin == null ? null : new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+        int status = exec(command, in, out, err, timeout);
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** {@code user@host:port}, for messages. */
+    String describe();
+
+    @Override
+    void close();
+}

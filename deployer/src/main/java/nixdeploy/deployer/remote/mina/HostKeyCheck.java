@@ -1,0 +1,70 @@
+package nixdeploy.deployer.remote.mina;
+
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import nixdeploy.deployer.remote.HostKeyPolicy;
+import nixdeploy.deployer.remote.SshTarget;
+import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.config.keys.KeyUtils;
+
+/**
+ * Checks a server's key against the target's known_hosts files. An unknown key is refused unless
+ * the target says accept-new; a changed key is always refused. What went wrong is kept for the
+ * error message, with the key's fingerprint.
+ */
+final class HostKeyCheck implements ServerKeyVerifier {
+    static final AttributeKey<SshTarget> TARGET = new AttributeKey<>();
+    static final AttributeKey<AtomicReference<String>> PROBLEM = new AttributeKey<>();
+
+    @Override
+    public boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey key) {
+        SshTarget target = session.getConnectionContext().getAttribute(TARGET);
+        AtomicReference<String> problem = session.getConnectionContext().getAttribute(PROBLEM);
+        String fingerprint = KeyUtils.getKeyType(key) + " " + KeyUtils.getFingerPrint(key);
+        List<Path> files = target.effectiveKnownHostsFiles();
+        for (Path file : files) {
+            if (!Files.exists(file)) {
+                continue;
+            }
+            KnownHostsServerKeyVerifier verifier = new KnownHostsServerKeyVerifier((s, r, k) -> false, file);
+            verifier.setModifiedServerKeyAcceptor((s, r, entry, expected, actual) -> {
+                problem.set("the host key of " + target.host() + " has CHANGED: it is now " + fingerprint
+                        + ", but " + file + " expects " + KeyUtils.getFingerPrint(expected)
+                        + ". This may be an attack or a reinstalled host. If the host was reinstalled, remove the "
+                        + "old key (ssh-keygen -R " + target.host() + " -f " + file + ") and connect again.");
+                return false;
+            });
+            if (verifier.verifyServerKey(session, remote, key)) {
+                return true;
+            }
+            if (problem.get() != null) {
+                return false;
+            }
+        }
+        if (target.hostKeyPolicy() == HostKeyPolicy.ACCEPT_NEW) {
+            Path file = files.get(0);
+            KnownHostsServerKeyVerifier recorder = new KnownHostsServerKeyVerifier((s, r, k) -> true, file);
+            try {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                if (!Files.exists(file)) {
+                    Files.createFile(file);
+                }
+            } catch (java.io.IOException e) {
+                problem.set("cannot record the host key of " + target.host() + " in " + file + ": " + e.getMessage());
+                return false;
+            }
+            return recorder.verifyServerKey(session, remote, key);
+        }
+        problem.set("the host key of " + target.host() + " (" + fingerprint + ") is not in " + files
+                + ". Check the fingerprint, then add it (ssh-keyscan " + target.host() + " >> " + files.get(0)
+                + "), or pass --ssh-opts '-o StrictHostKeyChecking=accept-new' to trust it on first use.");
+        return false;
+    }
+}

@@ -1,0 +1,155 @@
+package nixdeploy.deployer.remote.mina;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import nixdeploy.deployer.DeployException;
+import nixdeploy.deployer.ExitCode;
+import nixdeploy.deployer.remote.RemoteConnector;
+import nixdeploy.deployer.remote.RemoteHost;
+import nixdeploy.deployer.remote.SshTarget;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.DefaultConfigFileHostEntryResolver;
+import org.apache.sshd.client.config.hosts.HostConfigEntry;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.util.security.SecurityUtils;
+
+/**
+ * Connects with Apache MINA SSHD: reads ~/.ssh/config, checks host keys against known_hosts, and
+ * authenticates with the target's keys and the default ones. Each {@link #connect} opens a new
+ * TCP connection and authenticates anew; nothing is pooled or multiplexed.
+ */
+public final class MinaConnector implements RemoteConnector {
+    private static final List<String> DEFAULT_KEYS = List.of("id_ed25519", "id_ecdsa", "id_rsa");
+
+    private final SshClient client;
+
+    public MinaConnector() {
+        SecurityUtils.isBouncyCastleRegistered();
+        client = SshClient.setUpDefaultClient();
+        client.setHostConfigEntryResolver(DefaultConfigFileHostEntryResolver.INSTANCE);
+        client.setServerKeyVerifier(new HostKeyCheck());
+        client.start();
+    }
+
+    @Override
+    public RemoteHost connect(SshTarget target) throws DeployException {
+        AtomicReference<String> problem = new AtomicReference<>();
+        AttributeRepository context = AttributeRepository.ofAttributesMap(
+                Map.of(HostKeyCheck.TARGET, target, HostKeyCheck.PROBLEM, problem));
+        Duration timeout = target.connectTimeout();
+        ClientSession session = null;
+        try {
+            HostConfigEntry entry = entry(target);
+            session = client.connect(entry, context, null).verify(timeout).getSession();
+            for (KeyPair key : keys(target, entry)) {
+                session.addPublicKeyIdentity(key);
+            }
+            session.auth().verify(timeout);
+            return new MinaRemoteHost(session, entry.getUsername() + "@" + entry.getHostName()
+                    + (entry.getPort() == 22 ? "" : ":" + entry.getPort()));
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            if (session != null) {
+                session.close(true);
+            }
+            throw failure(target, problem.get(), e);
+        }
+    }
+
+    private static HostConfigEntry entry(SshTarget target) throws IOException {
+        String user = target.user() == null || target.user().isEmpty() ? null : target.user();
+        HostConfigEntry entry = DefaultConfigFileHostEntryResolver.INSTANCE.resolveEffectiveHost(target.host(),
+                target.port(), null, user, target.proxyJump().orElse(null), null);
+        if (entry == null) {
+            entry = new HostConfigEntry(target.host(), target.host(), 22,
+                    user != null ? user : System.getProperty("user.name"));
+        }
+        if (target.port() > 0) {
+            entry.setPort(target.port());
+        } else if (entry.getPort() <= 0) {
+            entry.setPort(22);
+        }
+        if (user != null) {
+            entry.setUsername(user);
+        } else if (entry.getUsername() == null || entry.getUsername().isEmpty()) {
+            entry.setUsername(System.getProperty("user.name"));
+        }
+        target.proxyJump().ifPresent(entry::setProxyJump);
+        return entry;
+    }
+
+    private static List<KeyPair> keys(SshTarget target, HostConfigEntry entry)
+            throws IOException, GeneralSecurityException {
+        List<Path> files = new ArrayList<>(target.identityFiles());
+        if (entry.getIdentities() != null) {
+            entry.getIdentities().forEach(f -> files.add(Path.of(f.replaceFirst("^~", System.getProperty("user.home")))));
+        }
+        if (files.isEmpty()) {
+            for (String name : DEFAULT_KEYS) {
+                files.add(Path.of(System.getProperty("user.home"), ".ssh", name));
+            }
+        }
+        List<KeyPair> keys = new ArrayList<>();
+        for (Path file : files) {
+            if (!Files.isReadable(file)) {
+                if (target.identityFiles().contains(file)) {
+                    throw new IOException("identity file " + file + " cannot be read");
+                }
+                continue;
+            }
+            Iterable<KeyPair> loaded = SecurityUtils.loadKeyPairIdentities(null,
+                    () -> file.toString(), Files.newInputStream(file), FilePasswordProvider.EMPTY);
+            if (loaded != null) {
+                loaded.forEach(keys::add);
+            }
+        }
+        return keys;
+    }
+
+    private static DeployException failure(SshTarget target, String hostKeyProblem, Exception e) {
+        String where = target.describe();
+        if (hostKeyProblem != null) {
+            return new DeployException(ExitCode.CONNECT_FAILED, "refusing to connect to " + where + ": "
+                    + hostKeyProblem, e);
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String detail = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
+            return new DeployException(ExitCode.CONNECT_FAILED, "cannot connect to " + where + ": " + detail
+                    + ". Is the host up and sshd listening on that port?", e);
+        }
+        if (root instanceof UnknownHostException) {
+            return new DeployException(ExitCode.CONNECT_FAILED, "cannot resolve host name " + target.host(), e);
+        }
+        String text = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (text.contains("timeout") || text.contains("timed out")) {
+            return new DeployException(ExitCode.CONNECT_FAILED, "connecting to " + where + " timed out after "
+                    + target.connectTimeout().toSeconds() + " s. Is the host reachable?", e);
+        }
+        if (text.contains("auth")) {
+            return new DeployException(ExitCode.CONNECT_FAILED, "authentication to " + where + " failed: no key "
+                    + "was accepted. Pass a key with --ssh-opts '-i KEY' or check the user name.", e);
+        }
+        return new DeployException(ExitCode.CONNECT_FAILED, "SSH connection to " + where + " failed: " + detail, e);
+    }
+
+    @Override
+    public void close() {
+        client.stop();
+    }
+}

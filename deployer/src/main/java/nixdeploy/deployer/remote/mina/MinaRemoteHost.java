@@ -1,0 +1,61 @@
+package nixdeploy.deployer.remote.mina;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import nixdeploy.deployer.remote.RemoteHost;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+
+/** A {@link RemoteHost} over one MINA session; each command gets its own exec channel. */
+final class MinaRemoteHost implements RemoteHost {
+    private final ClientSession session;
+    private final String description;
+
+    MinaRemoteHost(ClientSession session, String description) {
+        this.session = session;
+        this.description = description;
+    }
+
+    @Override
+    public int exec(String command, InputStream stdin, OutputStream stdout, OutputStream stderr, Duration timeout)
+            throws IOException {
+        try (ChannelExec channel = session.createExecChannel(command)) {
+            if (stdin != null) {
+                channel.setIn(stdin);
+            }
+            channel.setOut(stdout);
+            channel.setErr(stderr);
+            channel.open().verify(Duration.ofSeconds(30));
+            Set<ClientChannelEvent> events = channel.waitFor(
+                    EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS), timeout);
+            if (!events.contains(ClientChannelEvent.EXIT_STATUS)) {
+                if (events.contains(ClientChannelEvent.TIMEOUT)) {
+                    throw new IOException("command on " + description + " did not finish within "
+                            + timeout.toSeconds() + " s");
+                }
+                channel.waitFor(EnumSet.of(ClientChannelEvent.EXIT_STATUS), Duration.ofSeconds(2));
+            }
+            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(5));
+            Integer status = channel.getExitStatus();
+            if (status == null) {
+                throw new IOException("the connection to " + description + " closed before the command finished");
+            }
+            return status;
+        }
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        session.close(false);
+    }
+}

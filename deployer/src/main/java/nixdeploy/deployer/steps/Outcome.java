@@ -1,0 +1,34 @@
+package nixdeploy.deployer.steps;
+
+import nixdeploy.deployer.ExitCode;
+import nixdeploy.deployer.config.ProfilePlan;
+
+/** How one profile's deployment ended, as read back from the host. */
+public record Outcome(ProfilePlan plan, Status status, String message) {
+
+    /** The final states the summary can show. */
+    public enum Status {
+        CONFIRMED("confirmed", ExitCode.OK),
+        ACTIVATED("activated (no confirmation asked)", ExitCode.OK),
+        DRY_ACTIVATED("dry-activated", ExitCode.OK),
+        ACTIVATION_FAILED("activation failed", ExitCode.ACTIVATION_FAILED),
+        ROLLED_BACK("rolled back", ExitCode.ROLLED_BACK),
+        HEALTH_CHECK_FAILED("health check failed, rolled back", ExitCode.HEALTH_CHECK_FAILED),
+        CONNECT_FAILED("not deployed: cannot connect", ExitCode.CONNECT_FAILED),
+        NOT_DEPLOYED("not deployed", ExitCode.CONNECT_FAILED),
+        STATE_UNKNOWN("unreachable, state unknown", ExitCode.STATE_UNKNOWN),
+        INTERRUPTED("interrupted", ExitCode.INTERRUPTED);
+
+        public final String label;
+        public final ExitCode exitCode;
+
+        Status(String label, ExitCode exitCode) {
+            this.label = label;
+            this.exitCode = exitCode;
+        }
+    }
+
+    public boolean ok() {
+        return status.exitCode == ExitCode.OK;
+    }
+}

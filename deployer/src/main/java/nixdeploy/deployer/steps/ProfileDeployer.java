@@ -1,0 +1,384 @@
+package nixdeploy.deployer.steps;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import nixdeploy.deployer.DeployException;
+import nixdeploy.deployer.config.ProfilePlan;
+import nixdeploy.deployer.nix.Closure;
+import nixdeploy.deployer.output.Console;
+import nixdeploy.deployer.remote.RemoteConnector;
+import nixdeploy.deployer.remote.RemoteHost;
+import nixdeploy.deployer.remote.SshOptions;
+import nixdeploy.deployer.remote.SshTarget;
+import nixdeploy.protocol.ActivatorExit;
+import nixdeploy.protocol.DeploymentState;
+import nixdeploy.protocol.Event;
+import nixdeploy.protocol.EventType;
+import nixdeploy.protocol.Events;
+
+/**
+ * Deploys one profile: connect, learn what the host lacks, copy it, activate, then confirm over a
+ * new connection. It reports the state it read back from the host, never a guess.
+ */
+public final class ProfileDeployer {
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(30);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** How to activate, for every profile of one run. */
+    public record Mode(boolean dryActivate, boolean boot) {
+    }
+
+    private final RemoteConnector connector;
+    private final Console console;
+    private final String activatorPath;
+    private final Mode mode;
+    private final PendingRollbacks pending;
+
+    public ProfileDeployer(RemoteConnector connector, Console console, String activatorPath, Mode mode,
+            PendingRollbacks pending) {
+        this.connector = connector;
+        this.console = console;
+        this.activatorPath = activatorPath;
+        this.mode = mode;
+        this.pending = pending;
+    }
+
+    public Outcome deploy(ProfilePlan plan) {
+        String who = plan.name();
+        SshTarget target;
+        try {
+            target = target(plan.hostname(), plan.sshUser().orElse(null), plan.sshOpts(), who);
+        } catch (IllegalArgumentException e) {
+            return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, e.getMessage());
+        }
+        long start = System.nanoTime();
+        RemoteHost host;
+        try {
+            host = connector.connect(target);
+        } catch (DeployException e) {
+            return new Outcome(plan, Outcome.Status.CONNECT_FAILED, e.getMessage());
+        }
+        try (host) {
+            console.info(who, "connected to " + host.describe() + " (" + millis(start) + " ms)");
+            Closure closure = Closure.of(List.of(plan.storePath(), activatorPath));
+            Probe probe = probe(host, plan, closure);
+            if (!probe.javaFound()) {
+                return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "no '" + plan.java() + "' on " + host.describe()
+                        + "'s PATH: the activator needs Java 17 or newer there. Install it, or set javaPath "
+                        + "(lib.withJre can put a JRE into the profile). Nothing was changed.");
+            }
+            String profileUser = plan.profileUser().orElse(probe.user());
+            String profilePath = plan.profilePath(profileUser, probe.perUserDirExists(), probe.stateHome());
+            copy(host, plan, closure, probe.missing());
+            Invocation inv = new Invocation(plan, target, probe.user(), profileUser, profilePath, newToken());
+            return activateAndConfirm(host, inv);
+        } catch (DeployException e) {
+            return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, e.getMessage());
+        } catch (IOException e) {
+            return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "the connection to " + plan.hostname()
+                    + " failed before activation (" + e.getMessage() + "); nothing was changed");
+        }
+    }
+
+    /** What one activation needs to be confirmed or undone later. */
+    private record Invocation(ProfilePlan plan, SshTarget target, String sshUser, String profileUser,
+            String profilePath, String token) {
+    }
+
+    private SshTarget target(String host, String user, List<String> opts, String who) {
+        return SshOptions.apply(SshTarget.of(host, user), opts, warning -> console.warn(who, warning));
+    }
+
+    private Probe probe(RemoteHost host, ProfilePlan plan, Closure closure) throws IOException, DeployException {
+        long start = System.nanoTime();
+        RemoteHost.Result result = host.run(HostCommands.probe(plan, plan.profileUser()),
+                String.join("\n", closure.paths()) + "\n", COMMAND_TIMEOUT);
+        if (!result.ok()) {
+            throw new DeployException(nixdeploy.deployer.ExitCode.CONNECT_FAILED, "cannot query the Nix store of "
+                    + host.describe() + " (exit " + result.exitStatus() + "): " + result.stderr().trim()
+                    + ". Is Nix installed there and nix-store on the SSH user's PATH?");
+        }
+        Probe probe = Probe.parse(result.stdout());
+        console.debug(plan.name(), "probe took " + millis(start) + " ms: " + probe);
+        return probe;
+    }
+
+    private void copy(RemoteHost host, ProfilePlan plan, Closure closure, List<String> missing)
+            throws IOException, DeployException {
+        String who = plan.name();
+        if (missing.isEmpty()) {
+            console.info(who, "host already has all " + closure.paths().size() + " paths; copying nothing");
+            return;
+        }
+        long bytes = closure.bytes(missing);
+        console.info(who, "copying " + missing.size() + " of " + closure.paths().size() + " paths ("
+                + human(bytes) + ")");
+        long start = System.nanoTime();
+        List<String> argv = new ArrayList<>(List.of("nix-store", "--export"));
+        argv.addAll(missing);
+        Process export = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status;
+        try (InputStream stream = export.getInputStream()) {
+            status = host.exec(HostCommands.importPaths(), stream, OutputStream.nullOutputStream(), err,
+                    COMMAND_TIMEOUT);
+        } finally {
+            export.destroy();
+        }
+        if (status != 0) {
+            String why = err.toString(StandardCharsets.UTF_8).trim();
+            throw new DeployException(nixdeploy.deployer.ExitCode.CONNECT_FAILED, "copying to " + host.describe()
+                    + " failed: " + why + (why.contains("signature") ? ". The SSH user is not trusted by the host's "
+                    + "Nix: add it to trusted-users there, or deploy as root." : "") + " Nothing was activated.");
+        }
+        console.info(who, "copied " + missing.size() + " paths (" + human(bytes) + ") in " + millis(start) + " ms");
+    }
+
+    private Outcome activateAndConfirm(RemoteHost host, Invocation inv) throws IOException {
+        ProfilePlan plan = inv.plan();
+        String who = plan.name();
+        boolean magic = plan.magicRollback() && !mode.dryActivate() && !mode.boot();
+        List<String> args = new ArrayList<>(List.of("activate", "--profile", inv.profilePath(), "--closure",
+                plan.storePath(), "--activation-timeout", Integer.toString(plan.activationTimeout()),
+                "--confirm-timeout", Integer.toString(plan.confirmTimeout())));
+        if (magic) {
+            args.add("--magic-rollback");
+        }
+        if (plan.autoRollback()) {
+            args.add("--auto-rollback");
+        }
+        if (mode.dryActivate()) {
+            args.add("--dry-activate");
+        }
+        if (mode.boot()) {
+            args.add("--boot");
+        }
+        plan.tempPath().ifPresent(t -> {
+            args.add("--state-dir");
+            args.add(t);
+        });
+        console.info(who, (mode.dryActivate() ? "dry-activating " : "activating ") + plan.storePath() + " as "
+                + inv.profilePath() + (magic ? " (magic rollback: " + plan.confirmTimeout() + " s to confirm)" : ""));
+        AtomicReference<Event> awaiting = new AtomicReference<>();
+        AtomicReference<Event> result = new AtomicReference<>();
+        AtomicReference<Long> awaitingSeenAt = new AtomicReference<>();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int status;
+        try (LineSink events = new LineSink(line -> Events.decode(line).ifPresentOrElse(e -> {
+            switch (e.type) {
+                case OUTPUT -> console.output(who, e.line);
+                case SWITCHED, ACTIVATED, RECOVERED -> console.info(who, e.message);
+                case AWAITING_CONFIRMATION -> {
+                    awaitingSeenAt.set(System.currentTimeMillis());
+                    awaiting.set(e);
+                }
+                case RESULT -> result.set(e);
+                default -> console.debug(who, "activator: " + line);
+            }
+        }, () -> console.debug(who, "activator: " + line)))) {
+            status = host.exec(HostCommands.activator(plan, inv.sshUser(), inv.profileUser(), activatorPath, args),
+                    new java.io.ByteArrayInputStream((inv.token() + "\n").getBytes(StandardCharsets.US_ASCII)),
+                    events, stderr, Duration.ofSeconds(plan.activationTimeout() + 120L));
+        } catch (IOException e) {
+            return afterLostConnection(inv, "the connection broke during activation (" + e.getMessage() + ")");
+        }
+        String message = result.get() != null && result.get().message != null ? result.get().message
+                : stderr.toString(StandardCharsets.UTF_8).trim();
+        if (status == 0 && awaiting.get() != null) {
+            return confirm(inv, awaiting.get(), awaitingSeenAt.get());
+        }
+        if (status == 0) {
+            return new Outcome(plan, mode.dryActivate() ? Outcome.Status.DRY_ACTIVATED : Outcome.Status.ACTIVATED,
+                    message);
+        }
+        ActivatorExit exit = ActivatorExit.fromCode(status);
+        return switch (exit) {
+            case ACTIVATION_FAILED_ROLLED_BACK -> new Outcome(plan, Outcome.Status.ACTIVATION_FAILED,
+                    "activation failed and was rolled back: " + message);
+            case ACTIVATION_FAILED -> new Outcome(plan, Outcome.Status.ACTIVATION_FAILED, message);
+            case ROLLBACK_FAILED -> new Outcome(plan, Outcome.Status.ACTIVATION_FAILED, message
+                    + ". Log in and check the profile " + inv.profilePath());
+            case ROLLED_BACK -> new Outcome(plan, Outcome.Status.ROLLED_BACK, message);
+            default -> new Outcome(plan, Outcome.Status.NOT_DEPLOYED, status == 127 || status == 126
+                    ? "the host could not run the activator (exit " + status + "): "
+                    + stderr.toString(StandardCharsets.UTF_8).trim() : message);
+        };
+    }
+
+    private Outcome confirm(Invocation inv, Event awaiting, long seenAt) {
+        ProfilePlan plan = inv.plan();
+        String who = plan.name();
+        long deadline = seenAt + plan.confirmTimeout() * 1000L;
+        String until = LocalTime.ofInstant(Instant.ofEpochMilli(deadline), ZoneId.systemDefault())
+                .truncatedTo(ChronoUnit.SECONDS).toString();
+        console.info(who, "activated generation " + awaiting.generation + "; confirming over a new connection before "
+                + until);
+        pending.add(who, () -> rollBackNow(inv, "the deployer was interrupted"));
+        try {
+            SshTarget confirmTarget = target(plan.confirmHostname(), plan.sshUser().orElse(null),
+                    plan.confirmSshOpts(), who);
+            long start = System.nanoTime();
+            Optional<RemoteHost.Result> answer = withFreshConnection(confirmTarget, deadline, host ->
+                    host.run(HostCommands.activator(plan, inv.sshUser(), inv.profileUser(), activatorPath,
+                            settleArgs("confirm", inv)), inv.token() + "\n", Duration.ofSeconds(90)));
+            if (answer.isEmpty()) {
+                return afterLostConnection(inv, "could not reconnect to " + confirmTarget.describe()
+                        + " after activation");
+            }
+            RemoteHost.Result result = answer.get();
+            String message = resultMessage(result);
+            if (result.ok()) {
+                return new Outcome(plan, Outcome.Status.CONFIRMED, "generation " + awaiting.generation
+                        + " confirmed over a new connection (" + millis(start) + " ms)");
+            }
+            if (result.exitStatus() == ActivatorExit.ROLLED_BACK.code) {
+                return new Outcome(plan, Outcome.Status.ROLLED_BACK, "confirmation came too late: " + message);
+            }
+            return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, "confirming failed (exit " + result.exitStatus()
+                    + "): " + message);
+        } catch (IllegalArgumentException e) {
+            return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, "bad confirmSshOpts: " + e.getMessage()
+                    + "; the host rolls back by itself at " + until);
+        } finally {
+            pending.remove(who);
+        }
+    }
+
+    /** The connection is gone after activation: wait for the host's own rollback, then read its state. */
+    private Outcome afterLostConnection(Invocation inv, String what) {
+        ProfilePlan plan = inv.plan();
+        String who = plan.name();
+        long rolledBackBy = System.currentTimeMillis() + plan.confirmTimeout() * 1000L + 2000;
+        console.info(who, what + "; the host rolls back by itself within " + plan.confirmTimeout()
+                + " s. Waiting to read its state back...");
+        sleepUntil(rolledBackBy);
+        SshTarget target = target(plan.hostname(), plan.sshUser().orElse(null), plan.sshOpts(), who);
+        Optional<RemoteHost.Result> status = withFreshConnection(target, System.currentTimeMillis() + 30_000, host ->
+                host.run(HostCommands.activator(plan, inv.sshUser(), inv.profileUser(), activatorPath,
+                        settleArgs("status", inv)), null, Duration.ofSeconds(90)));
+        if (status.isEmpty()) {
+            return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, what + ", and the host is still unreachable, so "
+                    + "its state is unknown. It should have rolled back on its own; check with: ssh "
+                    + target.describe() + " " + plan.java() + " -jar " + activatorPath + " status --profile "
+                    + inv.profilePath());
+        }
+        Optional<Event> result = status.get().stdout().lines().map(Events::decode).flatMap(Optional::stream)
+                .filter(e -> e.type == EventType.RESULT).findFirst();
+        if (result.isPresent() && result.get().state == DeploymentState.ROLLED_BACK) {
+            return new Outcome(plan, Outcome.Status.ROLLED_BACK, what + "; the host rolled back by itself to "
+                    + "generation " + result.get().previousGeneration + ". If the profile moves SSH on purpose, set "
+                    + "confirmHostname / confirmSshOpts.");
+        }
+        return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, what + "; the host now reports: "
+                + result.map(e -> e.message).orElse(status.get().stderr().trim()));
+    }
+
+    private void rollBackNow(Invocation inv, String reason) {
+        ProfilePlan plan = inv.plan();
+        SshTarget target = target(plan.confirmHostname(), plan.sshUser().orElse(null), plan.confirmSshOpts(),
+                plan.name());
+        List<String> args = settleArgs("rollback", inv);
+        args.add("--reason");
+        args.add(reason);
+        Optional<RemoteHost.Result> result = withFreshConnection(target, System.currentTimeMillis() + 10_000, host ->
+                host.run(HostCommands.activator(plan, inv.sshUser(), inv.profileUser(), activatorPath, args),
+                        inv.token() + "\n", Duration.ofSeconds(60)));
+        console.info(plan.name(), result.map(r -> r.ok() ? "rolled back: " + resultMessage(r)
+                : "rollback request answered: " + resultMessage(r))
+                .orElse("could not reach the host to roll back; it rolls back by itself at its deadline"));
+    }
+
+    private List<String> settleArgs(String command, Invocation inv) {
+        List<String> args = new ArrayList<>(List.of(command, "--profile", inv.profilePath(), "--activation-timeout",
+                Integer.toString(inv.plan().activationTimeout())));
+        inv.plan().tempPath().ifPresent(t -> {
+            args.add("--state-dir");
+            args.add(t);
+        });
+        return args;
+    }
+
+    private interface HostAction<T> {
+        T apply(RemoteHost host) throws IOException;
+    }
+
+    /** Connects anew (never reusing a connection) and retries until {@code deadline}; empty if it never got through. */
+    private <T> Optional<T> withFreshConnection(SshTarget target, long deadline, HostAction<T> action) {
+        RetryConfig config = RetryConfig.custom()
+                .maxAttempts(Integer.MAX_VALUE)
+                .intervalFunction(IntervalFunction.of(Duration.ofMillis(500)))
+                .retryOnException(e -> System.currentTimeMillis() + 500 < deadline)
+                .failAfterMaxAttempts(false)
+                .build();
+        Retry retry = Retry.of("fresh-connection", config);
+        try {
+            return Optional.of(Retry.decorateCheckedSupplier(retry, () -> {
+                long left = Math.max(1000, deadline - System.currentTimeMillis());
+                SshTarget bounded = new SshTarget(target.host(), target.port(), target.user(), target.identityFiles(),
+                        target.knownHostsFiles(), target.hostKeyPolicy(),
+                        Duration.ofMillis(Math.min(left, target.connectTimeout().toMillis())), target.proxyJump());
+                try (RemoteHost host = connector.connect(bounded)) {
+                    return action.apply(host);
+                }
+            }).get());
+        } catch (Throwable e) {
+            console.debug(target.describe(), "gave up connecting: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static String resultMessage(RemoteHost.Result result) {
+        return result.stdout().lines().map(Events::decode).flatMap(Optional::stream)
+                .filter(e -> e.type == EventType.RESULT && e.message != null).map(e -> e.message).findFirst()
+                .orElse(result.stderr().trim());
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static void sleepUntil(long epochMillis) {
+        long left;
+        while ((left = epochMillis - System.currentTimeMillis()) > 0) {
+            try {
+                Thread.sleep(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static long millis(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format("%.1f KiB", bytes / 1024.0);
+        }
+        return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+    }
+}

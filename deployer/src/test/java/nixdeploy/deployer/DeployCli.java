@@ -1,0 +1,42 @@
+package nixdeploy.deployer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import nixdeploy.testhosts.Cmd;
+import nixdeploy.testhosts.TestHost;
+
+/** Runs the packaged {@code deploy} launcher as a user would, with a private HOME. */
+final class DeployCli {
+    static final Path DIST = Path.of(System.getProperty("nixdeploy.dist", "target/dist"));
+
+    private final Path home;
+
+    DeployCli(Path home) {
+        this.home = home;
+        try {
+            Files.createDirectories(home.resolve(".ssh"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code --ssh-opts} that trust exactly {@code host}'s key and log in with the test key. */
+    static String sshOpts(TestHost host) {
+        return "-i " + host.clientKey() + " -o UserKnownHostsFile=" + host.knownHostsFile();
+    }
+
+    Cmd.Result run(Path workDir, String... args) {
+        List<String> argv = new ArrayList<>(List.of("env", "HOME=" + home, "sh", "-c",
+                "cd \"$1\" && shift && exec \"$@\"", "deploy", workDir.toString(),
+                DIST.resolve("bin/deploy").toString()));
+        argv.addAll(List.of(args));
+        Cmd.Result result = Cmd.run(argv, null, 600);
+        System.out.println("$ deploy " + String.join(" ", args) + "\n" + result.stdout() + result.stderr()
+                + "(exit " + result.exitCode() + ")");
+        return result;
+    }
+}

@@ -1,0 +1,178 @@
+package nixdeploy.deployer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import nixdeploy.testhosts.Cmd;
+import nixdeploy.testhosts.TestHost;
+import nixdeploy.testhosts.TestHosts;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real {@code deploy} against a real test host over real SSH, checking the host afterwards. */
+class DeployIT {
+    @RegisterExtension
+    static final TestHosts HOSTS = TestHosts.count(1);
+    static final String GOOD = "nft delete table inet lockout 2>/dev/null; echo serving version $(cat $PROFILE/name)";
+    static final String LOCKOUT = "nft add table inet lockout && nft add chain inet lockout input "
+            + "'{ type filter hook input priority 0; policy accept; }' && "
+            + "nft add rule inet lockout input tcp dport 22 ct state new drop && echo firewall closed";
+
+    static TestHost host;
+    static DeployCli deploy;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void setUp(@TempDir Path home) {
+        host = HOSTS.get(0);
+        deploy = new DeployCli(home);
+    }
+
+    @BeforeEach
+    void cleanHost() {
+        host.sh("rm -rf /nix/var/nix/profiles/system* /nix/var/nixdeploy; nft delete table inet lockout 2>/dev/null;"
+                + " true").orThrow();
+    }
+
+    private Path flake(String name, String script, String extraProfileAttrs) {
+        return TestFlake.write(work.resolve(name), String.join("\n",
+                "    deploy.nodes.web = {",
+                "      hostname = \"" + host.address() + "\";",
+                "      sshUser = \"root\";",
+                "      profiles.system = { user = \"root\"; path = profile \"" + name + "\" "
+                        + nixString(script) + "; " + extraProfileAttrs + " };",
+                "    };"));
+    }
+
+    private Cmd.Result deployFlake(Path flake, String... more) {
+        String[] args = new String[more.length + 4];
+        args[0] = ".#web";
+        args[1] = "--skip-checks";
+        args[2] = "--ssh-opts";
+        args[3] = DeployCli.sshOpts(host);
+        System.arraycopy(more, 0, args, 4, more.length);
+        return deploy.run(flake, args);
+    }
+
+    @Test
+    void aGoodProfileIsActivatedConfirmedAndASecondDeployCopiesNothing() {
+        Path flake = flake("happy", GOOD, "");
+
+        Cmd.Result first = deployFlake(flake);
+
+        assertThat(first.exitCode()).as(first.stdout()).isZero();
+        assertThat(first.stdout()).contains("| serving version happy").contains("confirmed over a new connection")
+                .containsPattern("copying \\d+ of \\d+ paths");
+        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("happy");
+        assertThat(generations()).isEqualTo("1");
+
+        Cmd.Result second = deployFlake(flake);
+
+        assertThat(second.exitCode()).as(second.stdout()).isZero();
+        assertThat(second.stdout()).contains("copying nothing");
+        assertThat(generations()).isEqualTo("1");
+    }
+
+    @Test
+    void aProfileThatLocksOutSshIsRolledBackByTheHostItself() {
+        assertThat(deployFlake(flake("v1", GOOD, "")).exitCode()).isZero();
+        long start = System.currentTimeMillis();
+
+        Cmd.Result lockout = deployFlake(flake("lockout", LOCKOUT, "confirmTimeout = 6;"));
+
+        assertThat(lockout.exitCode()).as(lockout.stdout()).isEqualTo(ExitCode.ROLLED_BACK.code);
+        assertThat(lockout.stdout()).contains("firewall closed").contains("could not reconnect")
+                .contains("rolled back by itself");
+        assertThat(System.currentTimeMillis() - start).isLessThan(60_000);
+        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("v1");
+        assertThat(host.sh("nft list table inet lockout").ok()).as("firewall rule removed").isFalse();
+        assertThat(deployFlake(flake("v2", GOOD, "")).exitCode()).as("SSH works again").isZero();
+    }
+
+    @Test
+    void aFailingActivationScriptIsRolledBack() {
+        assertThat(deployFlake(flake("v1", GOOD, "")).exitCode()).isZero();
+
+        Cmd.Result failed = deployFlake(flake("broken", "echo cannot start; exit 1", ""));
+
+        assertThat(failed.exitCode()).as(failed.stdout()).isEqualTo(ExitCode.ACTIVATION_FAILED.code);
+        assertThat(failed.stdout()).contains("| cannot start").contains("rolled back");
+        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("v1");
+        assertThat(generations()).isEqualTo("1");
+    }
+
+    @Test
+    void aWrongHostKeyIsRefusedBeforeAnythingIsCopied() throws Exception {
+        Path knownHosts = work.resolve("wrong_known_hosts");
+        Files.writeString(knownHosts, host.address() + " ssh-ed25519 "
+                + "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n");
+        host.sh("rm -rf /nix/store/*-wrongkey*");
+
+        Cmd.Result result = deploy.run(flake("wrongkey", GOOD, ""), ".#web", "--skip-checks", "--ssh-opts",
+                "-i " + host.clientKey() + " -o UserKnownHostsFile=" + knownHosts);
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.CONNECT_FAILED.code);
+        assertThat(result.stdout()).contains("CHANGED").contains("SHA256:").doesNotContain("Exception");
+        assertThat(host.sh("ls -d /nix/store/*-wrongkey").ok()).isFalse();
+        assertThat(host.sh("test -e /nix/var/nix/profiles/system").ok()).isFalse();
+    }
+
+    @Test
+    void anUnknownHostKeyIsRefusedUnlessAcceptNewIsAsked() throws Exception {
+        Path knownHosts = work.resolve("empty_known_hosts");
+        Files.writeString(knownHosts, "");
+        Path flake = flake("v1", GOOD, "");
+
+        Cmd.Result refused = deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts",
+                "-i " + host.clientKey() + " -o UserKnownHostsFile=" + knownHosts);
+        Cmd.Result accepted = deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts",
+                "-i " + host.clientKey() + " -o UserKnownHostsFile=" + knownHosts
+                        + " -o StrictHostKeyChecking=accept-new");
+
+        assertThat(refused.exitCode()).isEqualTo(ExitCode.CONNECT_FAILED.code);
+        assertThat(refused.stdout()).contains("is not in").contains("accept-new");
+        assertThat(accepted.exitCode()).as(accepted.stdout()).isZero();
+        assertThat(Files.readString(knownHosts)).contains(host.address());
+    }
+
+    @Test
+    void anUnknownNodeIsAClearErrorThatTouchesNothing() {
+        Cmd.Result result = deployFlake(flake("v1", GOOD, ""), "--targets", ".#nope");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code);
+        assertThat(result.stdout()).contains("no node 'nope'").contains("its nodes are: web");
+        assertThat(host.sh("test -e /nix/var/nix/profiles/system").ok()).isFalse();
+    }
+
+    @Test
+    void aMistypedSettingIsNamedWithItsLocation() {
+        Cmd.Result result = deployFlake(flake("v1", GOOD, "sshUsr = \"root\";"));
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code);
+        assertThat(result.stdout()).contains("unknown setting 'sshUsr' in deploy.nodes.web.profiles.system")
+                .contains("did you mean 'sshUser'");
+    }
+
+    @Test
+    void withoutMagicRollbackTheProfileIsActivatedWithoutConfirmation() {
+        Cmd.Result result = deployFlake(flake("v1", GOOD, ""), "--magic-rollback", "false");
+
+        assertThat(result.exitCode()).as(result.stdout()).isZero();
+        assertThat(result.stdout()).contains("activated (no confirmation asked)");
+    }
+
+    private String generations() {
+        return host.sh("ls -d /nix/var/nix/profiles/system-*-link | sed 's/.*-\\([0-9]*\\)-link/\\1/' | sort -n"
+                + " | tr '\\n' ' '").stdout().trim();
+    }
+
+    static String nixString(String s) {
+        return nixdeploy.testhosts.LocalNix.nixString(s);
+    }
+}
