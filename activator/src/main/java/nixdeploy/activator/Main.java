@@ -18,7 +18,8 @@ public final class Main {
             "  activate --closure STORE_PATH [--magic-rollback] [--auto-rollback] [--dry-activate] [--boot]",
             "           [--activation-timeout S] [--confirm-timeout S] [--state-dir DIR]   (token on stdin)",
             "  confirm  [--state-dir DIR]                                                  (token on stdin)",
-            "  rollback [--state-dir DIR] [--reason TEXT]",
+            "  rollback [--state-dir DIR] [--reason TEXT] [--confirmed]   (token on stdin; --confirmed undoes a",
+            "           confirmed deployment, which needs its token)",
             "  status   [--state-dir DIR]");
 
     private Main() {}

@@ -66,13 +66,19 @@ final class SettleCommands {
 
     static ActivatorExit rollback(List<String> argv, InputStream stdin, Output out)
             throws ActivatorException, IOException {
-        Args args = Args.parse(argv, OPTIONS, Set.of());
+        Args args = Args.parse(argv, OPTIONS, Set.of("--confirmed"));
         Optional<String> token = token(stdin);
         Invocation inv = Invocation.open(args, out);
         long activationTimeout = args.seconds("--activation-timeout", 240);
         try (ProfileLock lock = inv.lockPatiently("rollback")) {
             Optional<Journal> found = Recovery.settle(inv, activationTimeout);
-            if (found.isEmpty() || found.get().state != DeploymentState.AWAITING) {
+            boolean undoConfirmed = args.flag("--confirmed") && found.isPresent()
+                    && found.get().state == DeploymentState.CONFIRMED;
+            if (undoConfirmed && (token.isEmpty() || !Token.matches(token.get(), found.get().tokenHash))) {
+                throw new ActivatorException(ActivatorExit.BAD_INPUT, "undoing a confirmed deployment needs that "
+                        + "deployment's token on stdin; nothing was changed");
+            }
+            if (found.isEmpty() || (found.get().state != DeploymentState.AWAITING && !undoConfirmed)) {
                 throw new ActivatorException(ActivatorExit.NOTHING_PENDING, "no deployment of " + inv.profile
                         + " awaits confirmation" + found.map(j -> " (the last one is " + j.state + ": " + j.reason + ")")
                         .orElse(""));

@@ -30,6 +30,8 @@ public final class TestHosts implements BeforeAllCallback, AfterAllCallback {
     private static final List<String> TOOLS = List.of("ip", "unshare", "nsenter", "ssh-keygen", "nix-store",
             "nix-daemon", "/usr/sbin/sshd", "java");
     private static final long OWNER = ProcessHandle.current().pid();
+    /** A normal account on this machine that tests may log in as; see {@link #ensureTestUser}. */
+    public static final String TEST_USER = "nixdeploy-test";
 
     private final int count;
     private final List<TestHost> hosts = new ArrayList<>();
@@ -71,6 +73,24 @@ public final class TestHosts implements BeforeAllCallback, AfterAllCallback {
         } catch (RuntimeException | IOException e) {
             stopAll();
             throw e;
+        }
+    }
+
+    /**
+     * Creates {@link #TEST_USER} on this machine if needed (test hosts share /etc/passwd), lets it
+     * log in to every host, and gives it sudo: without a password, or only with {@code password}.
+     */
+    public void ensureTestUser(String password) {
+        if (!Cmd.run("id", TEST_USER).ok()) {
+            Cmd.run("useradd", "--create-home", "--shell", "/bin/sh", TEST_USER).orThrow();
+        }
+        Cmd.run(List.of("chpasswd"), TEST_USER + ":" + (password == null ? "unused-" + OWNER : password) + "\n", 30)
+                .orThrow();
+        String rule = TEST_USER + " ALL=(ALL) " + (password == null ? "NOPASSWD: " : "") + "ALL\n";
+        Cmd.run(List.of("sh", "-c", "cat > /etc/sudoers.d/nixdeploy-test && chmod 0440 /etc/sudoers.d/nixdeploy-test"),
+                rule, 30).orThrow();
+        for (TestHost host : hosts) {
+            host.authorize(TEST_USER);
         }
     }
 
@@ -186,7 +206,7 @@ public final class TestHosts implements BeforeAllCallback, AfterAllCallback {
                 "substituters =",
                 "sandbox = false",
                 "build-users-group =",
-                "trusted-users = root",
+                "trusted-users = root " + TEST_USER,
                 ""));
         Cmd.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", ns,
                 "-f", dir.resolve("host_key").toString()).orThrow();

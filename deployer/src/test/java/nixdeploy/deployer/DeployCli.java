@@ -30,13 +30,27 @@ final class DeployCli {
     }
 
     Cmd.Result run(Path workDir, String... args) {
+        return runWithInput(null, workDir, args);
+    }
+
+    Cmd.Result runWithInput(String stdin, Path workDir, String... args) {
+        Cmd.Result result = Cmd.run(argv(workDir, args), stdin, 600);
+        System.out.println("$ deploy " + String.join(" ", args) + "\n" + result.stdout() + result.stderr()
+                + "(exit " + result.exitCode() + ")");
+        return result;
+    }
+
+    /** Starts {@code deploy} without waiting; its output goes to {@code log}. */
+    Process start(Path workDir, Path log, String... args) throws IOException {
+        return new ProcessBuilder(argv(workDir, args)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private List<String> argv(Path workDir, String... args) {
+        // exec all the way down, so the process we hold is the deployer's JVM itself
         List<String> argv = new ArrayList<>(List.of("env", "HOME=" + home, "sh", "-c",
                 "cd \"$1\" && shift && exec \"$@\"", "deploy", workDir.toString(),
                 DIST.resolve("bin/deploy").toString()));
         argv.addAll(List.of(args));
-        Cmd.Result result = Cmd.run(argv, null, 600);
-        System.out.println("$ deploy " + String.join(" ", args) + "\n" + result.stdout() + result.stderr()
-                + "(exit " + result.exitCode() + ")");
-        return result;
+        return argv;
     }
 }

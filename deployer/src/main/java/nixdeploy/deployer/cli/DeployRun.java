@@ -50,7 +50,7 @@ final class DeployRun {
                 Builder.check(entry.getKey(), options.extraBuildArgs);
             }
             console.info("", "building " + entry.getValue().size() + " profile(s) from " + entry.getKey());
-            Builder.build(entry.getKey(), entry.getValue(), options.extraBuildArgs);
+            Builder.build(entry.getKey(), entry.getValue(), options.extraBuildArgs, keepResultIn());
         }
         String activator = Closure.addFile(activatorJar());
         List<ProfilePlan> plans = byFlake.values().stream().flatMap(List::stream).toList();
@@ -80,13 +80,14 @@ final class DeployRun {
             if (!pending.isEmpty()) {
                 console.plain("interrupted: asking hosts with pending deployments to roll back now");
                 pending.rollBackAll();
+                Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code);
             }
         }, "rollback-on-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         List<Outcome> outcomes = new ArrayList<>();
         try (MinaConnector connector = new MinaConnector()) {
             ProfileDeployer deployer = new ProfileDeployer(connector, console, activator,
-                    new ProfileDeployer.Mode(options.dryActivate, options.boot), pending);
+                    new ProfileDeployer.Mode(options.dryActivate, options.boot), pending, new SudoPassword());
             List<String> failedNodes = new ArrayList<>();
             for (ProfilePlan plan : plans) {
                 if (failedNodes.contains(plan.node())) {
@@ -101,6 +102,9 @@ final class DeployRun {
                     failedNodes.add(plan.node());
                 }
             }
+            if (!failedNodes.isEmpty() && !Boolean.FALSE.equals(options.rollbackSucceeded)) {
+                rollBackSucceeded(deployer, outcomes);
+            }
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -111,6 +115,30 @@ final class DeployRun {
         return outcomes;
     }
 
+    /** As deploy-rs: when any profile failed, undo the ones this run already confirmed. */
+    private void rollBackSucceeded(ProfileDeployer deployer, List<Outcome> outcomes) {
+        for (int i = 0; i < outcomes.size(); i++) {
+            Outcome o = outcomes.get(i);
+            if (o.status() == Outcome.Status.CONFIRMED) {
+                String name = o.plan().name();
+                java.util.Optional<String> done = deployer.rollBackConfirmed(name,
+                        "another profile of this run failed (--rollback-succeeded)");
+                if (done.isPresent()) {
+                    console.info(name, done.get());
+                    outcomes.set(i, new Outcome(o.plan(), Outcome.Status.UNDONE,
+                            "rolled back because another profile failed: " + done.get()));
+                }
+            }
+        }
+    }
+
+    private java.util.Optional<Path> keepResultIn() {
+        if (!options.keepResult && options.resultPath == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Path.of(options.resultPath == null ? ".deploy-gc" : options.resultPath));
+    }
+
     private ExitCode summarize(List<Outcome> outcomes) {
         console.plain("");
         console.plain("Summary:");
@@ -119,8 +147,10 @@ final class DeployRun {
             console.plain(String.format("  %-" + width + "s  %-4s %s", o.plan().name(), o.ok() ? "ok" : "FAIL",
                     o.status().label));
         }
-        return outcomes.stream().filter(o -> !o.ok()).map(o -> o.status().exitCode)
-                .max(Comparator.comparingInt(e -> e.code)).orElse(ExitCode.OK);
+        // a profile undone because another failed does not hide the failure that caused it
+        return outcomes.stream().filter(o -> !o.ok() && o.status() != Outcome.Status.UNDONE)
+                .map(o -> o.status().exitCode).max(Comparator.comparingInt(e -> e.code))
+                .orElse(outcomes.stream().anyMatch(o -> !o.ok()) ? ExitCode.ROLLED_BACK : ExitCode.OK);
     }
 
     private static Path activatorJar() throws DeployException {

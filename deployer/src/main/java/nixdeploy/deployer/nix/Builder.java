@@ -12,8 +12,21 @@ import nixdeploy.deployer.config.ProfilePlan;
 public final class Builder {
     private Builder() {}
 
-    public static void build(String flake, List<ProfilePlan> plans, List<String> extraArgs) throws DeployException {
-        List<String> argv = new ArrayList<>(List.of("nix", "build", "--no-link", "--json"));
+    /** Builds; with {@code keepIn}, also leaves GC roots {@code result, result-1, ...} in that folder. */
+    public static void build(String flake, List<ProfilePlan> plans, List<String> extraArgs,
+            java.util.Optional<java.nio.file.Path> keepIn) throws DeployException {
+        List<String> argv = new ArrayList<>(List.of("nix", "build", "--json"));
+        if (keepIn.isPresent()) {
+            try {
+                java.nio.file.Files.createDirectories(keepIn.get());
+            } catch (java.io.IOException e) {
+                throw new DeployException(ExitCode.BAD_INPUT, "cannot create the result folder " + keepIn.get()
+                        + ": " + e.getMessage());
+            }
+            argv.addAll(List.of("--out-link", keepIn.get().resolve("result").toString()));
+        } else {
+            argv.add("--no-link");
+        }
         for (ProfilePlan plan : plans) {
             argv.add(flake + "#deploy.nodes.\"" + plan.node() + "\".profiles.\"" + plan.profile() + "\".path");
         }

@@ -32,11 +32,21 @@ final class HostCommands {
         return ShellQuote.command(List.of("nix-store", "--import"));
     }
 
-    /** Runs the activator jar as the profile's user, through sudo when that is not the SSH user. */
-    static String activator(ProfilePlan plan, String sshUser, String profileUser, String jar, List<String> args) {
+    /**
+     * Runs the activator jar as the profile's user, through sudo when that is not the SSH user. With
+     * {@code passwordOnStdin}, sudo reads the password from the first line of stdin ({@code -S}),
+     * always ({@code -k}), so the rest of stdin reaches the activator intact.
+     */
+    static String activator(ProfilePlan plan, String sshUser, String profileUser, String jar, List<String> args,
+            boolean passwordOnStdin) {
         List<String> argv = new ArrayList<>();
         if (!profileUser.equals(sshUser)) {
-            argv.addAll(plan.sudo());
+            List<String> sudo = plan.sudo();
+            argv.add(sudo.get(0));
+            if (passwordOnStdin) {
+                argv.addAll(List.of("-k", "-S", "-p", ""));
+            }
+            argv.addAll(sudo.subList(1, sudo.size()));
             argv.add(profileUser);
         }
         argv.add(plan.java());

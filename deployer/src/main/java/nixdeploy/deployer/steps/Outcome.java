@@ -13,6 +13,7 @@ public record Outcome(ProfilePlan plan, Status status, String message) {
         DRY_ACTIVATED("dry-activated", ExitCode.OK),
         ACTIVATION_FAILED("activation failed", ExitCode.ACTIVATION_FAILED),
         ROLLED_BACK("rolled back", ExitCode.ROLLED_BACK),
+        UNDONE("confirmed, then rolled back because another profile failed", ExitCode.ROLLED_BACK),
         HEALTH_CHECK_FAILED("health check failed, rolled back", ExitCode.HEALTH_CHECK_FAILED),
         CONNECT_FAILED("not deployed: cannot connect", ExitCode.CONNECT_FAILED),
         NOT_DEPLOYED("not deployed", ExitCode.CONNECT_FAILED),

@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.config.ProfilePlan;
 import nixdeploy.deployer.nix.Closure;
@@ -50,14 +53,17 @@ public final class ProfileDeployer {
     private final String activatorPath;
     private final Mode mode;
     private final PendingRollbacks pending;
+    private final Supplier<String> sudoPassword;
+    private final Map<String, Invocation> confirmed = new ConcurrentHashMap<>();
 
     public ProfileDeployer(RemoteConnector connector, Console console, String activatorPath, Mode mode,
-            PendingRollbacks pending) {
+            PendingRollbacks pending, Supplier<String> sudoPassword) {
         this.connector = connector;
         this.console = console;
         this.activatorPath = activatorPath;
         this.mode = mode;
         this.pending = pending;
+        this.sudoPassword = sudoPassword;
     }
 
     public Outcome deploy(ProfilePlan plan) {
@@ -86,8 +92,14 @@ public final class ProfileDeployer {
             }
             String profileUser = plan.profileUser().orElse(probe.user());
             String profilePath = plan.profilePath(profileUser, probe.perUserDirExists(), probe.stateHome());
+            boolean sudo = !profileUser.equals(probe.user());
+            if (sudo && plan.interactiveSudo() && !plan.sudo().get(0).endsWith("sudo")) {
+                return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "interactiveSudo works with sudo only, not with '"
+                        + String.join(" ", plan.sudo()) + "'");
+            }
+            String password = sudo && plan.interactiveSudo() ? sudoPassword.get() : null;
             copy(host, plan, closure, probe.missing());
-            Invocation inv = new Invocation(plan, target, probe.user(), profileUser, profilePath, newToken());
+            Invocation inv = new Invocation(plan, target, probe.user(), profileUser, profilePath, newToken(), password);
             return activateAndConfirm(host, inv);
         } catch (DeployException e) {
             return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, e.getMessage());
@@ -99,7 +111,16 @@ public final class ProfileDeployer {
 
     /** What one activation needs to be confirmed or undone later. */
     private record Invocation(ProfilePlan plan, SshTarget target, String sshUser, String profileUser,
-            String profilePath, String token) {
+            String profilePath, String token, String sudoPassword) {
+
+        String command(String jar, List<String> args) {
+            return HostCommands.activator(plan, sshUser, profileUser, jar, args, sudoPassword != null);
+        }
+
+        /** What the activator's stdin starts with: sudo's password when asked for, then the token. */
+        String stdin(boolean withToken) {
+            return (sudoPassword == null ? "" : sudoPassword + "\n") + (withToken ? token + "\n" : "");
+        }
     }
 
     private SshTarget target(String host, String user, List<String> opts, String who) {
@@ -193,8 +214,8 @@ public final class ProfileDeployer {
                 default -> console.debug(who, "activator: " + line);
             }
         }, () -> console.debug(who, "activator: " + line)))) {
-            status = host.exec(HostCommands.activator(plan, inv.sshUser(), inv.profileUser(), activatorPath, args),
-                    new java.io.ByteArrayInputStream((inv.token() + "\n").getBytes(StandardCharsets.US_ASCII)),
+            status = host.exec(inv.command(activatorPath, args),
+                    new java.io.ByteArrayInputStream(inv.stdin(true).getBytes(StandardCharsets.UTF_8)),
                     events, stderr, Duration.ofSeconds(plan.activationTimeout() + 120L));
         } catch (IOException e) {
             return afterLostConnection(inv, "the connection broke during activation (" + e.getMessage() + ")");
@@ -236,8 +257,8 @@ public final class ProfileDeployer {
                     plan.confirmSshOpts(), who);
             long start = System.nanoTime();
             Optional<RemoteHost.Result> answer = withFreshConnection(confirmTarget, deadline, host ->
-                    host.run(HostCommands.activator(plan, inv.sshUser(), inv.profileUser(), activatorPath,
-                            settleArgs("confirm", inv)), inv.token() + "\n", Duration.ofSeconds(90)));
+                    host.run(inv.command(activatorPath, settleArgs("confirm", inv)), inv.stdin(true),
+                            Duration.ofSeconds(90)));
             if (answer.isEmpty()) {
                 return afterLostConnection(inv, "could not reconnect to " + confirmTarget.describe()
                         + " after activation");
@@ -245,6 +266,7 @@ public final class ProfileDeployer {
             RemoteHost.Result result = answer.get();
             String message = resultMessage(result);
             if (result.ok()) {
+                confirmed.put(who, inv);
                 return new Outcome(plan, Outcome.Status.CONFIRMED, "generation " + awaiting.generation
                         + " confirmed over a new connection (" + millis(start) + " ms)");
             }
@@ -271,8 +293,8 @@ public final class ProfileDeployer {
         sleepUntil(rolledBackBy);
         SshTarget target = target(plan.hostname(), plan.sshUser().orElse(null), plan.sshOpts(), who);
         Optional<RemoteHost.Result> status = withFreshConnection(target, System.currentTimeMillis() + 30_000, host ->
-                host.run(HostCommands.activator(plan, inv.sshUser(), inv.profileUser(), activatorPath,
-                        settleArgs("status", inv)), null, Duration.ofSeconds(90)));
+                host.run(inv.command(activatorPath, settleArgs("status", inv)), inv.stdin(false),
+                        Duration.ofSeconds(90)));
         if (status.isEmpty()) {
             return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, what + ", and the host is still unreachable, so "
                     + "its state is unknown. It should have rolled back on its own; check with: ssh "
@@ -290,19 +312,37 @@ public final class ProfileDeployer {
                 + result.map(e -> e.message).orElse(status.get().stderr().trim()));
     }
 
+    /**
+     * Undoes a profile this run already confirmed (deploy-rs's rollback of succeeded deployments),
+     * returning what the host said; empty when this run did not confirm {@code name}.
+     */
+    public Optional<String> rollBackConfirmed(String name, String reason) {
+        Invocation inv = confirmed.remove(name);
+        if (inv == null) {
+            return Optional.empty();
+        }
+        return Optional.of(rollBack(inv, reason, true));
+    }
+
     private void rollBackNow(Invocation inv, String reason) {
+        console.info(inv.plan().name(), rollBack(inv, reason, false));
+    }
+
+    private String rollBack(Invocation inv, String reason, boolean evenIfConfirmed) {
         ProfilePlan plan = inv.plan();
-        SshTarget target = target(plan.confirmHostname(), plan.sshUser().orElse(null), plan.confirmSshOpts(),
-                plan.name());
+        SshTarget target = target(plan.hostname(), plan.sshUser().orElse(null), plan.sshOpts(), plan.name());
         List<String> args = settleArgs("rollback", inv);
         args.add("--reason");
         args.add(reason);
+        if (evenIfConfirmed) {
+            args.add("--confirmed");
+        }
         Optional<RemoteHost.Result> result = withFreshConnection(target, System.currentTimeMillis() + 10_000, host ->
-                host.run(HostCommands.activator(plan, inv.sshUser(), inv.profileUser(), activatorPath, args),
-                        inv.token() + "\n", Duration.ofSeconds(60)));
-        console.info(plan.name(), result.map(r -> r.ok() ? "rolled back: " + resultMessage(r)
+                host.run(inv.command(activatorPath, args), inv.stdin(true), Duration.ofSeconds(60)));
+        return result.map(r -> r.ok() ? "rolled back: " + resultMessage(r)
                 : "rollback request answered: " + resultMessage(r))
-                .orElse("could not reach the host to roll back; it rolls back by itself at its deadline"));
+                .orElse("could not reach the host to roll back" + (evenIfConfirmed ? "; generation stays"
+                        : "; it rolls back by itself at its deadline"));
     }
 
     private List<String> settleArgs(String command, Invocation inv) {
