@@ -41,7 +41,7 @@ public final class CommandRunner {
                 pump.join(1000);
                 return new Outcome(-1, true);
             }
-            pump.join(5000);
+            pump.join(1000);
             return new Outcome(process.exitValue(), false);
         } catch (InterruptedException e) {
             process.destroyForcibly();

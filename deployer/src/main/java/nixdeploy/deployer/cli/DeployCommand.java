@@ -99,15 +99,29 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = {"-r", "--result-path"}, paramLabel = "DIR", description = "Where --keep-result puts the roots.")
     String resultPath;
 
+    @Option(names = "--check-http", paramLabel = "URL",
+            description = "An extra health check: GET URL must answer 2xx/3xx before confirming (repeatable).")
+    List<String> checkHttp = new ArrayList<>();
+
+    @Option(names = "--check-cmd", paramLabel = "CMD",
+            description = "An extra health check: CMD must exit 0 on the host before confirming (repeatable).")
+    List<String> checkCmd = new ArrayList<>();
+
+    @Option(names = "--skip-health-checks", description = "Do not run health checks; confirm at once.")
+    boolean skipHealthChecks;
+
+    @Option(names = "--json", description = "Print machine-readable events (JSON lines) instead of text.")
+    boolean json;
+
     List<String> extraBuildArgs = List.of();
 
     @Override
     public Integer call() throws Exception {
-        Console console = new Console(System.out, debug);
+        Console console = new Console(System.out, debug, json);
         try {
             return new DeployRun(this, console).run().code;
         } catch (DeployException e) {
-            console.plain("error: " + e.getMessage());
+            console.error(e.getMessage());
             if (debug) {
                 e.printStackTrace(System.out);
             }

@@ -15,6 +15,10 @@ import nixdeploy.deployer.config.FlakeRef;
 import nixdeploy.deployer.config.Planner;
 import nixdeploy.deployer.config.ProfilePlan;
 import nixdeploy.deployer.config.Settings;
+import nixdeploy.deployer.health.HealthCheck;
+import nixdeploy.deployer.health.HealthCheckParser;
+import nixdeploy.deployer.health.HttpClient;
+import nixdeploy.deployer.health.netty.NettyHttpClient;
 import nixdeploy.deployer.nix.Builder;
 import nixdeploy.deployer.nix.Closure;
 import nixdeploy.deployer.nix.FlakeEvaluator;
@@ -44,6 +48,7 @@ final class DeployRun {
                     : "boot-only activation") + "; it is off for this run");
         }
         Map<String, List<ProfilePlan>> byFlake = plan(overrides);
+        Map<String, List<HealthCheck>> checks = healthChecks(byFlake.values().stream().flatMap(List::stream).toList());
         for (Map.Entry<String, List<ProfilePlan>> entry : byFlake.entrySet()) {
             if (!options.skipChecks) {
                 console.info("", "checking " + entry.getKey() + " (skip with --skip-checks)");
@@ -54,7 +59,7 @@ final class DeployRun {
         }
         String activator = Closure.addFile(activatorJar());
         List<ProfilePlan> plans = byFlake.values().stream().flatMap(List::stream).toList();
-        List<Outcome> outcomes = deploy(plans, activator);
+        List<Outcome> outcomes = deploy(plans, activator, checks);
         return summarize(outcomes);
     }
 
@@ -74,7 +79,38 @@ final class DeployRun {
         return byFlake;
     }
 
-    private List<Outcome> deploy(List<ProfilePlan> plans, String activator) {
+    /** Each profile's checks (its own, else its node's, plus the command line's), validated up front. */
+    private Map<String, List<HealthCheck>> healthChecks(List<ProfilePlan> plans) throws DeployException {
+        Map<String, List<HealthCheck>> all = new LinkedHashMap<>();
+        if (options.skipHealthChecks) {
+            return all;
+        }
+        for (ProfilePlan plan : plans) {
+            List<HealthCheck> checks = new ArrayList<>();
+            if (plan.healthChecks() != null) {
+                checks.addAll(HealthCheckParser.parse(plan.healthChecks(), plan.healthChecksAt(), plan.hostname()));
+            }
+            for (String url : options.checkHttp) {
+                checks.add(HealthCheckParser.http(url, "--check-http"));
+            }
+            for (String cmd : options.checkCmd) {
+                checks.add(HealthCheckParser.command(ShellWords.split(cmd), "--check-cmd"));
+            }
+            if (checks.isEmpty()) {
+                continue;
+            }
+            if (!plan.magicRollback() || options.dryActivate || options.boot) {
+                console.warn(plan.name(), "health checks gate the confirmation, which needs magic rollback; "
+                        + "they are skipped for this profile");
+                continue;
+            }
+            HealthCheckParser.requireFits(checks, plan.confirmTimeout(), plan.healthChecksAt());
+            all.put(plan.name(), checks);
+        }
+        return all;
+    }
+
+    private List<Outcome> deploy(List<ProfilePlan> plans, String activator, Map<String, List<HealthCheck>> checks) {
         PendingRollbacks pending = new PendingRollbacks();
         Thread hook = new Thread(() -> {
             if (!pending.isEmpty()) {
@@ -85,9 +121,9 @@ final class DeployRun {
         }, "rollback-on-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         List<Outcome> outcomes = new ArrayList<>();
-        try (MinaConnector connector = new MinaConnector()) {
+        try (MinaConnector connector = new MinaConnector(); HttpClient http = new NettyHttpClient()) {
             ProfileDeployer deployer = new ProfileDeployer(connector, console, activator,
-                    new ProfileDeployer.Mode(options.dryActivate, options.boot), pending, new SudoPassword());
+                    new ProfileDeployer.Mode(options.dryActivate, options.boot), pending, new SudoPassword(), http);
             List<String> failedNodes = new ArrayList<>();
             for (ProfilePlan plan : plans) {
                 if (failedNodes.contains(plan.node())) {
@@ -95,7 +131,7 @@ final class DeployRun {
                             "skipped: an earlier profile of node " + plan.node() + " failed"));
                     continue;
                 }
-                Outcome outcome = deployer.deploy(plan);
+                Outcome outcome = deployer.deploy(plan, checks.getOrDefault(plan.name(), List.of()));
                 console.info(plan.name(), outcome.status().label + ": " + outcome.message());
                 outcomes.add(outcome);
                 if (!outcome.ok()) {
@@ -146,6 +182,8 @@ final class DeployRun {
         for (Outcome o : outcomes) {
             console.plain(String.format("  %-" + width + "s  %-4s %s", o.plan().name(), o.ok() ? "ok" : "FAIL",
                     o.status().label));
+            console.report("result", o.plan().name(), Map.of("node", o.plan().node(), "status",
+                    o.status().name().toLowerCase(java.util.Locale.ROOT), "ok", o.ok(), "message", o.message()), null);
         }
         // a profile undone because another failed does not hide the failure that caused it
         return outcomes.stream().filter(o -> !o.ok() && o.status() != Outcome.Status.UNDONE)

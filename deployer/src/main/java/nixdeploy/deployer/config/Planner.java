@@ -36,8 +36,11 @@ public final class Planner {
                             + "'; its profiles are: " + known(node.profiles().keySet()));
                 }
                 Settings merged = cliOverrides.over(profile.settings().over(node.settings().over(config.settings())));
+                boolean own = profile.healthChecks() != null;
                 plans.add(new ProfilePlan(node.name(), profileName, hostnameOverride.orElse(node.hostname()),
-                        node.tags(), profile.path(), Optional.ofNullable(profile.profilePath()), merged));
+                        node.tags(), profile.path(), Optional.ofNullable(profile.profilePath()), merged,
+                        own ? profile.healthChecks() : node.healthChecks(),
+                        "deploy.nodes." + node.name() + (own ? ".profiles." + profileName : "") + ".healthChecks"));
             }
         }
         if (plans.isEmpty()) {

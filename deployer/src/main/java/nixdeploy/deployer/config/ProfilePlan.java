@@ -1,11 +1,12 @@
 package nixdeploy.deployer.config;
 
+import com.google.gson.JsonArray;
 import java.util.List;
 import java.util.Optional;
 
 /** One profile to deploy to one node, with every setting resolved and defaults applied. */
 public record ProfilePlan(String node, String profile, String hostname, List<String> tags, String storePath,
-        Optional<String> explicitProfilePath, Settings settings) {
+        Optional<String> explicitProfilePath, Settings settings, JsonArray healthChecks, String healthChecksAt) {
 
     public String name() {
         return node + "." + profile;

@@ -35,6 +35,17 @@ public interface RemoteHost extends AutoCloseable {
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** A local port that leads to an address as the host sees it; closing it stops the forwarding. */
+    interface Forward extends AutoCloseable {
+        int localPort();
+
+        @Override
+        void close();
+    }
+
+    /** Forwards a free local port to {@code host:port} as seen from the remote host (direct-tcpip). */
+    Forward forward(String host, int port) throws IOException;
+
     /** {@code user@host:port}, for messages. */
     String describe();
 

@@ -24,6 +24,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.config.ProfilePlan;
+import nixdeploy.deployer.health.CheckContext;
+import nixdeploy.deployer.health.HealthCheck;
+import nixdeploy.deployer.health.HealthChecks;
+import nixdeploy.deployer.health.HttpClient;
 import nixdeploy.deployer.nix.Closure;
 import nixdeploy.deployer.output.Console;
 import nixdeploy.deployer.remote.RemoteConnector;
@@ -54,10 +58,12 @@ public final class ProfileDeployer {
     private final Mode mode;
     private final PendingRollbacks pending;
     private final Supplier<String> sudoPassword;
+    private final HttpClient http;
     private final Map<String, Invocation> confirmed = new ConcurrentHashMap<>();
 
     public ProfileDeployer(RemoteConnector connector, Console console, String activatorPath, Mode mode,
-            PendingRollbacks pending, Supplier<String> sudoPassword) {
+            PendingRollbacks pending, Supplier<String> sudoPassword, HttpClient http) {
+        this.http = http;
         this.connector = connector;
         this.console = console;
         this.activatorPath = activatorPath;
@@ -66,7 +72,8 @@ public final class ProfileDeployer {
         this.sudoPassword = sudoPassword;
     }
 
-    public Outcome deploy(ProfilePlan plan) {
+    /** Deploys {@code plan}; {@code checks} must pass before it is confirmed. */
+    public Outcome deploy(ProfilePlan plan, List<HealthCheck> checks) {
         String who = plan.name();
         SshTarget target;
         try {
@@ -99,7 +106,8 @@ public final class ProfileDeployer {
             }
             String password = sudo && plan.interactiveSudo() ? sudoPassword.get() : null;
             copy(host, plan, closure, probe.missing());
-            Invocation inv = new Invocation(plan, target, probe.user(), profileUser, profilePath, newToken(), password);
+            Invocation inv = new Invocation(plan, target, probe.user(), profileUser, profilePath, newToken(), password,
+                    checks);
             return activateAndConfirm(host, inv);
         } catch (DeployException e) {
             return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, e.getMessage());
@@ -111,7 +119,7 @@ public final class ProfileDeployer {
 
     /** What one activation needs to be confirmed or undone later. */
     private record Invocation(ProfilePlan plan, SshTarget target, String sshUser, String profileUser,
-            String profilePath, String token, String sudoPassword) {
+            String profilePath, String token, String sudoPassword, List<HealthCheck> checks) {
 
         String command(String jar, List<String> args) {
             return HostCommands.activator(plan, sshUser, profileUser, jar, args, sudoPassword != null);
@@ -253,6 +261,11 @@ public final class ProfileDeployer {
                 + until);
         pending.add(who, () -> rollBackNow(inv, "the deployer was interrupted"));
         try {
+            Optional<String> unhealthy = runHealthChecks(inv);
+            if (unhealthy.isPresent()) {
+                String rolledBack = rollBack(inv, "health check failed: " + unhealthy.get(), false);
+                return new Outcome(plan, Outcome.Status.HEALTH_CHECK_FAILED, unhealthy.get() + ". Host: " + rolledBack);
+            }
             SshTarget confirmTarget = target(plan.confirmHostname(), plan.sshUser().orElse(null),
                     plan.confirmSshOpts(), who);
             long start = System.nanoTime();
@@ -281,6 +294,29 @@ public final class ProfileDeployer {
         } finally {
             pending.remove(who);
         }
+    }
+
+    /** Runs the profile's checks; the failures, described, or empty when all passed. */
+    private Optional<String> runHealthChecks(Invocation inv) {
+        if (inv.checks().isEmpty()) {
+            return Optional.empty();
+        }
+        String who = inv.plan().name();
+        console.info(who, "running " + inv.checks().size() + " health check(s)");
+        List<HealthChecks.Result> results = HealthChecks.run(inv.checks(),
+                new CheckContext(inv.plan().hostname(), connector, inv.target(), http));
+        List<String> failed = new ArrayList<>();
+        for (HealthChecks.Result r : results) {
+            String human = "health check " + r.name() + ": " + (r.healthy() ? "healthy" : "FAILED") + " after "
+                    + r.attempts() + " attempt(s), last: " + r.lastStatus()
+                    + (r.snippet().isEmpty() || r.healthy() ? "" : "; body: " + r.snippet());
+            console.report("health", who, Map.of("check", r.name(), "healthy", r.healthy(), "attempts", r.attempts(),
+                    "lastStatus", r.lastStatus(), "snippet", r.snippet()), human);
+            if (!r.healthy()) {
+                failed.add(r.name() + " (" + r.lastStatus() + ")");
+            }
+        }
+        return failed.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", failed));
     }
 
     /** The connection is gone after activation: wait for the host's own rollback, then read its state. */
@@ -339,8 +375,7 @@ public final class ProfileDeployer {
         }
         Optional<RemoteHost.Result> result = withFreshConnection(target, System.currentTimeMillis() + 10_000, host ->
                 host.run(inv.command(activatorPath, args), inv.stdin(true), Duration.ofSeconds(60)));
-        return result.map(r -> r.ok() ? "rolled back: " + resultMessage(r)
-                : "rollback request answered: " + resultMessage(r))
+        return result.map(r -> r.ok() ? resultMessage(r) : "rollback request answered: " + resultMessage(r))
                 .orElse("could not reach the host to roll back" + (evenIfConfirmed ? "; generation stays"
                         : "; it rolls back by itself at its deadline"));
     }

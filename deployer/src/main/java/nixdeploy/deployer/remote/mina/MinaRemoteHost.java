@@ -10,6 +10,7 @@ import nixdeploy.deployer.remote.RemoteHost;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /** A {@link RemoteHost} over one MINA session; each command gets its own exec channel. */
 final class MinaRemoteHost implements RemoteHost {
@@ -47,6 +48,27 @@ final class MinaRemoteHost implements RemoteHost {
             }
             return status;
         }
+    }
+
+    @Override
+    public Forward forward(String host, int port) throws IOException {
+        SshdSocketAddress bound = session.startLocalPortForwarding(new SshdSocketAddress("127.0.0.1", 0),
+                new SshdSocketAddress(host, port));
+        return new Forward() {
+            @Override
+            public int localPort() {
+                return bound.getPort();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    session.stopLocalPortForwarding(bound);
+                } catch (IOException e) {
+                    // the session is closing anyway
+                }
+            }
+        };
     }
 
     @Override

@@ -1,0 +1,219 @@
+package nixdeploy.deployer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import nixdeploy.testhosts.Cmd;
+import nixdeploy.testhosts.TestHost;
+import nixdeploy.testhosts.TestHosts;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Health checks gate the confirmation: a deployment whose service is unhealthy rolls back at once. */
+class HealthCheckIT {
+    @RegisterExtension
+    static final TestHosts HOSTS = TestHosts.count(1);
+
+    static TestHost host;
+    static DeployCli deploy;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void setUp(@TempDir Path home) {
+        host = HOSTS.get(0);
+        deploy = new DeployCli(home);
+    }
+
+    @BeforeEach
+    void cleanHost() {
+        host.sh("[ -f /nix/var/web/pid ] && kill $(cat /nix/var/web/pid); rm -rf /nix/var/nix/profiles/system* "
+                + "/nix/var/nixdeploy /nix/var/web; true").orThrow();
+    }
+
+    /**
+     * A profile whose activation (re)starts busybox httpd on {@code bind}, serving its version at /
+     * and {@code healthStatus} at /cgi-bin/health; with a null bind it starts nothing.
+     */
+    private Path flake(String version, String bind, int healthStatus, String checks) {
+        String start = bind == null ? "echo not starting the service"
+                : "busybox httpd -f -p " + bind + " -h $PROFILE/www >/dev/null 2>&1 & echo $! > /nix/var/web/pid; "
+                + "echo serving " + version + " on " + bind;
+        String activate = "mkdir -p /nix/var/web; [ -f /nix/var/web/pid ] && kill $(cat /nix/var/web/pid) "
+                + "2>/dev/null; rm -f /nix/var/web/pid; sleep 0.2; " + start;
+        String flake = String.join("\n",
+                "{",
+                "  outputs = { self }: {",
+                "    deploy.nodes.web = {",
+                "      hostname = \"" + host.address() + "\";",
+                "      sshUser = \"root\";",
+                "      confirmTimeout = 60;",
+                "      profiles.system = {",
+                "        user = \"root\";",
+                checks,
+                "        path = builtins.derivation {",
+                "          name = \"web-" + version + "\"; system = \"x86_64-linux\"; builder = \"/bin/sh\";",
+                "          PATH = \"/usr/bin:/bin\";",
+                "          activate = " + DeployIT.nixString(activate) + ";",
+                "          args = [ \"-c\" ''",
+                "            mkdir -p $out/www/cgi-bin",
+                "            echo 'version " + version + "' > $out/www/index.html",
+                "            printf '#!/bin/sh\\necho \"Status: " + healthStatus + (healthStatus == 200 ? " OK" : " Internal Server Error") + "\"\\necho\\necho health "
+                        + healthStatus + "\\n' > $out/www/cgi-bin/health",
+                "            chmod +x $out/www/cgi-bin/health",
+                "            printf '%s\\n' '#!/bin/sh' \"$activate\" > $out/deploy-rs-activate",
+                "            chmod +x $out/deploy-rs-activate",
+                "          '' ];",
+                "        };",
+                "      };",
+                "    };",
+                "  };",
+                "}",
+                "");
+        Path dir = work.resolve(version);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("flake.nix"), flake);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    private String published() {
+        return host.address() + ":8080";
+    }
+
+    private static String httpCheck(String url, String extra) {
+        return "        healthChecks = [ { http = { url = \"" + url + "\"; timeout = 2; " + extra + " }; "
+                + "retries = 3; interval = 1; } ];";
+    }
+
+    private Cmd.Result deploy(Path flake, String... more) {
+        String[] args = new String[more.length + 4];
+        args[0] = ".#web";
+        args[1] = "--skip-checks";
+        args[2] = "--ssh-opts";
+        args[3] = DeployCli.sshOpts(host);
+        System.arraycopy(more, 0, args, 4, more.length);
+        return deploy.run(flake, args);
+    }
+
+    @Test
+    void aServiceThatAnswers200IsConfirmed() {
+        Cmd.Result result = deploy(flake("v1", published(), 200,
+                httpCheck("http://" + published() + "/cgi-bin/health", "bodyContains = \"health 200\";")));
+
+        assertThat(result.exitCode()).as(result.stdout()).isZero();
+        assertThat(result.stdout()).contains("healthy after").contains("confirmed over a new connection");
+        assertThat(get("http://" + published() + "/")).contains("version v1");
+    }
+
+    @Test
+    void aServiceAnswering500IsRolledBackAtOnceAndTheOldOneServesAgain() {
+        assertThat(deploy(flake("v1", published(), 200, "")).exitCode()).isZero();
+        long start = System.currentTimeMillis();
+
+        Cmd.Result result = deploy(flake("v2", published(), 500,
+                httpCheck("http://" + published() + "/cgi-bin/health", "")));
+
+        assertThat(result.exitCode()).as(result.stdout()).isEqualTo(ExitCode.HEALTH_CHECK_FAILED.code);
+        assertThat(result.stdout()).contains("FAILED after 4 attempt(s)").contains("500").contains("health 500")
+                .contains("rolled back");
+        assertThat(System.currentTimeMillis() - start).as("well before the 60 s confirmTimeout").isLessThan(45_000);
+        assertThat(host.sh("cat /nix/var/nix/profiles/system/www/index.html").stdout()).contains("version v1");
+        assertThat(get("http://" + published() + "/")).contains("version v1");
+    }
+
+    @Test
+    void aServiceThatIsNotListeningIsRolledBack() {
+        assertThat(deploy(flake("v1", published(), 200, "")).exitCode()).isZero();
+
+        Cmd.Result result = deploy(flake("silent", null, 200, httpCheck("http://" + published() + "/", "")));
+
+        assertThat(result.exitCode()).as(result.stdout()).isEqualTo(ExitCode.HEALTH_CHECK_FAILED.code);
+        assertThat(result.stdout()).containsIgnoringCase("refused");
+        assertThat(get("http://" + published() + "/")).contains("version v1");
+    }
+
+    @Test
+    void aServiceBoundToTheHostsLoopbackIsCheckedThroughSsh() {
+        Cmd.Result result = deploy(flake("local", "127.0.0.1:8081", 200, "        healthChecks = [ { http = { "
+                + "port = 8081; path = \"/\"; viaSsh = true; bodyContains = \"version local\"; timeout = 2; }; "
+                + "retries = 3; } ];"));
+
+        assertThat(result.exitCode()).as(result.stdout()).isZero();
+        assertThat(result.stdout()).contains("http://127.0.0.1:8081/ (through SSH): healthy");
+    }
+
+    @Test
+    void aFailingCommandCheckRollsBackAndAHangingOneIsCutAtItsTimeout() {
+        assertThat(deploy(flake("v1", published(), 200, "")).exitCode()).isZero();
+
+        Cmd.Result failing = deploy(flake("v2", published(), 200,
+                "        healthChecks = [ { cmd = { command = [ \"sh\" \"-c\" \"echo not ready; exit 1\" ]; }; "
+                        + "retries = 1; } ];"));
+        long start = System.currentTimeMillis();
+        Cmd.Result hanging = deploy(flake("v3", published(), 200,
+                "        healthChecks = [ { cmd = { command = [ \"sleep\" \"100\" ]; timeout = 2; }; retries = 0; } ];"));
+
+        assertThat(failing.exitCode()).as(failing.stdout()).isEqualTo(ExitCode.HEALTH_CHECK_FAILED.code);
+        assertThat(failing.stdout()).contains("exit 1").contains("not ready");
+        assertThat(hanging.exitCode()).as(hanging.stdout()).isEqualTo(ExitCode.HEALTH_CHECK_FAILED.code);
+        assertThat(hanging.stdout()).contains("no answer within 2 s");
+        assertThat(System.currentTimeMillis() - start).as("cut long before sleep 100 ends").isLessThan(45_000);
+        assertThat(get("http://" + published() + "/")).contains("version v1");
+    }
+
+    @Test
+    void aCheckGivenOnTheCommandLineGatesTheConfirmation() {
+        Cmd.Result result = deploy(flake("v1", published(), 200, ""), "--check-http",
+                "http://" + published() + "/cgi-bin/health", "--check-cmd", "test -f /nix/var/web/pid");
+
+        assertThat(result.exitCode()).as(result.stdout()).isZero();
+        assertThat(result.stdout()).contains("cmd test -f /nix/var/web/pid: healthy");
+    }
+
+    @Test
+    void misconfiguredChecksAreRejectedBeforeAnythingIsCopied() {
+        Cmd.Result badPort = deploy(flake("bad1", published(), 200,
+                "        healthChecks = [ { http = { port = 70000; }; } ];"));
+        Cmd.Result tooSlow = deploy(flake("bad2", published(), 200,
+                "        healthChecks = [ { http = { url = \"http://x/\"; timeout = 20; }; retries = 5; } ];"));
+        Cmd.Result unknownKey = deploy(flake("bad3", published(), 200,
+                "        healthChecks = [ { http = { url = \"http://x/\"; expectstatus = 200; }; } ];"));
+
+        assertThat(badPort.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code);
+        assertThat(badPort.stdout()).contains("port").contains("out of range (1-65535)");
+        assertThat(tooSlow.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code);
+        assertThat(tooSlow.stdout()).contains("can take up to 125 s").contains("confirmTimeout = 60");
+        assertThat(unknownKey.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code);
+        assertThat(unknownKey.stdout()).contains("unknown key 'expectstatus'");
+        assertThat(host.sh("ls -d /nix/store/*-web-bad*").ok()).as("nothing copied").isFalse();
+    }
+
+    private static String get(String url) {
+        try {
+            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
