@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import nixdeploy.deployer.DeployException;
@@ -226,7 +227,9 @@ public final class ProfileDeployer {
                     new java.io.ByteArrayInputStream(inv.stdin(true).getBytes(StandardCharsets.UTF_8)),
                     events, stderr, Duration.ofSeconds(plan.activationTimeout() + 120L));
         } catch (IOException e) {
-            return afterLostConnection(inv, "the connection broke during activation (" + e.getMessage() + ")");
+            // the activation may still run, then wait for its confirmation: the longest it can take
+            return afterLostConnection(inv, "the connection broke during activation (" + e.getMessage() + ")",
+                    System.currentTimeMillis() + (plan.activationTimeout() + plan.confirmTimeout()) * 1000L);
         }
         String message = result.get() != null && result.get().message != null ? result.get().message
                 : stderr.toString(StandardCharsets.UTF_8).trim();
@@ -254,27 +257,27 @@ public final class ProfileDeployer {
     private Outcome confirm(Invocation inv, Event awaiting, long seenAt) {
         ProfilePlan plan = inv.plan();
         String who = plan.name();
-        long deadline = seenAt + plan.confirmTimeout() * 1000L;
-        String until = LocalTime.ofInstant(Instant.ofEpochMilli(deadline), ZoneId.systemDefault())
-                .truncatedTo(ChronoUnit.SECONDS).toString();
-        console.info(who, "activated generation " + awaiting.generation + "; confirming over a new connection before "
-                + until);
+        // stop trying a little before the host's deadline: our clock started after the host's did
+        long deadline = seenAt + plan.confirmTimeout() * 1000L - 1000;
+        String until = clock(deadline);
+        console.info(who, "confirming generation " + awaiting.generation + " over a new connection before " + until);
         pending.add(who, () -> rollBackNow(inv, "the deployer was interrupted"));
         try {
             Optional<String> unhealthy = runHealthChecks(inv);
             if (unhealthy.isPresent()) {
                 String rolledBack = rollBack(inv, "health check failed: " + unhealthy.get(), false);
-                return new Outcome(plan, Outcome.Status.HEALTH_CHECK_FAILED, unhealthy.get() + ". Host: " + rolledBack);
+                return new Outcome(plan, Outcome.Status.HEALTH_CHECK_FAILED, "the host " + rolledBack);
             }
             SshTarget confirmTarget = target(plan.confirmHostname(), plan.sshUser().orElse(null),
                     plan.confirmSshOpts(), who);
             long start = System.nanoTime();
-            Optional<RemoteHost.Result> answer = withFreshConnection(confirmTarget, deadline, host ->
+            AtomicReference<String> failedAttempts = new AtomicReference<>("");
+            Optional<RemoteHost.Result> answer = withFreshConnection(confirmTarget, deadline, failedAttempts, host ->
                     host.run(inv.command(activatorPath, settleArgs("confirm", inv)), inv.stdin(true),
                             Duration.ofSeconds(90)));
             if (answer.isEmpty()) {
                 return afterLostConnection(inv, "could not reconnect to " + confirmTarget.describe()
-                        + " after activation");
+                        + " after activation" + failedAttempts.get(), deadline + 3000);
             }
             RemoteHost.Result result = answer.get();
             String message = resultMessage(result);
@@ -284,7 +287,10 @@ public final class ProfileDeployer {
                         + " confirmed over a new connection (" + millis(start) + " ms)");
             }
             if (result.exitStatus() == ActivatorExit.ROLLED_BACK.code) {
-                return new Outcome(plan, Outcome.Status.ROLLED_BACK, "confirmation came too late: " + message);
+                return new Outcome(plan, Outcome.Status.ROLLED_BACK, "could not confirm in time"
+                        + failedAttempts.get() + "; the host " + message.replaceFirst("^too late: ", "")
+                        + (failedAttempts.get().isEmpty() ? "" : ". If the profile moves SSH on purpose, set "
+                        + "confirmHostname / confirmSshOpts."));
             }
             return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, "confirming failed (exit " + result.exitStatus()
                     + "): " + message);
@@ -319,33 +325,51 @@ public final class ProfileDeployer {
         return failed.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", failed));
     }
 
-    /** The connection is gone after activation: wait for the host's own rollback, then read its state. */
-    private Outcome afterLostConnection(Invocation inv, String what) {
+    /**
+     * The deployer lost the host after activating: the host settles the deployment by itself (it
+     * rolls back at its deadline). Read the settled state back, polling until {@code settledBy}
+     * plus a grace period, and report it; unknown only if the host stays unreachable.
+     */
+    private Outcome afterLostConnection(Invocation inv, String what, long settledBy) {
         ProfilePlan plan = inv.plan();
         String who = plan.name();
-        long rolledBackBy = System.currentTimeMillis() + plan.confirmTimeout() * 1000L + 2000;
-        console.info(who, what + "; the host rolls back by itself within " + plan.confirmTimeout()
-                + " s. Waiting to read its state back...");
-        sleepUntil(rolledBackBy);
+        console.info(who, what + "; the host rolls back by itself at about " + clock(settledBy)
+                + ". Waiting to read its state back...");
+        sleepUntil(settledBy);
         SshTarget target = target(plan.hostname(), plan.sshUser().orElse(null), plan.sshOpts(), who);
-        Optional<RemoteHost.Result> status = withFreshConnection(target, System.currentTimeMillis() + 30_000, host ->
-                host.run(inv.command(activatorPath, settleArgs("status", inv)), inv.stdin(false),
-                        Duration.ofSeconds(90)));
-        if (status.isEmpty()) {
+        long giveUp = System.currentTimeMillis() + 60_000;
+        Optional<Event> last = Optional.empty();
+        while (System.currentTimeMillis() < giveUp) {
+            Optional<RemoteHost.Result> status = withFreshConnection(target, giveUp, new AtomicReference<>(),
+                    host -> host.run(inv.command(activatorPath, settleArgs("status", inv)), inv.stdin(false),
+                            Duration.ofSeconds(90)));
+            if (status.isEmpty()) {
+                break;
+            }
+            last = status.get().stdout().lines().map(Events::decode).flatMap(Optional::stream)
+                    .filter(e -> e.type == EventType.RESULT).findFirst();
+            if (last.isPresent() && last.get().state != null && last.get().state.isFinal()) {
+                break;
+            }
+            sleepUntil(System.currentTimeMillis() + 2000);
+        }
+        if (last.isEmpty()) {
             return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, what + ", and the host is still unreachable, so "
                     + "its state is unknown. It should have rolled back on its own; check with: ssh "
                     + target.describe() + " " + plan.java() + " -jar " + activatorPath + " status --profile "
                     + inv.profilePath());
         }
-        Optional<Event> result = status.get().stdout().lines().map(Events::decode).flatMap(Optional::stream)
-                .filter(e -> e.type == EventType.RESULT).findFirst();
-        if (result.isPresent() && result.get().state == DeploymentState.ROLLED_BACK) {
+        Event result = last.get();
+        if (result.state == DeploymentState.ROLLED_BACK) {
             return new Outcome(plan, Outcome.Status.ROLLED_BACK, what + "; the host rolled back by itself to "
-                    + "generation " + result.get().previousGeneration + ". If the profile moves SSH on purpose, set "
+                    + "generation " + result.previousGeneration + ". If the profile moves SSH on purpose, set "
                     + "confirmHostname / confirmSshOpts.");
         }
-        return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, what + "; the host now reports: "
-                + result.map(e -> e.message).orElse(status.get().stderr().trim()));
+        if (result.state == DeploymentState.CONFIRMED) {
+            return new Outcome(plan, Outcome.Status.CONFIRMED, what + ", but the deployment was confirmed: "
+                    + result.message);
+        }
+        return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, what + "; the host now reports: " + result.message);
     }
 
     /**
@@ -373,7 +397,7 @@ public final class ProfileDeployer {
         if (evenIfConfirmed) {
             args.add("--confirmed");
         }
-        Optional<RemoteHost.Result> result = withFreshConnection(target, System.currentTimeMillis() + 10_000, host ->
+        Optional<RemoteHost.Result> result = withFreshConnection(target, System.currentTimeMillis() + 10_000, new AtomicReference<>(), host ->
                 host.run(inv.command(activatorPath, args), inv.stdin(true), Duration.ofSeconds(60)));
         return result.map(r -> r.ok() ? resultMessage(r) : "rollback request answered: " + resultMessage(r))
                 .orElse("could not reach the host to roll back" + (evenIfConfirmed ? "; generation stays"
@@ -394,8 +418,13 @@ public final class ProfileDeployer {
         T apply(RemoteHost host) throws IOException;
     }
 
-    /** Connects anew (never reusing a connection) and retries until {@code deadline}; empty if it never got through. */
-    private <T> Optional<T> withFreshConnection(SshTarget target, long deadline, HostAction<T> action) {
+    /**
+     * Connects anew (never reusing a connection) and retries until {@code deadline}; empty if it
+     * never got through. {@code failures} is set to a note on the attempts that failed, if any.
+     */
+    private <T> Optional<T> withFreshConnection(SshTarget target, long deadline, AtomicReference<String> failures,
+            HostAction<T> action) {
+        AtomicInteger failed = new AtomicInteger();
         RetryConfig config = RetryConfig.custom()
                 .maxAttempts(Integer.MAX_VALUE)
                 .intervalFunction(IntervalFunction.of(Duration.ofMillis(500)))
@@ -411,12 +440,21 @@ public final class ProfileDeployer {
                         Duration.ofMillis(Math.min(left, target.connectTimeout().toMillis())), target.proxyJump());
                 try (RemoteHost host = connector.connect(bounded)) {
                     return action.apply(host);
+                } catch (DeployException | IOException e) {
+                    failures.set(" (" + failed.incrementAndGet() + " connection attempt(s) failed, the last with: "
+                            + e.getMessage() + ")");
+                    throw e;
                 }
             }).get());
         } catch (Throwable e) {
             console.debug(target.describe(), "gave up connecting: " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    private static String clock(long epochMillis) {
+        return LocalTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneId.systemDefault())
+                .truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     private static String resultMessage(RemoteHost.Result result) {
