@@ -57,11 +57,13 @@ final class ActivateCommand {
         try (ProfileLock lock = inv.lockNow("activate " + closure)) {
             refuseIfPending(inv, Recovery.settle(inv, activationTimeout));
             Journal journal = begin(inv, closure, magic, auto);
+            // started now, the watcher's JVM boots while the profile switches and activates
+            Watcher.Launched watcher = magic ? startWatcher(inv, journal, activationTimeout) : null;
             switchProfile(inv, journal, closure);
             if (!activate(inv, journal, mode, activationTimeout)) {
                 return fail(inv, journal, activationTimeout);
             }
-            return magic ? awaitConfirmation(inv, journal, token, confirmTimeout, activationTimeout)
+            return magic ? awaitConfirmation(inv, journal, token, confirmTimeout, activationTimeout, watcher)
                     : finish(inv, journal);
         }
     }
@@ -149,6 +151,18 @@ final class ActivateCommand {
         return journal;
     }
 
+    private static Watcher.Launched startWatcher(Invocation inv, Journal journal, long activationTimeout)
+            throws ActivatorException, IOException {
+        try {
+            return Watcher.launch(inv, journal.deploymentId, activationTimeout);
+        } catch (IOException e) {
+            journal.state = DeploymentState.FAILED;
+            journal.reason = "the confirmation watcher could not start: " + e.getMessage();
+            inv.state.journal(inv.profile).write(journal);
+            throw new ActivatorException(ActivatorExit.SWITCH_FAILED, journal.reason + "; the profile is unchanged");
+        }
+    }
+
     private static void switchProfile(Invocation inv, Journal journal, String closure)
             throws IOException, ActivatorException {
         JournalStore store = inv.state.journal(inv.profile);
@@ -204,22 +218,25 @@ final class ActivateCommand {
     }
 
     private static ActivatorExit awaitConfirmation(Invocation inv, Journal journal, String token, long confirmTimeout,
-            long activationTimeout) throws IOException, ActivatorException {
+            long activationTimeout, Watcher.Launched watcher) throws IOException, ActivatorException {
         journal.tokenHash = Token.hash(token);
         journal.deadline = System.currentTimeMillis() + confirmTimeout * 1000;
         journal.state = DeploymentState.AWAITING;
+        journal.watcherPid = watcher.process().pid();
         inv.state.journal(inv.profile).write(journal);
+        Optional<String> socket;
         try {
-            journal.watcherPid = Watcher.launch(inv, journal.deploymentId, activationTimeout);
-            inv.state.journal(inv.profile).write(journal);
+            socket = Watcher.awaitReady(watcher);
         } catch (IOException e) {
             String done = Recovery.rollBack(inv, journal, activationTimeout,
                     "the confirmation watcher could not start (" + e.getMessage() + ")");
             throw new ActivatorException(ActivatorExit.ROLLED_BACK, done, e);
         }
-        inv.out.report(Event.of(EventType.AWAITING_CONFIRMATION).generation(journal.newGeneration)
+        Event awaiting = Event.of(EventType.AWAITING_CONFIRMATION).generation(journal.newGeneration)
                 .previousGeneration(journal.previousGeneration).deadline(journal.deadline)
-                .state(DeploymentState.AWAITING), "waiting " + confirmTimeout + " s for confirmation of generation "
+                .state(DeploymentState.AWAITING);
+        awaiting.confirmSocket = socket.orElse(null);
+        inv.out.report(awaiting, "waiting " + confirmTimeout + " s for confirmation of generation "
                 + journal.newGeneration + "; it rolls back to " + (journal.previousGeneration == null
                 ? "no profile" : "generation " + journal.previousGeneration) + " at " + Instant.ofEpochMilli(journal.deadline));
         return ActivatorExit.OK;

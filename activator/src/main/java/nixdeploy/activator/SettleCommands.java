@@ -30,38 +30,9 @@ final class SettleCommands {
         String token = token(stdin).orElseThrow(() ->
                 new ActivatorException(ActivatorExit.BAD_INPUT, "confirm needs the deployment's token on stdin"));
         Invocation inv = Invocation.open(args, out);
-        try (ProfileLock lock = inv.lockPatiently("confirm")) {
-            Optional<Journal> found = Recovery.readJournal(inv.state.journal(inv.profile));
-            if (found.isEmpty() || !Token.matches(token, found.get().tokenHash)) {
-                throw new ActivatorException(ActivatorExit.NOTHING_PENDING, "no deployment of " + inv.profile
-                        + " with this token awaits confirmation");
-            }
-            Journal journal = found.get();
-            long now = System.currentTimeMillis();
-            if (journal.awaitingPast(now)) {
-                Recovery.rollBack(inv, journal, args.seconds("--activation-timeout", 240),
-                        "the confirmation arrived at " + Instant.ofEpochMilli(now) + ", after the deadline "
-                                + Instant.ofEpochMilli(journal.deadline));
-            }
-            switch (journal.state) {
-                case AWAITING:
-                    journal.state = DeploymentState.CONFIRMED;
-                    journal.reason = "confirmed at " + Instant.ofEpochMilli(now);
-                    inv.state.journal(inv.profile).write(journal);
-                    out.report(result(journal, ActivatorExit.OK), "confirmed generation " + journal.newGeneration
-                            + " of " + inv.profile);
-                    return ActivatorExit.OK;
-                case CONFIRMED:
-                    out.report(result(journal, ActivatorExit.OK), "generation " + journal.newGeneration
-                            + " of " + inv.profile + " was already " + journal.reason);
-                    return ActivatorExit.OK;
-                case ROLLED_BACK:
-                    throw new ActivatorException(ActivatorExit.ROLLED_BACK, "too late: " + journal.reason);
-                default:
-                    throw new ActivatorException(ActivatorExit.NOTHING_PENDING, "deployment of " + inv.profile
-                            + " is " + journal.state + ": " + journal.reason);
-            }
-        }
+        Event result = Confirmation.confirm(inv, token, args.seconds("--activation-timeout", 240));
+        out.report(result, result.message);
+        return ActivatorExit.OK;
     }
 
     static ActivatorExit rollback(List<String> argv, InputStream stdin, Output out)

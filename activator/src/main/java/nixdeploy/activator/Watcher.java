@@ -2,6 +2,14 @@ package nixdeploy.activator;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,24 +19,38 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import nixdeploy.activator.profile.Journal;
 import nixdeploy.activator.profile.ProfileLock;
+import nixdeploy.activator.profile.Token;
 import nixdeploy.protocol.ActivatorExit;
 import nixdeploy.protocol.DeploymentState;
+import nixdeploy.protocol.Event;
+import nixdeploy.protocol.EventType;
+import nixdeploy.protocol.Events;
 
 /**
  * The process that rolls a deployment back when its deadline passes unconfirmed. It runs detached
  * from the SSH session (own session where {@code setsid} exists, SIGHUP ignored, stdio in a log
  * file) and polls the journal, so it needs neither inotify nor anything but POSIX sh and Java.
+ *
+ * <p>It is started while the activation still runs, so its JVM start costs nothing; if the
+ * activator dies meanwhile, the watcher notices (it can take the profile's lock) and undoes the
+ * deployment at once. While it waits for the confirmation it also takes one on a Unix socket in
+ * the private state directory, which spares the deployer a JVM start on the host.
  */
 final class Watcher {
     private static final long POLL_MILLIS = 100;
     private static final long READY_TIMEOUT_SECONDS = 20;
+    private static final int MAX_TOKEN_BYTES = 1024;
     private static final String DETACH = "trap '' HUP INT; "
             + "if command -v setsid >/dev/null 2>&1; then exec setsid \"$@\"; fi; exec \"$@\"";
 
+    /** A started watcher, not yet known to be ready. */
+    record Launched(Process process, Path ready, File log) {
+    }
+
     private Watcher() {}
 
-    /** Starts the watcher for {@code deploymentId} and returns its pid once it runs. */
-    static long launch(Invocation inv, String deploymentId, long activationTimeout) throws IOException {
+    /** Starts the watcher for {@code deploymentId}; it waits in standby while the activation runs. */
+    static Launched launch(Invocation inv, String deploymentId, long activationTimeout) throws IOException {
         Path ready = inv.state.watcherReady(inv.profile, deploymentId);
         Files.deleteIfExists(ready);
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", DETACH, "nixdeploy-watcher",
@@ -43,43 +65,167 @@ final class Watcher {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
                 .redirectErrorStream(true)
                 .start();
+        return new Launched(process, ready, log);
+    }
+
+    /** Waits until the watcher runs; returns its confirmation socket, empty when it has none. */
+    static Optional<String> awaitReady(Launched watcher) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
-        while (!Files.exists(ready)) {
-            if (!process.isAlive()) {
-                throw new IOException("the watcher exited with status " + process.exitValue() + "; see " + log);
+        while (!Files.exists(watcher.ready())) {
+            if (!watcher.process().isAlive()) {
+                throw new IOException("the watcher exited with status " + watcher.process().exitValue() + "; see "
+                        + watcher.log());
             }
             if (System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new IOException("the watcher did not start within " + READY_TIMEOUT_SECONDS + " s; see " + log);
+                watcher.process().destroyForcibly();
+                throw new IOException("the watcher did not start within " + READY_TIMEOUT_SECONDS + " s; see "
+                        + watcher.log());
             }
             sleep(5);
         }
-        return process.pid();
+        String socket = Files.readString(watcher.ready()).trim();
+        return socket.isEmpty() ? Optional.empty() : Optional.of(socket);
     }
 
     /** The watcher's own loop: returns when the deployment is confirmed, rolled back, or replaced. */
     static ActivatorExit watch(Invocation inv, String deploymentId, long activationTimeout)
             throws ActivatorException, IOException {
         Path ready = inv.state.watcherReady(inv.profile, deploymentId);
-        Files.writeString(ready, Long.toString(ProcessHandle.current().pid()));
-        inv.out.say("watching deployment " + deploymentId + " of " + inv.profile);
-        try {
+        Path socketPath = inv.state.confirmSocket(inv.profile);
+        List<Thread> handlers = new ArrayList<>();
+        try (Selector selector = Selector.open(); ServerSocketChannel server = listen(inv, socketPath, selector)) {
+            Path temp = ready.resolveSibling(ready.getFileName() + ".tmp");
+            Files.writeString(temp, server == null ? "" : socketPath.toString());
+            Files.move(temp, ready, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            inv.out.say("watching deployment " + deploymentId + " of " + inv.profile);
+            long standbyUntil = System.currentTimeMillis() + (activationTimeout + 60) * 1000;
             while (true) {
                 Optional<Journal> journal = Recovery.readJournal(inv.state.journal(inv.profile));
                 if (journal.isEmpty() || !deploymentId.equals(journal.get().deploymentId)
-                        || journal.get().state != DeploymentState.AWAITING) {
+                        || journal.get().state.isFinal()) {
                     inv.out.say("deployment " + deploymentId + " is "
                             + journal.map(j -> j.state.toString()).orElse("gone") + "; watcher done");
                     return ActivatorExit.OK;
                 }
-                long left = journal.get().deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    return rollBackIfStillPending(inv, deploymentId, activationTimeout);
+                long wait = POLL_MILLIS;
+                if (journal.get().state == DeploymentState.ACTIVATING) {
+                    if (activatorDied(inv, activationTimeout) || System.currentTimeMillis() > standbyUntil) {
+                        return ActivatorExit.OK;
+                    }
+                } else {
+                    long left = journal.get().deadline - System.currentTimeMillis();
+                    if (left <= 0) {
+                        return rollBackIfStillPending(inv, deploymentId, activationTimeout);
+                    }
+                    wait = Math.min(POLL_MILLIS, left);
                 }
-                sleep(Math.min(POLL_MILLIS, left));
+                acceptConfirmations(inv, selector, wait, activationTimeout, handlers);
             }
         } finally {
+            for (Thread handler : handlers) {
+                try {
+                    handler.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            Files.deleteIfExists(socketPath);
             Files.deleteIfExists(ready);
+        }
+    }
+
+    private static ServerSocketChannel listen(Invocation inv, Path socketPath, Selector selector) {
+        try {
+            Files.deleteIfExists(socketPath);
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socketPath));
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            return server;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            inv.out.say("no confirmation socket (" + e.getMessage() + "); confirm through the confirm command");
+            return null;
+        }
+    }
+
+    private static void acceptConfirmations(Invocation inv, Selector selector, long waitMillis,
+            long activationTimeout, List<Thread> handlers) throws IOException {
+        if (selector.select(Math.max(1, waitMillis)) == 0) {
+            return;
+        }
+        for (SelectionKey key : selector.selectedKeys()) {
+            SocketChannel client = ((ServerSocketChannel) key.channel()).accept();
+            if (client != null) {
+                Thread handler = new Thread(() -> answer(inv, client, activationTimeout), "confirmation");
+                handler.setDaemon(true);
+                handlers.add(handler);
+                handler.start();
+            }
+        }
+        selector.selectedKeys().clear();
+    }
+
+    /** Reads a token line, confirms with it, and answers with the RESULT event as one JSON line. */
+    private static void answer(Invocation inv, SocketChannel client, long activationTimeout) {
+        try (client) {
+            client.configureBlocking(true);
+            Event result;
+            try {
+                String token = readLine(client);
+                if (token == null) {
+                    throw new ActivatorException(ActivatorExit.BAD_INPUT, "no token on the confirmation socket");
+                }
+                result = Confirmation.confirm(inv, validToken(token), activationTimeout);
+                inv.out.say(result.message + " (through the confirmation socket)");
+            } catch (ActivatorException e) {
+                result = Event.of(EventType.RESULT).exitCode(e.exit().code).message(e.getMessage());
+                inv.out.say("confirmation refused: " + e.getMessage());
+            }
+            client.write(ByteBuffer.wrap((Events.encode(result) + "\n").getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            inv.out.say("confirmation connection failed: " + e.getMessage());
+        }
+    }
+
+    private static String validToken(String line) throws ActivatorException {
+        try {
+            return Token.read(new java.io.ByteArrayInputStream((line + "\n").getBytes(StandardCharsets.UTF_8)))
+                    .orElseThrow(() -> new IOException("an empty token"));
+        } catch (IOException e) {
+            throw new ActivatorException(ActivatorExit.BAD_INPUT, e.getMessage());
+        }
+    }
+
+    private static String readLine(SocketChannel client) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(MAX_TOKEN_BYTES);
+        while (buffer.hasRemaining()) {
+            if (client.read(buffer) < 0) {
+                break;
+            }
+            for (int i = 0; i < buffer.position(); i++) {
+                if (buffer.get(i) == '\n') {
+                    return new String(buffer.array(), 0, i, StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** True when the activation's own process is gone (its lock is free) and its deployment was settled. */
+    private static boolean activatorDied(Invocation inv, long activationTimeout)
+            throws ActivatorException, IOException {
+        Optional<ProfileLock> lock = ProfileLock.tryAcquire(inv.state.lockFile(inv.profile), "watcher");
+        if (lock.isEmpty()) {
+            return false;
+        }
+        try (ProfileLock held = lock.get()) {
+            Optional<Journal> journal = Recovery.readJournal(inv.state.journal(inv.profile));
+            if (journal.isPresent() && journal.get().state == DeploymentState.ACTIVATING) {
+                inv.out.say("the activator died while activating; settling its deployment");
+                Recovery.settle(inv, activationTimeout);
+                return true;
+            }
+            return false;
         }
     }
 

@@ -15,6 +15,8 @@ public final class Event {
     public Long deadline;
     public DeploymentState state;
     public Integer exitCode;
+    /** A Unix socket on the host where the watcher takes a confirmation without starting a JVM. */
+    public String confirmSocket;
 
     public static Event of(EventType type) {
         Event e = new Event();

@@ -10,41 +10,63 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An exclusive lock on one profile, held while its profile link or journal changes. It is an
  * OS file lock, so it dies with its holder: a crashed activator never leaves a stale lock.
+ *
+ * <p>POSIX drops every lock a process holds on a file when the process closes <em>any</em>
+ * descriptor of that file. So within one JVM (the watcher answers confirmations on other threads)
+ * an in-process lock is taken first, and the file is never opened while another thread holds it.
  */
 public final class ProfileLock implements AutoCloseable {
+    private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+
+    private final ReentrantLock inProcess;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private ProfileLock(FileChannel channel, FileLock lock) {
+    private ProfileLock(ReentrantLock inProcess, FileChannel channel, FileLock lock) {
+        this.inProcess = inProcess;
         this.channel = channel;
         this.lock = lock;
     }
 
-    /** The lock, or empty when another process holds it (then {@link #holder(Path)} says who). */
+    /** The lock, or empty when another process or thread holds it (then {@link #holder(Path)} says who). */
     public static Optional<ProfileLock> tryAcquire(Path file, String purpose) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-        if (lock == null) {
-            channel.close();
+        ReentrantLock inProcess = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(),
+                p -> new ReentrantLock());
+        if (inProcess.isHeldByCurrentThread() || !inProcess.tryLock()) {
             return Optional.empty();
         }
-        String holder = "pid " + ProcessHandle.current().pid() + " (" + purpose + ") since " + Instant.now() + "\n";
-        channel.truncate(0);
-        channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
-        channel.force(false);
-        return Optional.of(new ProfileLock(channel, lock));
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            if (lock == null) {
+                channel.close();
+                inProcess.unlock();
+                return Optional.empty();
+            }
+            String holder = "pid " + ProcessHandle.current().pid() + " (" + purpose + ") since " + Instant.now() + "\n";
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
+            channel.force(false);
+            return Optional.of(new ProfileLock(inProcess, channel, lock));
+        } catch (IOException | RuntimeException e) {
+            inProcess.unlock();
+            throw e;
+        }
     }
 
     /** Waits up to {@code patience} for the lock. */
@@ -66,6 +88,11 @@ public final class ProfileLock implements AutoCloseable {
 
     /** Who holds (or last held) the lock, as its holder wrote it. */
     public static String holder(Path file) {
+        ReentrantLock inProcess = IN_PROCESS.get(file.toAbsolutePath().normalize());
+        if (inProcess != null && inProcess.isLocked()) {
+            // reading the file here would release the lock another thread of this process holds
+            return "pid " + ProcessHandle.current().pid() + " (this process)";
+        }
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8).trim();
             return text.isEmpty() ? "another process" : text;
@@ -79,7 +106,11 @@ public final class ProfileLock implements AutoCloseable {
         try {
             lock.release();
         } finally {
-            channel.close();
+            try {
+                channel.close();
+            } finally {
+                inProcess.unlock();
+            }
         }
     }
 }

@@ -87,6 +87,12 @@ public final class StateDir {
         return dir.resolve(key(profile) + "." + deploymentId + ".ready");
     }
 
+    /** The watcher's socket; short, since socket paths are limited to about 100 bytes. */
+    public Path confirmSocket(Profile profile) {
+        String key = key(profile);
+        return dir.resolve(key.substring(key.length() - 12) + ".sock");
+    }
+
     /** A file name for the profile: readable, and unique thanks to a hash of the full path. */
     static String key(Profile profile) {
         String readable = profile.path().toString().replaceAll("[^A-Za-z0-9._-]", "_");

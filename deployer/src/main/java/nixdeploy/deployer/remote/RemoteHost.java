@@ -46,6 +46,12 @@ public interface RemoteHost extends AutoCloseable {
     /** Forwards a free local port to {@code host:port} as seen from the remote host (direct-tcpip). */
     Forward forward(String host, int port) throws IOException;
 
+    /**
+     * Connects to a Unix socket on the host (OpenSSH's direct-streamlocal channel, no command and
+     * no shell), writes {@code line}, and returns the one line it answers.
+     */
+    String exchangeWithSocket(String socketPath, String line, Duration timeout) throws IOException;
+
     /** {@code user@host:port}, for messages. */
     String describe();
 

@@ -272,9 +272,8 @@ public final class ProfileDeployer {
                     plan.confirmSshOpts(), who);
             long start = System.nanoTime();
             AtomicReference<String> failedAttempts = new AtomicReference<>("");
-            Optional<RemoteHost.Result> answer = withFreshConnection(confirmTarget, deadline, failedAttempts, host ->
-                    host.run(inv.command(activatorPath, settleArgs("confirm", inv)), inv.stdin(true),
-                            Duration.ofSeconds(90)));
+            Optional<RemoteHost.Result> answer = withFreshConnection(confirmTarget, deadline, failedAttempts,
+                    host -> confirmOn(host, inv, awaiting.confirmSocket));
             if (answer.isEmpty()) {
                 return afterLostConnection(inv, "could not reconnect to " + confirmTarget.describe()
                         + " after activation" + failedAttempts.get(), deadline + 3000);
@@ -300,6 +299,29 @@ public final class ProfileDeployer {
         } finally {
             pending.remove(who);
         }
+    }
+
+    /**
+     * Confirms on a (fresh) connection: through the watcher's socket when the host offers one and
+     * the SSH user may reach it (no shell, no JVM start), else with the activator's confirm command.
+     */
+    private RemoteHost.Result confirmOn(RemoteHost host, Invocation inv, String socket) throws IOException {
+        if (socket != null && inv.sudoPassword() == null && inv.sshUser().equals(inv.profileUser())) {
+            try {
+                String line = host.exchangeWithSocket(socket, inv.token(), Duration.ofSeconds(30));
+                Optional<Event> result = Events.decode(line).filter(e -> e.type == EventType.RESULT);
+                if (result.isPresent() && result.get().exitCode != null) {
+                    console.debug(inv.plan().name(), "confirmed through the watcher's socket: " + line);
+                    return new RemoteHost.Result(result.get().exitCode, line + "\n", "");
+                }
+                console.debug(inv.plan().name(), "the watcher's socket answered '" + line + "'; using the command");
+            } catch (IOException e) {
+                console.debug(inv.plan().name(), "the watcher's socket is not reachable (" + e.getMessage()
+                        + "); using the command");
+            }
+        }
+        return host.run(inv.command(activatorPath, settleArgs("confirm", inv)), inv.stdin(true),
+                Duration.ofSeconds(90));
     }
 
     /** Runs the profile's checks; the failures, described, or empty when all passed. */

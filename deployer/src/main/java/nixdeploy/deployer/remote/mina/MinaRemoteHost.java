@@ -1,8 +1,10 @@
 package nixdeploy.deployer.remote.mina;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -10,6 +12,7 @@ import nixdeploy.deployer.remote.RemoteHost;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /** A {@link RemoteHost} over one MINA session; each command gets its own exec channel. */
@@ -69,6 +72,25 @@ final class MinaRemoteHost implements RemoteHost {
                 }
             }
         };
+    }
+
+    @Override
+    public String exchangeWithSocket(String socketPath, String line, Duration timeout) throws IOException {
+        ChannelDirectStreamLocal channel = new ChannelDirectStreamLocal(socketPath);
+        session.getService(ConnectionService.class).registerChannel(channel);
+        try (channel) {
+            channel.open().verify(timeout);
+            OutputStream toSocket = channel.getInvertedIn();
+            toSocket.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            toSocket.flush();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            InputStream fromSocket = channel.getInvertedOut();
+            int b;
+            while ((b = fromSocket.read()) != -1 && b != '\n') {
+                answer.write(b);
+            }
+            return answer.toString(StandardCharsets.UTF_8);
+        }
     }
 
     @Override

@@ -1,0 +1,58 @@
+package nixdeploy.activator;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
+import nixdeploy.activator.profile.Journal;
+import nixdeploy.activator.profile.ProfileLock;
+import nixdeploy.activator.profile.Token;
+import nixdeploy.protocol.ActivatorExit;
+import nixdeploy.protocol.DeploymentState;
+import nixdeploy.protocol.Event;
+import nixdeploy.protocol.EventType;
+
+/**
+ * Accepts a confirmation: under the profile's lock, AWAITING becomes CONFIRMED only before the
+ * deadline; after it, the deployment is rolled back instead. Both the {@code confirm} command and
+ * the watcher's socket come here, so there is one rule for who wins.
+ */
+final class Confirmation {
+    private Confirmation() {}
+
+    /** The RESULT event for a confirmation with {@code token}; throws with the exit code when it failed. */
+    static Event confirm(Invocation inv, String token, long activationTimeout) throws ActivatorException, IOException {
+        try (ProfileLock lock = inv.lockPatiently("confirm")) {
+            Optional<Journal> found = Recovery.readJournal(inv.state.journal(inv.profile));
+            if (found.isEmpty() || !Token.matches(token, found.get().tokenHash)) {
+                throw new ActivatorException(ActivatorExit.NOTHING_PENDING, "no deployment of " + inv.profile
+                        + " with this token awaits confirmation");
+            }
+            Journal journal = found.get();
+            long now = System.currentTimeMillis();
+            if (journal.awaitingPast(now)) {
+                Recovery.rollBack(inv, journal, activationTimeout, "the confirmation arrived at "
+                        + Instant.ofEpochMilli(now) + ", after the deadline " + Instant.ofEpochMilli(journal.deadline));
+            }
+            switch (journal.state) {
+                case AWAITING:
+                    journal.state = DeploymentState.CONFIRMED;
+                    journal.reason = "confirmed at " + Instant.ofEpochMilli(now);
+                    inv.state.journal(inv.profile).write(journal);
+                    return result(journal, "confirmed generation " + journal.newGeneration + " of " + inv.profile);
+                case CONFIRMED:
+                    return result(journal, "generation " + journal.newGeneration + " of " + inv.profile
+                            + " was already " + journal.reason);
+                case ROLLED_BACK:
+                    throw new ActivatorException(ActivatorExit.ROLLED_BACK, "too late: " + journal.reason);
+                default:
+                    throw new ActivatorException(ActivatorExit.NOTHING_PENDING, "deployment of " + inv.profile
+                            + " is " + journal.state + ": " + journal.reason);
+            }
+        }
+    }
+
+    private static Event result(Journal journal, String message) {
+        return Event.of(EventType.RESULT).state(journal.state).generation(journal.newGeneration)
+                .previousGeneration(journal.previousGeneration).exitCode(ActivatorExit.OK.code).message(message);
+    }
+}
