@@ -27,7 +27,7 @@ import nixdeploy.protocol.EventType;
 
 /** {@code activate}: switch the profile, run its activation, and start the confirmation watcher. */
 final class ActivateCommand {
-    private static final Set<String> OPTIONS = Set.of("--profile", "--closure", "--activation-timeout",
+    private static final Set<String> OPTIONS = Set.of("--profile", "--profile-name", "--closure", "--activation-timeout",
             "--confirm-timeout", "--state-dir");
     private static final Set<String> FLAGS = Set.of("--magic-rollback", "--auto-rollback", "--dry-activate", "--boot");
 
@@ -41,7 +41,7 @@ final class ActivateCommand {
         long activationTimeout = args.seconds("--activation-timeout", 240);
         long confirmTimeout = args.seconds("--confirm-timeout", 30);
         String closure = closure(args.required("--closure"));
-        Invocation.profile(args.required("--profile"));
+        Invocation.profile(args);
         String token = magic ? readToken(stdin) : null;
         requireInStore(closure);
         if (mode == ActivationMode.DRY_ACTIVATE) {
@@ -180,8 +180,10 @@ final class ActivateCommand {
                 .orElseThrow(() -> new IOException("nix-env --set left " + inv.profile + " without a generation"));
         journal.createdGeneration = !before.contains(journal.newGeneration);
         store.write(journal);
-        inv.out.report(Event.of(EventType.SWITCHED).generation(journal.newGeneration)
-                .previousGeneration(journal.previousGeneration), "switched " + inv.profile + " to generation "
+        Event switched = Event.of(EventType.SWITCHED).generation(journal.newGeneration)
+                .previousGeneration(journal.previousGeneration);
+        switched.profile = inv.profile.toString();
+        inv.out.report(switched, "switched " + inv.profile + " to generation "
                 + journal.newGeneration + (journal.previousGeneration == null ? " (first generation)"
                 : " (was " + journal.previousGeneration + ")"));
     }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import nixdeploy.activator.profile.Profile;
 import nixdeploy.activator.profile.ProfileLock;
+import nixdeploy.activator.profile.ProfilePaths;
 import nixdeploy.activator.profile.StateDir;
 import nixdeploy.protocol.ActivatorExit;
 
@@ -21,7 +22,7 @@ final class Invocation {
     }
 
     static Invocation open(Args args, Output out) throws ActivatorException {
-        Profile profile = profile(args.required("--profile"));
+        Profile profile = profile(args);
         Path dir = args.option("--state-dir").map(Path::of).orElse(StateDir.defaultPath());
         try {
             return new Invocation(profile, StateDir.open(dir), out);
@@ -29,6 +30,18 @@ final class Invocation {
             throw new ActivatorException(ActivatorExit.BAD_INPUT,
                     "cannot use state directory " + dir + ": " + e.getMessage());
         }
+    }
+
+    /** {@code --profile PATH}, or {@code --profile-name NAME} placed where deploy-rs would put it. */
+    static Profile profile(Args args) throws ActivatorException {
+        Optional<String> name = args.option("--profile-name");
+        if (args.option("--profile").isPresent() || name.isEmpty()) {
+            return profile(args.required("--profile"));
+        }
+        if (!name.get().matches("[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}")) {
+            throw new ActivatorException(ActivatorExit.BAD_INPUT, "profile name '" + name.get() + "' is not allowed");
+        }
+        return new Profile(ProfilePaths.defaultPath(name.get()));
     }
 
     static Profile profile(String path) throws ActivatorException {

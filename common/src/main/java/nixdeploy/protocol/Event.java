@@ -15,6 +15,8 @@ public final class Event {
     public Long deadline;
     public DeploymentState state;
     public Integer exitCode;
+    /** The profile's path on the host, as the activator resolved it. */
+    public String profile;
     /** A Unix socket on the host where the watcher takes a confirmation without starting a JVM. */
     public String confirmSocket;
 

@@ -184,7 +184,8 @@ public final class TestHosts implements BeforeAllCallback, AfterAllCallback {
     }
 
     private static synchronized int freeIndex() {
-        Set<String> taken = Set.of(Cmd.run("ip", "netns", "list").stdout().split("[\\s\\n]+"));
+        Set<String> taken = Cmd.run("ip", "netns", "list").stdout().lines()
+                .map(line -> line.split(" ")[0]).collect(java.util.stream.Collectors.toSet());
         // 200 and above belong to .ci/testhost (demo and benchmarks)
         for (int i = 1; i < 200; i++) {
             if (!taken.contains(NAME_PREFIX + i)) {

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
 import nixdeploy.deployer.config.ConfigParser;
@@ -39,6 +40,16 @@ final class DeployRun {
     }
 
     ExitCode run() throws DeployException {
+        // setting up the SSH client (Bouncy Castle, MINA) takes a while; do it while Nix evaluates
+        CompletableFuture<MinaConnector> connector = CompletableFuture.supplyAsync(MinaConnector::new);
+        try {
+            return run(connector);
+        } finally {
+            connector.thenAccept(MinaConnector::close);
+        }
+    }
+
+    private ExitCode run(CompletableFuture<MinaConnector> connector) throws DeployException {
         if (options.dryActivate && options.boot) {
             throw new nixdeploy.deployer.config.ConfigException("--dry-activate and --boot exclude each other");
         }
@@ -59,7 +70,7 @@ final class DeployRun {
         }
         String activator = Closure.addFile(activatorJar());
         List<ProfilePlan> plans = byFlake.values().stream().flatMap(List::stream).toList();
-        List<Outcome> outcomes = deploy(plans, activator, checks);
+        List<Outcome> outcomes = deploy(plans, activator, checks, connector.join());
         return summarize(outcomes);
     }
 
@@ -110,7 +121,8 @@ final class DeployRun {
         return all;
     }
 
-    private List<Outcome> deploy(List<ProfilePlan> plans, String activator, Map<String, List<HealthCheck>> checks) {
+    private List<Outcome> deploy(List<ProfilePlan> plans, String activator, Map<String, List<HealthCheck>> checks,
+            MinaConnector connector) {
         PendingRollbacks pending = new PendingRollbacks();
         Thread hook = new Thread(() -> {
             if (!pending.isEmpty()) {
@@ -121,7 +133,7 @@ final class DeployRun {
         }, "rollback-on-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         List<Outcome> outcomes = new ArrayList<>();
-        try (MinaConnector connector = new MinaConnector(); HttpClient http = new NettyHttpClient()) {
+        try (HttpClient http = new NettyHttpClient()) {
             ProfileDeployer deployer = new ProfileDeployer(connector, console, activator,
                     new ProfileDeployer.Mode(options.dryActivate, options.boot), pending, new SudoPassword(), http);
             List<String> failedNodes = new ArrayList<>();

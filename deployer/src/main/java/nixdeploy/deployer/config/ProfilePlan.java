@@ -73,20 +73,4 @@ public record ProfilePlan(String node, String profile, String hostname, List<Str
     public List<String> confirmSshOpts() {
         return settings.confirmSshOpts() == null ? sshOpts() : settings.confirmSshOpts();
     }
-
-    /**
-     * The profile's path on the host, as deploy-rs computes it. {@code perUserDirExists} and
-     * {@code stateHome} come from the host and matter only for users other than root.
-     */
-    public String profilePath(String user, boolean perUserDirExists, String stateHome) {
-        if (explicitProfilePath.isPresent()) {
-            return explicitProfilePath.get();
-        }
-        if ("root".equals(user)) {
-            return "system".equals(profile) ? "/nix/var/nix/profiles/system"
-                    : "/nix/var/nix/profiles/per-user/root/" + profile;
-        }
-        return perUserDirExists ? "/nix/var/nix/profiles/per-user/" + user + "/" + profile
-                : stateHome + "/nix/profiles/" + profile;
-    }
 }

@@ -35,6 +35,25 @@ public interface RemoteHost extends AutoCloseable {
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** A command running on the host whose stdin and stdout this side drives, as a protocol peer. */
+    interface RemoteProcess extends AutoCloseable {
+        OutputStream stdin();
+
+        InputStream stdout();
+
+        /** What it printed on stderr so far. */
+        String stderr();
+
+        /** Closes stdin and waits for the exit status. */
+        int waitFor(Duration timeout) throws IOException;
+
+        @Override
+        void close();
+    }
+
+    /** Starts {@code command} for a conversation over its stdin and stdout. */
+    RemoteProcess start(String command) throws IOException;
+
     /** A local port that leads to an address as the host sees it; closing it stops the forwarding. */
     interface Forward extends AutoCloseable {
         int localPort();
@@ -51,6 +70,9 @@ public interface RemoteHost extends AutoCloseable {
      * no shell), writes {@code line}, and returns the one line it answers.
      */
     String exchangeWithSocket(String socketPath, String line, Duration timeout) throws IOException;
+
+    /** The user this connection is logged in as. */
+    String user();
 
     /** {@code user@host:port}, for messages. */
     String describe();

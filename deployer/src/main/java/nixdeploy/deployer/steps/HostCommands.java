@@ -2,7 +2,6 @@ package nixdeploy.deployer.steps;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import nixdeploy.deployer.config.ProfilePlan;
 import nixdeploy.shell.ShellQuote;
 
@@ -10,26 +9,9 @@ import nixdeploy.shell.ShellQuote;
 final class HostCommands {
     private HostCommands() {}
 
-    /** Paths on stdin, one per line; prints facts, a separator, then the paths the host lacks. */
-    static String probe(ProfilePlan plan, Optional<String> profileUser) {
-        String java = ShellQuote.quote(plan.java());
-        StringBuilder s = new StringBuilder();
-        s.append("paths=$(cat); ");
-        s.append("if command -v ").append(java).append(" >/dev/null 2>&1; then echo java=yes; else echo java=no; fi; ");
-        s.append("echo user=$(id -un); ");
-        String user = profileUser.map(ShellQuote::quote).orElse("$(id -un)");
-        s.append("if [ -d /nix/var/nix/profiles/per-user/").append(user).append(" ]; then echo peruser=yes; ")
-                .append("else echo peruser=no; fi; ");
-        s.append("echo \"statehome=${XDG_STATE_HOME:-$HOME/.local/state}\"; ");
-        if (!plan.fastConnection()) {
-            s.append("nix-store --realise --keep-going $paths >/dev/null 2>&1; ");
-        }
-        s.append("echo ---; exec nix-store --check-validity --print-invalid $paths");
-        return s.toString();
-    }
-
-    static String importPaths() {
-        return ShellQuote.command(List.of("nix-store", "--import"));
+    /** Nix's serve protocol on stdin/stdout, allowed to import (see {@link StoreCopy}). */
+    static String serve() {
+        return ShellQuote.command(List.of("nix-store", "--serve", "--write"));
     }
 
     /**

@@ -92,23 +92,16 @@ public final class ProfileDeployer {
         try (host) {
             console.info(who, "connected to " + host.describe() + " (" + millis(start) + " ms)");
             Closure closure = Closure.of(List.of(plan.storePath(), activatorPath));
-            Probe probe = probe(host, plan, closure);
-            if (!probe.javaFound()) {
-                return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "no '" + plan.java() + "' on " + host.describe()
-                        + "'s PATH: the activator needs Java 17 or newer there. Install it, or set javaPath "
-                        + "(lib.withJre can put a JRE into the profile). Nothing was changed.");
-            }
-            String profileUser = plan.profileUser().orElse(probe.user());
-            String profilePath = plan.profilePath(profileUser, probe.perUserDirExists(), probe.stateHome());
-            boolean sudo = !profileUser.equals(probe.user());
+            String profileUser = plan.profileUser().orElse(host.user());
+            boolean sudo = !profileUser.equals(host.user());
             if (sudo && plan.interactiveSudo() && !plan.sudo().get(0).endsWith("sudo")) {
                 return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "interactiveSudo works with sudo only, not with '"
                         + String.join(" ", plan.sudo()) + "'");
             }
             String password = sudo && plan.interactiveSudo() ? sudoPassword.get() : null;
-            copy(host, plan, closure, probe.missing());
-            Invocation inv = new Invocation(plan, target, probe.user(), profileUser, profilePath, newToken(), password,
-                    checks);
+            copy(host, plan, closure);
+            Invocation inv = new Invocation(plan, target, host.user(), profileUser,
+                    plan.explicitProfilePath().orElse(null), newToken(), password, checks);
             return activateAndConfirm(host, inv);
         } catch (DeployException e) {
             return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, e.getMessage());
@@ -126,6 +119,10 @@ public final class ProfileDeployer {
             return HostCommands.activator(plan, sshUser, profileUser, jar, args, sudoPassword != null);
         }
 
+        Invocation at(String resolvedProfilePath) {
+            return new Invocation(plan, target, sshUser, profileUser, resolvedProfilePath, token, sudoPassword, checks);
+        }
+
         /** What the activator's stdin starts with: sudo's password when asked for, then the token. */
         String stdin(boolean withToken) {
             return (sudoPassword == null ? "" : sudoPassword + "\n") + (withToken ? token + "\n" : "");
@@ -136,58 +133,54 @@ public final class ProfileDeployer {
         return SshOptions.apply(SshTarget.of(host, user), opts, warning -> console.warn(who, warning));
     }
 
-    private Probe probe(RemoteHost host, ProfilePlan plan, Closure closure) throws IOException, DeployException {
-        long start = System.nanoTime();
-        RemoteHost.Result result = host.run(HostCommands.probe(plan, plan.profileUser()),
-                String.join("\n", closure.paths()) + "\n", COMMAND_TIMEOUT);
-        if (!result.ok()) {
-            throw new DeployException(nixdeploy.deployer.ExitCode.CONNECT_FAILED, "cannot query the Nix store of "
-                    + host.describe() + " (exit " + result.exitStatus() + "): " + result.stderr().trim()
-                    + ". Is Nix installed there and nix-store on the SSH user's PATH?");
-        }
-        Probe probe = Probe.parse(result.stdout());
-        console.debug(plan.name(), "probe took " + millis(start) + " ms: " + probe);
-        return probe;
-    }
-
-    private void copy(RemoteHost host, ProfilePlan plan, Closure closure, List<String> missing)
-            throws IOException, DeployException {
+    /** Asks the host which paths it lacks (one round trip) and streams just those to it. */
+    private void copy(RemoteHost host, ProfilePlan plan, Closure closure) throws IOException, DeployException {
         String who = plan.name();
-        if (missing.isEmpty()) {
-            console.info(who, "host already has all " + closure.paths().size() + " paths; copying nothing");
-            return;
-        }
-        long bytes = closure.bytes(missing);
-        console.info(who, "copying " + missing.size() + " of " + closure.paths().size() + " paths ("
-                + human(bytes) + ")");
         long start = System.nanoTime();
-        List<String> argv = new ArrayList<>(List.of("nix-store", "--export"));
-        argv.addAll(missing);
-        Process export = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try (InputStream stream = export.getInputStream()) {
-            status = host.exec(HostCommands.importPaths(), stream, OutputStream.nullOutputStream(), err,
-                    COMMAND_TIMEOUT);
-        } finally {
-            export.destroy();
+        try (RemoteHost.RemoteProcess serve = host.start(HostCommands.serve())) {
+            List<String> missing;
+            long bytes;
+            try (StoreCopy store = new StoreCopy(serve.stdin(), serve.stdout())) {
+                missing = store.missing(closure.paths(), !plan.fastConnection());
+                if (missing.isEmpty()) {
+                    console.info(who, "host already has all " + closure.paths().size() + " paths; copying nothing");
+                    return;
+                }
+                bytes = closure.bytes(missing);
+                console.info(who, "copying " + missing.size() + " of " + closure.paths().size() + " paths ("
+                        + human(bytes) + ")");
+                List<String> argv = new ArrayList<>(List.of("nix-store", "--export"));
+                argv.addAll(missing);
+                Process export = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                try (InputStream stream = export.getInputStream()) {
+                    store.importExport(stream);
+                } finally {
+                    export.destroy();
+                }
+            } catch (IOException e) {
+                String why = serve.stderr().trim();
+                throw new DeployException(nixdeploy.deployer.ExitCode.CONNECT_FAILED, "copying to " + host.describe()
+                        + " failed: " + (why.isEmpty() ? e.getMessage() : why)
+                        + (why.contains("signature") || why.contains("not allowed") ? ". The SSH user is not "
+                        + "trusted by the host's Nix: add it to trusted-users there, or deploy as root." : "")
+                        + (why.contains("not found") ? ". Is Nix installed there and nix-store on the SSH user's "
+                        + "PATH?" : "") + " Nothing was activated.");
+            }
+            serve.waitFor(Duration.ofSeconds(30));
+            console.info(who, "copied " + missing.size() + " paths (" + human(bytes) + ") in " + millis(start) + " ms");
         }
-        if (status != 0) {
-            String why = err.toString(StandardCharsets.UTF_8).trim();
-            throw new DeployException(nixdeploy.deployer.ExitCode.CONNECT_FAILED, "copying to " + host.describe()
-                    + " failed: " + why + (why.contains("signature") ? ". The SSH user is not trusted by the host's "
-                    + "Nix: add it to trusted-users there, or deploy as root." : "") + " Nothing was activated.");
-        }
-        console.info(who, "copied " + missing.size() + " paths (" + human(bytes) + ") in " + millis(start) + " ms");
     }
 
-    private Outcome activateAndConfirm(RemoteHost host, Invocation inv) throws IOException {
-        ProfilePlan plan = inv.plan();
+    private Outcome activateAndConfirm(RemoteHost host, Invocation planned) throws IOException {
+        ProfilePlan plan = planned.plan();
         String who = plan.name();
         boolean magic = plan.magicRollback() && !mode.dryActivate() && !mode.boot();
-        List<String> args = new ArrayList<>(List.of("activate", "--profile", inv.profilePath(), "--closure",
-                plan.storePath(), "--activation-timeout", Integer.toString(plan.activationTimeout()),
-                "--confirm-timeout", Integer.toString(plan.confirmTimeout())));
+        // without profilePath the activator places the profile, as the user it runs as (deploy-rs's rules)
+        List<String> args = new ArrayList<>(planned.profilePath() == null
+                ? List.of("activate", "--profile-name", plan.profile())
+                : List.of("activate", "--profile", planned.profilePath()));
+        args.addAll(List.of("--closure", plan.storePath(), "--activation-timeout",
+                Integer.toString(plan.activationTimeout()), "--confirm-timeout", Integer.toString(plan.confirmTimeout())));
         if (magic) {
             args.add("--magic-rollback");
         }
@@ -204,8 +197,10 @@ public final class ProfileDeployer {
             args.add("--state-dir");
             args.add(t);
         });
-        console.info(who, (mode.dryActivate() ? "dry-activating " : "activating ") + plan.storePath() + " as "
-                + inv.profilePath() + (magic ? " (magic rollback: " + plan.confirmTimeout() + " s to confirm)" : ""));
+        console.info(who, (mode.dryActivate() ? "dry-activating " : "activating ") + plan.storePath()
+                + (planned.profilePath() == null ? "" : " as " + planned.profilePath())
+                + (magic ? " (magic rollback: " + plan.confirmTimeout() + " s to confirm)" : ""));
+        AtomicReference<String> resolvedPath = new AtomicReference<>(planned.profilePath());
         AtomicReference<Event> awaiting = new AtomicReference<>();
         AtomicReference<Event> result = new AtomicReference<>();
         AtomicReference<Long> awaitingSeenAt = new AtomicReference<>();
@@ -214,7 +209,12 @@ public final class ProfileDeployer {
         try (LineSink events = new LineSink(line -> Events.decode(line).ifPresentOrElse(e -> {
             switch (e.type) {
                 case OUTPUT -> console.output(who, e.line);
-                case SWITCHED, ACTIVATED, RECOVERED -> console.info(who, e.message);
+                case SWITCHED, ACTIVATED, RECOVERED -> {
+                    if (e.profile != null) {
+                        resolvedPath.set(e.profile);
+                    }
+                    console.info(who, e.message);
+                }
                 case AWAITING_CONFIRMATION -> {
                     awaitingSeenAt.set(System.currentTimeMillis());
                     awaiting.set(e);
@@ -223,14 +223,21 @@ public final class ProfileDeployer {
                 default -> console.debug(who, "activator: " + line);
             }
         }, () -> console.debug(who, "activator: " + line)))) {
-            status = host.exec(inv.command(activatorPath, args),
-                    new java.io.ByteArrayInputStream(inv.stdin(true).getBytes(StandardCharsets.UTF_8)),
+            status = host.exec(planned.command(activatorPath, args),
+                    new java.io.ByteArrayInputStream(planned.stdin(true).getBytes(StandardCharsets.UTF_8)),
                     events, stderr, Duration.ofSeconds(plan.activationTimeout() + 120L));
         } catch (IOException e) {
+            Invocation inv = planned.at(resolvedPath.get());
+            if (inv.profilePath() == null) {
+                return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, "the connection broke before the activator "
+                        + "reported the profile's path (" + e.getMessage() + "); check profile " + plan.profile()
+                        + " on the host");
+            }
             // the activation may still run, then wait for its confirmation: the longest it can take
             return afterLostConnection(inv, "the connection broke during activation (" + e.getMessage() + ")",
                     System.currentTimeMillis() + (plan.activationTimeout() + plan.confirmTimeout()) * 1000L);
         }
+        Invocation inv = planned.at(resolvedPath.get());
         String message = result.get() != null && result.get().message != null ? result.get().message
                 : stderr.toString(StandardCharsets.UTF_8).trim();
         if (status == 0 && awaiting.get() != null) {
@@ -249,8 +256,10 @@ public final class ProfileDeployer {
                     + ". Log in and check the profile " + inv.profilePath());
             case ROLLED_BACK -> new Outcome(plan, Outcome.Status.ROLLED_BACK, message);
             default -> new Outcome(plan, Outcome.Status.NOT_DEPLOYED, status == 127 || status == 126
-                    ? "the host could not run the activator (exit " + status + "): "
-                    + stderr.toString(StandardCharsets.UTF_8).trim() : message);
+                    ? "the host could not run the activator (" + stderr.toString(StandardCharsets.UTF_8).trim()
+                    + "): it needs Java 17 or newer as '" + plan.java() + "' on the PATH of " + inv.profileUser()
+                    + ". Install it, or set javaPath (lib.withJre can put a JRE into the profile). Nothing was changed."
+                    : message);
         };
     }
 

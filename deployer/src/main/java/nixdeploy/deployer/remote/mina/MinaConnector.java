@@ -58,7 +58,7 @@ public final class MinaConnector implements RemoteConnector {
                 session.addPublicKeyIdentity(key);
             }
             session.auth().verify(timeout);
-            return new MinaRemoteHost(session, entry.getUsername() + "@" + entry.getHostName()
+            return new MinaRemoteHost(session, entry.getUsername(), entry.getUsername() + "@" + entry.getHostName()
                     + (entry.getPort() == 22 ? "" : ":" + entry.getPort()));
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             if (session != null) {

@@ -18,11 +18,18 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 /** A {@link RemoteHost} over one MINA session; each command gets its own exec channel. */
 final class MinaRemoteHost implements RemoteHost {
     private final ClientSession session;
+    private final String user;
     private final String description;
 
-    MinaRemoteHost(ClientSession session, String description) {
+    MinaRemoteHost(ClientSession session, String user, String description) {
         this.session = session;
+        this.user = user;
         this.description = description;
+    }
+
+    @Override
+    public String user() {
+        return user;
     }
 
     @Override
@@ -51,6 +58,48 @@ final class MinaRemoteHost implements RemoteHost {
             }
             return status;
         }
+    }
+
+    @Override
+    public RemoteProcess start(String command) throws IOException {
+        ChannelExec channel = session.createExecChannel(command);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        channel.setErr(err);
+        channel.open().verify(Duration.ofSeconds(30));
+        return new RemoteProcess() {
+            @Override
+            public OutputStream stdin() {
+                return channel.getInvertedIn();
+            }
+
+            @Override
+            public InputStream stdout() {
+                return channel.getInvertedOut();
+            }
+
+            @Override
+            public String stderr() {
+                synchronized (err) {
+                    return err.toString(StandardCharsets.UTF_8);
+                }
+            }
+
+            @Override
+            public int waitFor(Duration timeout) throws IOException {
+                channel.getInvertedIn().close();
+                channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS), timeout);
+                Integer status = channel.getExitStatus();
+                if (status == null) {
+                    throw new IOException("the connection to " + description + " closed before the command finished");
+                }
+                return status;
+            }
+
+            @Override
+            public void close() {
+                channel.close(false);
+            }
+        };
     }
 
     @Override
