@@ -1,0 +1,58 @@
+# nixdeploy's Nix library for one system: what the flake exposes as
+# lib.<system>, and what tests and flake-less users import directly:
+#
+#   let nd = import ./nix/lib.nix { system = "x86_64-linux"; }; in
+#   nd.activate.custom base "echo hello"
+#
+# Nothing here needs nixpkgs or the network (see lib/builders.nix); only
+# `package` takes nixpkgs as an argument.
+{ system }:
+let
+  builders = import ./lib/builders.nix { inherit system; };
+  schema = builtins.fromJSON (builtins.readFile ./schema.json);
+  schemaLib = import ./lib/schema.nix { inherit schema; };
+  checks = import ./lib/checks.nix { inherit system builders schemaLib; };
+in
+rec {
+  inherit system;
+
+  # activate.{custom,noop,nixos,home-manager,darwin}, as in deploy-rs.
+  activate = import ./lib/activate.nix { inherit system builders; };
+
+  # deploy-rs's older name for activate.custom (deprecated there too).
+  setActivate = builtins.trace
+    "nixdeploy: lib.setActivate is deprecated, use activate.custom, activate.noop or activate.nixos"
+    activate.custom;
+
+  # { schema; activate; } checks for `checks.<system>`.
+  inherit (checks) deployChecks;
+
+  # The problems with a deploy attrset as a list of messages ([] = valid).
+  # deployChecks' `schema` check throws these; this is for tools and tests.
+  inherit (schemaLib) validateDeploy;
+
+  # The settings schema (nix/schema.json), parsed.
+  inherit schema;
+
+  # withJre { profile; jre; }: `profile` plus a `nixdeploy-jre` symlink to
+  # `jre`, so the JRE travels in the profile's closure and a host without Java
+  # can run the activator. Point the deployer at it with
+  #   javaPath = "${p.javaPath}";   # = <profile>/nixdeploy-jre/bin/java
+  # The profile's own entries (deploy-rs-activate included) are kept.
+  withJre = { profile, jre }:
+    let
+      drv = builders.linkJoin {
+        name = (profile.name or "profile") + "-with-jre";
+        base = profile;
+        exclude = [ "nixdeploy-jre" ];
+        env = { inherit jre; };
+        extra = ''ln -s "$jre" "$out/nixdeploy-jre"'';
+      };
+    in
+    drv // { javaPath = "${drv}/nixdeploy-jre/bin/java"; };
+
+  # The nixdeploy CLI built with Maven from nixpkgs: `package pkgs`.
+  # This needs nixpkgs and, for the dependency download, network access, so
+  # it is a function rather than a flake package. See package.nix.
+  package = pkgs: pkgs.callPackage ./package.nix { };
+}

@@ -1,0 +1,129 @@
+# lib.<system>.activate.*: the same constructors deploy-rs offers, built
+# without nixpkgs.
+#
+# A profile made here is a directory with a symlink to each top-level entry of
+# `base` plus an executable `deploy-rs-activate`. The host side runs that
+# script with PROFILE (the profile path), DRY_ACTIVATE and BOOT in its
+# environment, as deploy-rs's activate-rs does, so profiles made with
+# deploy-rs's lib deploy with nixdeploy unchanged.
+#
+# Differences from deploy-rs, all because there is no nixpkgs:
+#   - the script runs under the host's /bin/sh with `set -eu` (deploy-rs: bash
+#     with `set -euo pipefail`), so activation snippets must be POSIX sh;
+#   - there is no `activate-rs` entry (nixdeploy brings its own activator),
+#     so deploy-rs itself cannot deploy these profiles.
+{ system, builders }:
+let
+  inherit (builders) writeScript linkJoin shellQuote;
+
+  # A branch of the if/elif/else below may not be empty in sh.
+  orNoop = script: if builtins.match "[[:space:]]*" script != null then ":" else script;
+
+  # Build the profile. `dryActivate` / `boot` are the optional overrides that
+  # deploy-rs reads from the functor's own attributes.
+  mkActivatable = { base, activate, dryActivate ? null, boot ? null }:
+    let
+      name = "activatable-" + (base.name or "profile");
+
+      # Without an override, dry-activate and boot only print where the real
+      # activation script lives (deploy-rs does the same), so nothing changes.
+      activateFile = writeScript "${base.name or "profile"}-activate"
+        "#!/bin/sh\nset -eu\n${activate}\n";
+      printInstead = "echo ${activateFile}";
+
+      script = ''
+        #!/bin/sh
+        # Activation script made by nixdeploy's lib.activate (deploy-rs compatible).
+        # Run with PROFILE set; DRY_ACTIVATE=1 or BOOT=1 select the other modes.
+        set -eu
+
+        if [ "''${DRY_ACTIVATE:-}" = "1" ]; then
+        ${orNoop (if dryActivate != null then dryActivate else printInstead)}
+        elif [ "''${BOOT:-}" = "1" ]; then
+        ${orNoop (if boot != null then boot else printInstead)}
+        else
+        ${orNoop activate}
+        fi
+      '';
+    in
+    linkJoin {
+      inherit name base;
+      # Ours replaces any activation script base already has.
+      exclude = [ "deploy-rs-activate" ];
+      env = { activateScript = script; passAsFile = [ "activateScript" ]; };
+      extra = ''
+        cp "$activateScriptPath" "$out/deploy-rs-activate"
+        chmod 555 "$out/deploy-rs-activate"
+      '';
+    };
+in
+rec {
+  # `custom base script` makes a profile whose activation runs `script`.
+  # Like deploy-rs it is a functor, so extra behaviour can be attached:
+  #   (activate.custom // { dryActivate = "..."; boot = "..."; }) base script
+  custom = {
+    __functor = self: base: activate:
+      mkActivatable {
+        inherit base activate;
+        dryActivate = self.dryActivate or null;
+        boot = self.boot or null;
+      };
+  };
+
+  # Nothing to run: switching the profile is the whole deploy.
+  noop = base: custom base ":";
+
+  # A NixOS configuration (the result of nixosSystem). Activation is
+  # switch-to-configuration, in the mode the deployer asks for.
+  nixos = cfg:
+    let
+      loader = cfg.config.boot.loader or { };
+      systemdBoot = loader.systemd-boot.enable or false;
+      efiMount = loader.efi.efiSysMountPoint or "/boot";
+    in
+    (custom // {
+      dryActivate = "$PROFILE/bin/switch-to-configuration dry-activate";
+      boot = "$PROFILE/bin/switch-to-configuration boot";
+    })
+      cfg.config.system.build.toplevel
+      (''
+        # switch-to-configuration can fail when started from a directory that
+        # goes away during the switch (nixpkgs issue #73404).
+        cd /tmp
+
+        $PROFILE/bin/switch-to-configuration switch
+      '' + (if systemdBoot then ''
+
+        # As deploy-rs does (its issue #31): drop the `default` line that
+        # switch-to-configuration leaves in systemd-boot's loader.conf.
+        sed -i '/^default /d' ${shellQuote "${efiMount}/loader/loader.conf"}
+      '' else ""));
+
+  # A home-manager configuration (homeManagerConfiguration's result): runs its
+  # activation package's `activate`. Optional, as a functor attribute:
+  #   (activate.home-manager // { backupFileExtension = "bak"; }) cfg
+  # sets HOME_MANAGER_BACKUP_EXT so existing files are moved aside instead of
+  # making the activation fail. Dry activation uses home-manager's own dry run
+  # (DRY_RUN=1), which only prints what it would do.
+  home-manager = {
+    __functor = self: cfg:
+      let
+        ext = self.backupFileExtension or null;
+        backupEnv = if ext == null then "" else "HOME_MANAGER_BACKUP_EXT=${shellQuote ext} ";
+      in
+      (custom // {
+        dryActivate = "DRY_RUN=1 ${backupEnv}$PROFILE/activate";
+      }) cfg.activationPackage "${backupEnv}$PROFILE/activate";
+  };
+
+  # A nix-darwin configuration (darwinSystem's result). Its toplevel is
+  # `config.system.build.toplevel` (also exposed as `.system`).
+  # HOME=/var/root because sudo on macOS keeps the caller's HOME, and the
+  # activation runs nix-channel checks that depend on it (as deploy-rs does).
+  # Only the system-wide `activate` runs, as in deploy-rs: the per-user
+  # `activate-user` of older nix-darwin releases belongs to the login user and
+  # is not run here.
+  darwin = cfg:
+    custom (cfg.config.system.build.toplevel or cfg.system)
+      "HOME=/var/root $PROFILE/activate";
+}
