@@ -18,13 +18,9 @@ import nixdeploy.nix.StorePath;
  * rejects unknown keys, naming the key, where it is, and the closest known setting.
  */
 public final class ConfigParser {
-    static final Set<String> GENERIC = Set.of("sshUser", "user", "sshOpts", "fastConnection", "autoRollback",
-            "magicRollback", "confirmTimeout", "activationTimeout", "tempPath", "interactiveSudo", "sudo",
-            "remoteBuild", "javaPath", "confirmHostname", "confirmSshOpts");
-    private static final Set<String> DEPLOY_KEYS = union(GENERIC, Set.of("nodes"));
-    private static final Set<String> NODE_KEYS = union(GENERIC, Set.of("hostname", "profilesOrder", "profiles",
-            "tags", "healthChecks"));
-    private static final Set<String> PROFILE_KEYS = union(GENERIC, Set.of("path", "profilePath", "healthChecks"));
+    private static final Set<String> DEPLOY_KEYS = SettingsSchema.deployKeys();
+    private static final Set<String> NODE_KEYS = SettingsSchema.nodeKeys();
+    private static final Set<String> PROFILE_KEYS = SettingsSchema.profileKeys();
 
     private ConfigParser() {}
 
@@ -128,11 +124,15 @@ public final class ConfigParser {
         return o.get(key);
     }
 
+    /** The attribute set without null members: null means "not set", as deploy-rs's flake-parts module writes. */
     private static JsonObject object(JsonElement e, String where) throws ConfigException {
         if (e == null || !e.isJsonObject()) {
             throw new ConfigException(where + " must be an attribute set, not " + describe(e));
         }
-        return e.getAsJsonObject();
+        JsonObject set = new JsonObject();
+        e.getAsJsonObject().entrySet().stream().filter(m -> !m.getValue().isJsonNull())
+                .forEach(m -> set.add(m.getKey(), m.getValue()));
+        return set;
     }
 
     private static JsonArray array(JsonElement e, String where) throws ConfigException {
@@ -200,11 +200,5 @@ public final class ConfigParser {
         JsonPrimitive p = e.getAsJsonPrimitive();
         return p.isString() ? "the string \"" + p.getAsString() + "\"" : p.isBoolean() ? "a boolean (" + p + ")"
                 : "the number " + p;
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> all = new TreeSet<>(a);
-        all.addAll(b);
-        return Collections.unmodifiableSet(all);
     }
 }

@@ -15,16 +15,16 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import nixdeploy.deployer.config.ConfigException;
+import nixdeploy.deployer.config.SettingsSchema;
 
 /**
  * Reads {@code healthChecks} entries: {@code { http = {...}; retries; interval; }} or
  * {@code { cmd = { command = [...]; timeout; }; }}. Every key is checked; nothing is guessed.
  */
 public final class HealthCheckParser {
-    private static final Set<String> ENTRY_KEYS = Set.of("http", "cmd", "retries", "interval");
-    private static final Set<String> HTTP_KEYS = Set.of("url", "scheme", "host", "port", "path", "expectStatus",
-            "bodyContains", "headers", "timeout", "insecure", "viaSsh");
-    private static final Set<String> CMD_KEYS = Set.of("command", "timeout");
+    private static final Set<String> ENTRY_KEYS = SettingsSchema.healthCheckKeys();
+    private static final Set<String> HTTP_KEYS = SettingsSchema.httpCheckKeys();
+    private static final Set<String> CMD_KEYS = SettingsSchema.cmdCheckKeys();
     private static final Set<Integer> SUCCESS = IntStream.rangeClosed(200, 399).boxed().collect(Collectors.toSet());
 
     private HealthCheckParser() {}
