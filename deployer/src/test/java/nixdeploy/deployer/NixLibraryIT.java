@@ -1,0 +1,135 @@
+package nixdeploy.deployer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import nixdeploy.testhosts.Cmd;
+import nixdeploy.testhosts.TestHost;
+import nixdeploy.testhosts.TestHosts;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Profiles made by the nix/ library (lib.activate.custom / noop, deployChecks), used as deploy-rs
+ * users use deploy-rs.lib, deployed to a test host; and a non-root user's own profile.
+ */
+class NixLibraryIT {
+    @RegisterExtension
+    static final TestHosts HOSTS = TestHosts.count(1);
+    static final Path LIBRARY = Path.of(System.getProperty("nixdeploy.dist", "target/dist")).toAbsolutePath()
+            .getParent().getParent().getParent().resolve("nix");
+    static final String USER = TestHosts.TEST_USER;
+
+    static TestHost host;
+    static DeployCli deploy;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void setUp(@TempDir Path home) {
+        host = HOSTS.get(0);
+        deploy = new DeployCli(home);
+        HOSTS.ensureTestUser(null);
+    }
+
+    /** A flake using the library exactly as a deploy-rs flake uses deploy-rs.lib. */
+    private Path flake(String name, String deployAttrs) throws IOException {
+        Path dir = work.resolve(name);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("flake.nix"), String.join("\n",
+                "{",
+                "  inputs.nixdeploy.url = \"path:" + LIBRARY + "\";",
+                "  outputs = { self, nixdeploy }: let",
+                "    lib = nixdeploy.lib.x86_64-linux;",
+                "    tools = version: builtins.derivation {",
+                "      name = \"tools-${version}\"; system = \"x86_64-linux\"; builder = \"/bin/sh\";",
+                "      PATH = \"/usr/bin:/bin\";",
+                "      args = [ \"-c\" \"mkdir -p $out/bin && printf '#!/bin/sh\\\\necho tools " + "${version}\\\\n' "
+                        + "> $out/bin/tools && chmod +x $out/bin/tools\" ];",
+                "    };",
+                "  in {",
+                deployAttrs,
+                "    checks = builtins.mapAttrs (system: lib: lib.deployChecks self.deploy) nixdeploy.lib;",
+                "  };",
+                "}",
+                ""));
+        return dir;
+    }
+
+    private Cmd.Result deploy(Path flake, String target, String... more) {
+        String[] args = new String[more.length + 3];
+        args[0] = target;
+        args[1] = "--ssh-opts";
+        args[2] = DeployCli.sshOpts(host);
+        System.arraycopy(more, 0, args, 3, more.length);
+        return deploy.run(flake, args);
+    }
+
+    @Test
+    void profilesMadeWithActivateCustomAndNoopDeployWithTheFlakesChecks() throws Exception {
+        Path flake = flake("library", String.join("\n",
+                "    deploy.nodes.web = {",
+                "      hostname = \"" + host.address() + "\";",
+                "      sshUser = \"root\";",
+                "      user = \"root\";",
+                "      profiles.system.path = lib.activate.custom (tools \"1\") "
+                        + "\"echo custom activation of $PROFILE; $PROFILE/bin/tools\";",
+                "      profiles.quiet.path = lib.activate.noop (tools \"q\");",
+                "    };"));
+
+        Cmd.Result result = deploy(flake, ".#web");
+
+        assertThat(result.exitCode()).as(result.stdout()).isZero();
+        assertThat(result.stdout()).contains("checking").contains("| tools 1").contains("custom activation of");
+        assertThat(host.sh("/nix/var/nix/profiles/system/bin/tools").stdout().trim()).isEqualTo("tools 1");
+        assertThat(host.sh("/nix/var/nix/profiles/per-user/root/quiet/bin/tools").stdout().trim())
+                .isEqualTo("tools q");
+    }
+
+    @Test
+    void aSettingOfTheWrongTypeIsRefusedBeforeAnythingRuns() throws Exception {
+        Path flake = flake("bad-check", String.join("\n",
+                "    deploy.nodes.web = {",
+                "      hostname = \"" + host.address() + "\";",
+                "      profiles.system.path = lib.activate.noop (tools \"x\");",
+                "      profiles.system.sshOpts = [ 22 ];",
+                "    };"));
+
+        Cmd.Result result = deploy(flake, ".#web");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code);
+        assertThat(result.stdout()).contains("deploy.nodes.web.profiles.system.sshOpts[0] must be a string");
+    }
+
+    @Test
+    void aNormalUsersOwnProfileIsDeployedAndAFailedUpdateRollsBack() throws Exception {
+        host.sh("rm -rf /nix/var/nix/profiles/per-user/" + USER + " /home/" + USER + "/.local/state").orThrow();
+        String node = String.join("\n",
+                "    deploy.nodes.workstation = {",
+                "      hostname = \"" + host.address() + "\";",
+                "      sshUser = \"" + USER + "\";",
+                "      user = \"" + USER + "\";",
+                "      profiles.tools.path = lib.activate.custom (tools \"%s\") \"%s\";",
+                "    };");
+        Path good = flake("user-good", String.format(node, "1", "echo activating for $(id -un)"));
+        Path bad = flake("user-bad", String.format(node, "2", "echo broken; exit 4"));
+
+        Cmd.Result first = deploy(good, ".#workstation", "--skip-checks");
+        Cmd.Result second = deploy(bad, ".#workstation", "--skip-checks");
+
+        assertThat(first.exitCode()).as(first.stdout()).isZero();
+        assertThat(first.stdout()).contains("| activating for " + USER);
+        assertThat(second.exitCode()).as(second.stdout()).isEqualTo(ExitCode.ACTIVATION_FAILED.code);
+        String profile = host.sh("ls -d /nix/var/nix/profiles/per-user/" + USER + "/tools /home/" + USER
+                + "/.local/state/nix/profiles/tools 2>/dev/null | head -n 1").stdout().trim();
+        assertThat(profile).as("the user's profile exists").isNotEmpty();
+        assertThat(host.sh("su -s /bin/sh " + USER + " -c " + profile + "/bin/tools").stdout().trim())
+                .isEqualTo("tools 1");
+        assertThat(host.sh("stat -c %U $(readlink -f " + profile + ")/.. " + profile).stdout()).contains(USER);
+    }
+}
