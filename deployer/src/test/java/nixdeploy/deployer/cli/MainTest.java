@@ -1,0 +1,94 @@
+package nixdeploy.deployer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The command line's own answers, none of which evaluate a flake or reach a host. */
+class MainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream realOut;
+    private PrintStream realErr;
+
+    @BeforeEach
+    void captureOutput() {
+        realOut = System.out;
+        realErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreOutput() {
+        System.setOut(realOut);
+        System.setErr(realErr);
+    }
+
+    String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpPrintsUsageAndSucceeds() {
+        assertThat(Main.run(new String[] {"--help"})).isZero();
+        assertThat(out()).contains("Usage: deploy").contains("--dry-activate").contains("Exit codes:");
+    }
+
+    @Test
+    void versionPrintsTheVersionAndSucceeds() {
+        assertThat(Main.run(new String[] {"--version"})).isZero();
+        assertThat(out()).startsWith("nixdeploy ").contains("activator protocol");
+    }
+
+    @Test
+    void anUnknownOptionIsBadInputAndPointsToHelp() {
+        assertThat(Main.run(new String[] {"--frobnicate", ".#web"})).isEqualTo(2);
+        assertThat(err()).contains("error: ").contains("--frobnicate").contains("Run 'deploy --help'");
+    }
+
+    @Test
+    void aBadOptionValueIsBadInput() {
+        assertThat(Main.run(new String[] {"--confirm-timeout", "soon"})).isEqualTo(2);
+        assertThat(err()).contains("Run 'deploy --help'");
+    }
+
+    @Test
+    void argumentsAfterADoubleDashAreNotOptionsOfDeploy() {
+        assertThat(Main.run(new String[] {"--help", "--", "--frobnicate"})).isZero();
+    }
+
+    @Test
+    void dryActivateAndBootTogetherAreBadInputBeforeAnythingIsEvaluated() {
+        assertThat(Main.run(new String[] {"--dry-activate", "--boot", "./does-not-exist#web"})).isEqualTo(2);
+        assertThat(out()).contains("error: --dry-activate and --boot exclude each other")
+                .doesNotContain("evaluating");
+    }
+
+    @Test
+    void anUnterminatedQuoteInSshOptsIsBadInputBeforeAnythingIsEvaluated() {
+        assertThat(Main.run(new String[] {"--ssh-opts", "-o 'User=root", "./does-not-exist#web"})).isEqualTo(2);
+        assertThat(out()).contains("error: --ssh-opts: unterminated '").doesNotContain("evaluating");
+    }
+
+    @Test
+    void aTimeoutOutOfRangeIsBadInputBeforeAnythingIsEvaluated() {
+        assertThat(Main.run(new String[] {"--confirm-timeout", "0", "./does-not-exist#web"})).isEqualTo(2);
+        assertThat(out()).contains("seconds from 1 to 86400").doesNotContain("evaluating");
+    }
+
+    @Test
+    void jsonModeReportsTheErrorAsAnEvent() {
+        assertThat(Main.run(new String[] {"--json", "--dry-activate", "--boot"})).isEqualTo(2);
+        assertThat(out()).contains("\"type\":\"error\"").contains("exclude each other");
+    }
+}

@@ -1,0 +1,198 @@
+package nixdeploy.deployer.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonParser;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+    static final String A = "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-a";
+    static final String B = "/nix/store/1123456789abcdfghijklmnpqrsvwxyz-b";
+
+    /** sshUser and confirmTimeout at all three levels, and some settings at only one. */
+    static final DeployConfig CONFIG = config("""
+            {
+              "sshUser": "deploy-level", "confirmTimeout": 11, "activationTimeout": 99, "tempPath": "/deploy",
+              "nodes": {
+                "web": {
+                  "hostname": "web.example.org",
+                  "sshUser": "node-level", "confirmTimeout": 22, "fastConnection": true,
+                  "profilesOrder": ["zeta", "system"],
+                  "healthChecks": [ { "cmd": { "command": ["node-check"] } } ],
+                  "profiles": {
+                    "system": { "path": "%1$s", "sshUser": "profile-level", "confirmTimeout": 33 },
+                    "zeta": { "path": "%2$s", "healthChecks": [ { "cmd": { "command": ["zeta-check"] } } ] },
+                    "beta": { "path": "%2$s" },
+                    "alpha": { "path": "%1$s", "sshOpts": ["-p", "2222"] }
+                  }
+                },
+                "db": {
+                  "hostname": "db.example.org",
+                  "profiles": { "system": { "path": "%1$s" } }
+                },
+                "spare": { "hostname": "spare.example.org" }
+              }
+            }
+            """.formatted(A, B));
+
+    static DeployConfig config(String json) {
+        try {
+            return ConfigParser.parse(JsonParser.parseString(json));
+        } catch (ConfigException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<ProfilePlan> plan(String target) throws ConfigException {
+        return Planner.plan(CONFIG, FlakeRef.parse(target), Settings.EMPTY, Optional.empty());
+    }
+
+    static ProfilePlan only(String target) throws ConfigException {
+        List<ProfilePlan> plans = plan(target);
+        assertThat(plans).hasSize(1);
+        return plans.get(0);
+    }
+
+    static Settings cli(String sshUser, Integer confirmTimeout) {
+        return new Settings(sshUser, null, null, null, null, null, confirmTimeout, null, null, null, null, null, null,
+                null, null);
+    }
+
+    @Test
+    void theProfileLevelWinsOverNodeAndDeploy() throws ConfigException {
+        ProfilePlan system = only(".#web.system");
+
+        assertThat(system.sshUser()).contains("profile-level");
+        assertThat(system.confirmTimeout()).isEqualTo(33);
+    }
+
+    @Test
+    void theNodeLevelWinsOverDeploy() throws ConfigException {
+        ProfilePlan beta = only(".#web.beta");
+
+        assertThat(beta.sshUser()).contains("node-level");
+        assertThat(beta.confirmTimeout()).isEqualTo(22);
+        assertThat(beta.fastConnection()).isTrue();
+    }
+
+    @Test
+    void theDeployLevelAppliesWhereNothingMoreSpecificIsSet() throws ConfigException {
+        ProfilePlan db = only(".#db.system");
+
+        assertThat(db.sshUser()).contains("deploy-level");
+        assertThat(db.confirmTimeout()).isEqualTo(11);
+        assertThat(db.activationTimeout()).isEqualTo(99);
+        assertThat(db.tempPath()).contains("/deploy");
+        assertThat(db.fastConnection()).isFalse();
+    }
+
+    @Test
+    void commandLineOverridesWinOverEveryLevel() throws ConfigException {
+        List<ProfilePlan> plans = Planner.plan(CONFIG, FlakeRef.parse("."), cli("cli-user", 44), Optional.empty());
+
+        assertThat(plans).isNotEmpty().allSatisfy(p -> {
+            assertThat(p.sshUser()).contains("cli-user");
+            assertThat(p.confirmTimeout()).isEqualTo(44);
+        });
+        // what the command line leaves unset still comes from the flake
+        assertThat(plans).filteredOn(p -> p.name().equals("web.alpha")).singleElement()
+                .satisfies(p -> assertThat(p.sshOpts()).containsExactly("-p", "2222"));
+    }
+
+    @Test
+    void settingsOverTakesEachFieldFromTheFirstLevelThatSetsIt() {
+        Settings upper = cli("upper", null);
+        Settings lower = cli("lower", 7);
+
+        assertThat(upper.over(lower)).isEqualTo(cli("upper", 7));
+        assertThat(Settings.EMPTY.over(lower)).isEqualTo(lower);
+        assertThat(lower.over(Settings.EMPTY)).isEqualTo(lower);
+    }
+
+    @Test
+    void profilesOrderComesFirstThenTheRestByName() throws ConfigException {
+        assertThat(plan(".#web")).extracting(ProfilePlan::profile).containsExactly("zeta", "system", "alpha", "beta");
+    }
+
+    @Test
+    void aBareFlakeSelectsEveryNodeInTheOrderTheFlakeListsThem() throws ConfigException {
+        assertThat(plan(".")).extracting(ProfilePlan::name)
+                .containsExactly("web.zeta", "web.system", "web.alpha", "web.beta", "db.system");
+    }
+
+    @Test
+    void aProfileTargetSelectsJustThatProfile() throws ConfigException {
+        ProfilePlan plan = only(".#web.alpha");
+
+        assertThat(plan.node()).isEqualTo("web");
+        assertThat(plan.profile()).isEqualTo("alpha");
+        assertThat(plan.name()).isEqualTo("web.alpha");
+        assertThat(plan.hostname()).isEqualTo("web.example.org");
+        assertThat(plan.storePath()).isEqualTo(A);
+        assertThat(plan.explicitProfilePath()).isEmpty();
+    }
+
+    @Test
+    void anUnknownNodeIsAnErrorThatListsTheKnownNodes() {
+        assertThatThrownBy(() -> plan(".#wbe"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("no node 'wbe' in .")
+                .hasMessageContaining("its nodes are: db, spare, web");
+    }
+
+    @Test
+    void anUnknownProfileIsAnErrorThatListsTheNodesProfiles() {
+        assertThatThrownBy(() -> plan(".#web.sytem"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("node 'web' has no profile 'sytem'")
+                .hasMessageContaining("its profiles are: alpha, beta, system, zeta");
+    }
+
+    @Test
+    void aNodeWithoutProfilesHasNothingToDeploy() {
+        assertThatThrownBy(() -> plan(".#spare"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("nothing to deploy");
+    }
+
+    @Test
+    void aFlakeWithoutNodesIsAnError() {
+        assertThatThrownBy(() -> Planner.plan(config("{ \"nodes\": {} }"), FlakeRef.parse("."), Settings.EMPTY,
+                Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("defines no nodes");
+    }
+
+    @Test
+    void theHostnameOverrideReplacesTheNodesHostname() throws ConfigException {
+        List<ProfilePlan> plans = Planner.plan(CONFIG, FlakeRef.parse(".#web"), Settings.EMPTY,
+                Optional.of("10.0.0.9"));
+
+        assertThat(plans).extracting(ProfilePlan::hostname).containsOnly("10.0.0.9");
+        assertThat(plans).extracting(ProfilePlan::confirmHostname).containsOnly("10.0.0.9");
+    }
+
+    @Test
+    void aProfilesOwnHealthChecksReplaceTheNodes() throws ConfigException {
+        ProfilePlan zeta = only(".#web.zeta");
+
+        assertThat(zeta.healthChecks().toString()).contains("zeta-check").doesNotContain("node-check");
+        assertThat(zeta.healthChecksAt()).isEqualTo("deploy.nodes.web.profiles.zeta.healthChecks");
+    }
+
+    @Test
+    void aProfileWithoutHealthChecksTakesTheNodes() throws ConfigException {
+        ProfilePlan beta = only(".#web.beta");
+
+        assertThat(beta.healthChecks().toString()).contains("node-check");
+        assertThat(beta.healthChecksAt()).isEqualTo("deploy.nodes.web.healthChecks");
+    }
+
+    @Test
+    void aProfileOfANodeWithoutHealthChecksHasNone() throws ConfigException {
+        assertThat(only(".#db.system").healthChecks()).isNull();
+    }
+}

@@ -1,0 +1,88 @@
+package nixdeploy.deployer.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import nixdeploy.testhosts.LocalNix;
+import org.junit.jupiter.api.Test;
+
+/** Speaks the serve protocol with this machine's real {@code nix-store --serve --write}. */
+class StoreCopyTest {
+    static final String MISSING = "/nix/store/00000000000000000000000000000000-missing";
+
+    static boolean nixStoreOnPath() {
+        String path = System.getenv("PATH");
+        return path != null && java.util.Arrays.stream(path.split(File.pathSeparator))
+                .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, "nix-store")));
+    }
+
+    @Test
+    void reportsOnlyThePathsTheStoreLacks() throws Exception {
+        assumeTrue(nixStoreOnPath(), "nix-store is not on PATH");
+        String present = LocalNix.build("derivation { name = \"nixdeploy-storecopy-test\"; "
+                + "system = builtins.currentSystem; builder = \"/bin/sh\"; args = [ \"-c\" \"echo hi > $out\" ]; }");
+
+        Process serve = new ProcessBuilder("nix-store", "--serve", "--write")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            try (StoreCopy copy = new StoreCopy(serve.getOutputStream(), serve.getInputStream())) {
+                assertThat(copy.missing(List.of(present, MISSING), false)).containsExactly(MISSING);
+                // the same conversation answers a second question
+                assertThat(copy.missing(List.of(present), false)).isEmpty();
+                assertThat(copy.missing(List.of(), false)).isEmpty();
+            }
+            assertThat(serve.waitFor(10, TimeUnit.SECONDS)).as("nix-store --serve ends when its input closes")
+                    .isTrue();
+        } finally {
+            serve.destroyForcibly();
+        }
+    }
+
+    @Test
+    void refusesAPeerThatDoesNotSpeakTheServeProtocol() {
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        byte[] answer = longs(0x12345678L, 0x205L);
+
+        assertThatThrownBy(() -> new StoreCopy(sent, new ByteArrayInputStream(answer)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("unknown protocol (magic 12345678)");
+        // the client spoke first: its magic and version
+        assertThat(sent.toByteArray()).isEqualTo(longs(0x390c9debL, 0x205L));
+    }
+
+    @Test
+    void refusesAnotherMajorProtocolVersion() {
+        byte[] answer = longs(0x5452eecbL, 0x301L);
+
+        assertThatThrownBy(() -> new StoreCopy(new ByteArrayOutputStream(), new ByteArrayInputStream(answer)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("serve protocol 301, expected 2.x");
+    }
+
+    @Test
+    void aPeerThatHangsUpEndsTheConversation() {
+        assertThatThrownBy(() -> new StoreCopy(new ByteArrayOutputStream(), new ByteArrayInputStream(new byte[3])))
+                .isInstanceOf(EOFException.class)
+                .hasMessageContaining("ended the conversation");
+    }
+
+    static byte[] longs(long... values) {
+        ByteBuffer buffer = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            buffer.putLong(v);
+        }
+        return buffer.array();
+    }
+}
