@@ -135,16 +135,47 @@ class DeployScenariosIT {
         Path log = work.resolve("deploy.log");
 
         Process process = deploy.start(flake, log, ".#web", "--skip-checks", "--ssh-opts", opts());
-        waitFor(log, "confirming over a new connection");
-        long start = System.currentTimeMillis();
-        Cmd.run("kill", "-INT", Long.toString(process.pid())).orThrow();
-        int exit = process.waitFor() ;
+        int exit;
+        long start;
+        try {
+            waitFor(log, "over a new connection before");
+            start = System.currentTimeMillis();
+            Cmd.run("kill", "-INT", Long.toString(process.pid())).orThrow();
+            exit = process.waitFor();
+        } finally {
+            process.destroyForcibly();
+        }
 
         System.out.println(Files.readString(log));
         assertThat(exit).isEqualTo(ExitCode.INTERRUPTED.code);
         assertThat(System.currentTimeMillis() - start).as("well before the 120 s deadline").isLessThan(60_000);
         assertThat(Files.readString(log)).contains("roll back now").contains("rolled back");
         assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("steady");
+    }
+
+    @Test
+    void withRemoteBuildTheHostBuildsTheProfileItself() {
+        String nonce = Long.toString(System.nanoTime());
+        Path flake = TestFlake.write(work.resolve("remote"), single("remote-" + nonce, "echo built remotely", ""));
+        Path broken = TestFlake.write(work.resolve("remote-broken"), String.join("\n",
+                "    deploy.nodes.web = {",
+                "      hostname = \"" + host.address() + "\";",
+                "      sshUser = \"root\";",
+                "      profiles.system = { user = \"root\"; path = builtins.derivation { name = \"fails-" + nonce
+                        + "\"; inherit system; builder = \"/bin/sh\"; args = [ \"-c\" \"echo compiler error; exit 2\" ]; }; };",
+                "    };"));
+
+        Cmd.Result built = deploy.run(flake, ".#web", "--skip-checks", "--remote-build", "--ssh-opts", opts());
+        Cmd.Result failed = deploy.run(broken, ".#web", "--skip-checks", "--remote-build", "--ssh-opts", opts());
+
+        assertThat(built.exitCode()).as(built.stdout()).isZero();
+        assertThat(built.stdout()).contains("built on the host").contains("| built remotely");
+        String target = host.sh("readlink -f /nix/var/nix/profiles/system").stdout().trim();
+        assertThat(target).endsWith("-remote-" + nonce);
+        assertThat(Cmd.run("nix-store", "--check-validity", target).ok()).as("never built here").isFalse();
+        assertThat(failed.exitCode()).as(failed.stdout()).isEqualTo(ExitCode.BUILD_FAILED.code);
+        assertThat(failed.stdout()).contains("compiler error").contains("Nothing was activated");
+        assertThat(host.sh("readlink -f /nix/var/nix/profiles/system").stdout().trim()).isEqualTo(target);
     }
 
     private String node(String sys, String sysScript, String app, String appScript) {

@@ -90,6 +90,9 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--boot", description = "Make the profile the boot default without switching to it now.")
     boolean boot;
 
+    @Option(names = "--remote-build", description = "Build the profiles on the hosts instead of here.")
+    boolean remoteBuild;
+
     @Option(names = {"-d", "--debug-logs"}, description = "Print debug logs and stack traces.")
     boolean debug;
 
@@ -163,7 +166,7 @@ public final class DeployCommand implements Callable<Integer> {
             throw new ConfigException("--ssh-opts: " + e.getMessage());
         }
         return new Settings(sshUser, profileUser, opts, fastConnection, autoRollback, magicRollback, confirmTimeout,
-                activationTimeout, tempPath, interactiveSudo, sudo, null, null, null, null);
+                activationTimeout, tempPath, interactiveSudo, sudo, remoteBuild ? Boolean.TRUE : null, null, null, null);
     }
 
     Optional<String> hostnameOverride() {

@@ -33,6 +33,8 @@ import nixdeploy.deployer.steps.ProfileDeployer;
 final class DeployRun {
     private final DeployCommand options;
     private final Console console;
+    /** The derivations of profiles built on their hosts ({@code remoteBuild}), by profile name. */
+    private final Map<String, String> derivations = new LinkedHashMap<>();
 
     DeployRun(DeployCommand options, Console console) {
         this.options = options;
@@ -65,8 +67,16 @@ final class DeployRun {
                 console.info("", "checking " + entry.getKey() + " (skip with --skip-checks)");
                 Builder.check(entry.getKey(), options.extraBuildArgs);
             }
-            console.info("", "building " + entry.getValue().size() + " profile(s) from " + entry.getKey());
-            Builder.build(entry.getKey(), entry.getValue(), options.extraBuildArgs, keepResultIn());
+            List<ProfilePlan> local = entry.getValue().stream().filter(p -> !p.remoteBuild()).toList();
+            if (!local.isEmpty()) {
+                console.info("", "building " + local.size() + " profile(s) from " + entry.getKey());
+                Builder.build(entry.getKey(), local, options.extraBuildArgs, keepResultIn());
+            }
+            for (ProfilePlan plan : entry.getValue()) {
+                if (plan.remoteBuild()) {
+                    derivations.put(plan.name(), Builder.derivation(entry.getKey(), plan));
+                }
+            }
         }
         String activator = Closure.addFile(activatorJar());
         List<ProfilePlan> plans = byFlake.values().stream().flatMap(List::stream).toList();
@@ -143,7 +153,8 @@ final class DeployRun {
                             "skipped: an earlier profile of node " + plan.node() + " failed"));
                     continue;
                 }
-                Outcome outcome = deployer.deploy(plan, checks.getOrDefault(plan.name(), List.of()));
+                Outcome outcome = deployer.deploy(plan, checks.getOrDefault(plan.name(), List.of()),
+                        java.util.Optional.ofNullable(derivations.get(plan.name())));
                 console.info(plan.name(), outcome.status().label + ": " + outcome.message());
                 outcomes.add(outcome);
                 if (!outcome.ok()) {

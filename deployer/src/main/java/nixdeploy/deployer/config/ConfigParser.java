@@ -42,8 +42,9 @@ public final class ConfigParser {
         JsonObject node = object(json, where);
         checkKeys(node, NODE_KEYS, where);
         String hostname = string(required(node, "hostname", where), where + ".hostname");
-        if (hostname.isBlank() || hostname.startsWith("-") || hostname.matches("(?s).*[\\s/'\"`$;].*")) {
-            throw new ConfigException(where + ".hostname '" + hostname + "' is not a host name or address");
+        if (!Names.isHost(hostname)) {
+            throw new ConfigException(where + ".hostname '" + Names.printable(hostname) + "' is not a host name or "
+                    + "address");
         }
         List<String> tags = node.has("tags") ? strings(node.get("tags"), where + ".tags") : List.of();
         for (String tag : tags) {

@@ -8,6 +8,9 @@ import java.util.regex.Pattern;
 /** Checks node, profile and tag names, and suggests the closest known name for a typo. */
 final class Names {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}");
+    /** A DNS name, an IPv4 address, or an IPv6 address (bare or in brackets, with an optional zone). */
+    private static final Pattern HOST = Pattern.compile(
+            "[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252})|\\[?[0-9A-Fa-f:.]{2,45}(?:%[A-Za-z0-9_.-]{1,32})?]?");
 
     private Names() {}
 
@@ -19,6 +22,11 @@ final class Names {
         }
     }
 
+    /** Whether {@code host} is a host name or address, with nothing a shell or terminal would act on. */
+    static boolean isHost(String host) {
+        return HOST.matcher(host).matches();
+    }
+
     static String quoteIfNeeded(String name) {
         return name.matches("[A-Za-z_][A-Za-z0-9_'-]*") ? name : "\"" + printable(name) + "\"";
     }
@@ -28,7 +36,7 @@ final class Names {
                 .min(Comparator.comparingInt(k -> distance(k.toLowerCase(), word.toLowerCase())));
     }
 
-    private static String printable(String s) {
+    static String printable(String s) {
         return s.replaceAll("\\p{Cntrl}", "?");
     }
 

@@ -13,6 +13,10 @@ public final class Planner {
 
     public static List<ProfilePlan> plan(DeployConfig config, FlakeRef target, Settings cliOverrides,
             Optional<String> hostnameOverride) throws ConfigException {
+        if (hostnameOverride.isPresent() && !Names.isHost(hostnameOverride.get())) {
+            throw new ConfigException("--hostname '" + Names.printable(hostnameOverride.get())
+                    + "' is not a host name or address");
+        }
         List<DeployConfig.Node> nodes = new ArrayList<>();
         if (target.node().isPresent()) {
             DeployConfig.Node node = config.nodes().get(target.node().get());

@@ -28,7 +28,7 @@ public final class Builder {
             argv.add("--no-link");
         }
         for (ProfilePlan plan : plans) {
-            argv.add(flake + "#deploy.nodes.\"" + plan.node() + "\".profiles.\"" + plan.profile() + "\".path");
+            argv.add(installable(flake, plan));
         }
         argv.addAll(extraArgs);
         NixCli.Output output = NixCli.run(argv);
@@ -43,6 +43,20 @@ public final class Builder {
                         + built.getAsJsonObject().get("drvPath"));
             }
         }
+    }
+
+    /** The derivation of a profile, instantiated here but not built, for building it on the host. */
+    public static String derivation(String flake, ProfilePlan plan) throws DeployException {
+        NixCli.Output output = NixCli.run(List.of("nix", "eval", "--raw", installable(flake, plan) + ".drvPath"));
+        if (output.exitCode() != 0) {
+            throw new DeployException(ExitCode.BUILD_FAILED, "evaluating the derivation of " + plan.name()
+                    + " failed:\n" + NixCli.errorText(output.stderr()));
+        }
+        return output.stdout().trim();
+    }
+
+    private static String installable(String flake, ProfilePlan plan) {
+        return flake + "#deploy.nodes.\"" + plan.node() + "\".profiles.\"" + plan.profile() + "\".path";
     }
 
     /** {@code nix flake check}, as deploy-rs runs it before deploying unless told to skip. */

@@ -14,6 +14,11 @@ final class HostCommands {
         return ShellQuote.command(List.of("nix-store", "--serve", "--write"));
     }
 
+    /** Builds a derivation that was copied to the host ({@code remoteBuild}). */
+    static String realise(String derivation) {
+        return ShellQuote.command(List.of("nix-store", "--realise", derivation));
+    }
+
     /**
      * Runs the activator jar as the profile's user, through sudo when that is not the SSH user. With
      * {@code passwordOnStdin}, sudo reads the password from the first line of stdin ({@code -S}),

@@ -73,8 +73,11 @@ public final class ProfileDeployer {
         this.sudoPassword = sudoPassword;
     }
 
-    /** Deploys {@code plan}; {@code checks} must pass before it is confirmed. */
-    public Outcome deploy(ProfilePlan plan, List<HealthCheck> checks) {
+    /**
+     * Deploys {@code plan}; {@code checks} must pass before it is confirmed. With a
+     * {@code derivation}, the profile is built on the host from it ({@code remoteBuild}).
+     */
+    public Outcome deploy(ProfilePlan plan, List<HealthCheck> checks, Optional<String> derivation) {
         String who = plan.name();
         SshTarget target;
         try {
@@ -91,7 +94,7 @@ public final class ProfileDeployer {
         }
         try (host) {
             console.info(who, "connected to " + host.describe() + " (" + millis(start) + " ms)");
-            Closure closure = Closure.of(List.of(plan.storePath(), activatorPath));
+            Closure closure = Closure.of(List.of(derivation.orElse(plan.storePath()), activatorPath));
             String profileUser = plan.profileUser().orElse(host.user());
             boolean sudo = !profileUser.equals(host.user());
             if (sudo && plan.interactiveSudo() && !plan.sudo().get(0).endsWith("sudo")) {
@@ -100,11 +103,15 @@ public final class ProfileDeployer {
             }
             String password = sudo && plan.interactiveSudo() ? sudoPassword.get() : null;
             copy(host, plan, closure);
+            if (derivation.isPresent()) {
+                buildOnHost(host, plan, derivation.get());
+            }
             Invocation inv = new Invocation(plan, target, host.user(), profileUser,
                     plan.explicitProfilePath().orElse(null), newToken(), password, checks);
             return activateAndConfirm(host, inv);
         } catch (DeployException e) {
-            return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, e.getMessage());
+            return new Outcome(plan, e.exitCode() == nixdeploy.deployer.ExitCode.BUILD_FAILED
+                    ? Outcome.Status.BUILD_FAILED : Outcome.Status.NOT_DEPLOYED, e.getMessage());
         } catch (IOException e) {
             return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "the connection to " + plan.hostname()
                     + " failed before activation (" + e.getMessage() + "); nothing was changed");
@@ -169,6 +176,23 @@ public final class ProfileDeployer {
             serve.waitFor(Duration.ofSeconds(30));
             console.info(who, "copied " + missing.size() + " paths (" + human(bytes) + ") in " + millis(start) + " ms");
         }
+    }
+
+    private void buildOnHost(RemoteHost host, ProfilePlan plan, String derivation)
+            throws IOException, DeployException {
+        String who = plan.name();
+        long start = System.nanoTime();
+        console.info(who, "building " + derivation + " on " + host.describe());
+        int status;
+        try (LineSink lines = new LineSink(line -> console.output(who, line))) {
+            status = host.exec(HostCommands.realise(derivation), null, lines, lines, COMMAND_TIMEOUT);
+        }
+        if (status != 0) {
+            throw new DeployException(nixdeploy.deployer.ExitCode.BUILD_FAILED, "building " + plan.name() + " on "
+                    + host.describe() + " failed (exit " + status + "); see the build output above. Nothing was "
+                    + "activated.");
+        }
+        console.info(who, "built on the host in " + millis(start) + " ms");
     }
 
     private Outcome activateAndConfirm(RemoteHost host, Invocation planned) throws IOException {
