@@ -1,7 +1,5 @@
 package nixdeploy.deployer.nix;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,23 +8,38 @@ import java.util.Map;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
 
-/** The store paths a set of roots needs, with their sizes, read in one {@code nix path-info}. */
+/** The store paths a set of roots needs, with their sizes. */
 public record Closure(Map<String, Long> sizes) {
 
+    /**
+     * Reads the closure with the classic {@code nix-store} queries, which take a {@code .drv} path as
+     * itself (the new CLI would read it as "the derivation's outputs" and build them).
+     */
     public static Closure of(List<String> roots) throws DeployException {
-        List<String> argv = new ArrayList<>(List.of("nix", "path-info", "--json", "--recursive"));
+        List<String> argv = new ArrayList<>(List.of("nix-store", "--query", "--requisites"));
         argv.addAll(roots);
+        List<String> paths = query(argv, roots).lines().filter(l -> !l.isBlank()).toList();
+        List<String> sizeArgv = new ArrayList<>(List.of("nix-store", "--query", "--size"));
+        sizeArgv.addAll(paths);
+        List<String> sizes = query(sizeArgv, roots).lines().filter(l -> !l.isBlank()).toList();
+        if (sizes.size() != paths.size()) {
+            throw new DeployException(ExitCode.INTERNAL_ERROR, "nix-store reported " + sizes.size() + " sizes for "
+                    + paths.size() + " paths of " + roots);
+        }
+        Map<String, Long> result = new LinkedHashMap<>();
+        for (int i = 0; i < paths.size(); i++) {
+            result.put(paths.get(i), Long.parseLong(sizes.get(i).trim()));
+        }
+        return new Closure(result);
+    }
+
+    private static String query(List<String> argv, List<String> roots) throws DeployException {
         NixCli.Output output = NixCli.run(argv);
         if (output.exitCode() != 0) {
             throw new DeployException(ExitCode.BUILD_FAILED, "cannot read the closure of " + roots + ":\n"
                     + NixCli.errorText(output.stderr()));
         }
-        Map<String, Long> sizes = new LinkedHashMap<>();
-        for (JsonElement e : NixCli.json(output, "nix path-info").getAsJsonArray()) {
-            JsonObject info = e.getAsJsonObject();
-            sizes.put(info.get("path").getAsString(), info.has("narSize") ? info.get("narSize").getAsLong() : 0L);
-        }
-        return new Closure(sizes);
+        return output.stdout();
     }
 
     public List<String> paths() {
