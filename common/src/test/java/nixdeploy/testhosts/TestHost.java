@@ -111,6 +111,19 @@ public final class TestHost {
                 + " -m -n -- nix-store --import >/dev/null", "import", storePath), null, 300).orThrow();
     }
 
+    /** Adds lines to the host's nix.conf and restarts its nix-daemon so they take effect. */
+    public void reconfigureNix(String lines) {
+        try {
+            Files.writeString(dir.resolve("etc-nix/nix.conf"), lines + "\n", java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        sshd.children().filter(p -> p.info().command().orElse("").endsWith("nix-daemon"))
+                .forEach(ProcessHandle::destroyForcibly);
+        Cmd.run(List.of("nsenter", "-t", Long.toString(sshdPid()), "-m", "-n", "--", "sh", "-c",
+                "nix-daemon >> " + dir.resolve("nix-daemon.log") + " 2>&1 &"), null, 30).orThrow();
+    }
+
     /** Lets {@code user} (an account on this machine) log in with {@link #clientKey()}. */
     public void authorize(String user) {
         try {

@@ -14,6 +14,7 @@ final class DeployCli {
     static final Path DIST = Path.of(System.getProperty("nixdeploy.dist", "target/dist"));
 
     private final Path home;
+    private final java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
 
     DeployCli(Path home) {
         this.home = home;
@@ -29,6 +30,13 @@ final class DeployCli {
         return "-i " + host.clientKey() + " -o UserKnownHostsFile=" + host.knownHostsFile();
     }
 
+    /** {@code deploy ARGS... --ssh-opts <the test key and host's known_hosts>} in {@code flake}. */
+    Cmd.Result to(TestHost host, Path flake, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--ssh-opts", sshOpts(host)));
+        return run(flake, all.toArray(String[]::new));
+    }
+
     Cmd.Result run(Path workDir, String... args) {
         return runWithInput(null, workDir, args);
     }
@@ -40,6 +48,15 @@ final class DeployCli {
         return result;
     }
 
+    /** Sets an environment variable for the following runs (null removes it). */
+    void env(String name, String value) {
+        if (value == null) {
+            env.remove(name);
+        } else {
+            env.put(name, value);
+        }
+    }
+
     /** Starts {@code deploy} without waiting; its output goes to {@code log}. */
     Process start(Path workDir, Path log, String... args) throws IOException {
         return new ProcessBuilder(argv(workDir, args)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -47,8 +64,9 @@ final class DeployCli {
 
     private List<String> argv(Path workDir, String... args) {
         // exec all the way down, so the process we hold is the deployer's JVM itself
-        List<String> argv = new ArrayList<>(List.of("env", "HOME=" + home, "sh", "-c",
-                "cd \"$1\" && shift && exec \"$@\"", "deploy", workDir.toString(),
+        List<String> argv = new ArrayList<>(List.of("env", "-u", "SSH_AUTH_SOCK", "HOME=" + home));
+        env.forEach((k, v) -> argv.add(k + "=" + v));
+        argv.addAll(List.of("sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "deploy", workDir.toString(),
                 DIST.resolve("bin/deploy").toString()));
         argv.addAll(List.of(args));
         return argv;

@@ -51,13 +51,15 @@ class DeployIT {
     }
 
     private Cmd.Result deployFlake(Path flake, String... more) {
-        String[] args = new String[more.length + 4];
-        args[0] = ".#web";
-        args[1] = "--skip-checks";
-        args[2] = "--ssh-opts";
-        args[3] = DeployCli.sshOpts(host);
-        System.arraycopy(more, 0, args, 4, more.length);
-        return deploy.run(flake, args);
+        return deploy.to(host, flake, concat(".#web", "--skip-checks", more));
+    }
+
+    static String[] concat(String first, String second, String... rest) {
+        String[] all = new String[rest.length + 2];
+        all[0] = first;
+        all[1] = second;
+        System.arraycopy(rest, 0, all, 2, rest.length);
+        return all;
     }
 
     @Test

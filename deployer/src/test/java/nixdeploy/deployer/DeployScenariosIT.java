@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import nixdeploy.testhosts.Cmd;
 import nixdeploy.testhosts.TestHost;
 import nixdeploy.testhosts.TestHosts;
@@ -176,6 +177,31 @@ class DeployScenariosIT {
         assertThat(failed.exitCode()).as(failed.stdout()).isEqualTo(ExitCode.BUILD_FAILED.code);
         assertThat(failed.stdout()).contains("compiler error").contains("Nothing was activated");
         assertThat(host.sh("readlink -f /nix/var/nix/profiles/system").stdout().trim()).isEqualTo(target);
+    }
+
+    @Test
+    void keysHeldBySshAgentAreUsed() throws Exception {
+        Path socket = work.resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
+                .redirectOutput(work.resolve("agent.log").toFile()).start();
+        try {
+            for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+                Thread.sleep(50);
+            }
+            Cmd.run(List.of("env", "SSH_AUTH_SOCK=" + socket, "ssh-add", host.clientKey().toString()), null, 30)
+                    .orThrow();
+            deploy.env("SSH_AUTH_SOCK", socket.toString());
+            Path flake = TestFlake.write(work.resolve("agent"), single("via-agent", "true", ""));
+
+            Cmd.Result result = deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts",
+                    "-o UserKnownHostsFile=" + host.knownHostsFile());
+
+            assertThat(result.exitCode()).as(result.stdout()).isZero();
+            assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("via-agent");
+        } finally {
+            deploy.env("SSH_AUTH_SOCK", null);
+            agent.destroy();
+        }
     }
 
     private String node(String sys, String sysScript, String app, String appScript) {

@@ -102,13 +102,7 @@ class HealthCheckIT {
     }
 
     private Cmd.Result deploy(Path flake, String... more) {
-        String[] args = new String[more.length + 4];
-        args[0] = ".#web";
-        args[1] = "--skip-checks";
-        args[2] = "--ssh-opts";
-        args[3] = DeployCli.sshOpts(host);
-        System.arraycopy(more, 0, args, 4, more.length);
-        return deploy.run(flake, args);
+        return deploy.to(host, flake, DeployIT.concat(".#web", "--skip-checks", more));
     }
 
     @Test

@@ -62,12 +62,10 @@ class NixLibraryIT {
     }
 
     private Cmd.Result deploy(Path flake, String target, String... more) {
-        String[] args = new String[more.length + 3];
+        String[] args = new String[more.length + 1];
         args[0] = target;
-        args[1] = "--ssh-opts";
-        args[2] = DeployCli.sshOpts(host);
-        System.arraycopy(more, 0, args, 3, more.length);
-        return deploy.run(flake, args);
+        System.arraycopy(more, 0, args, 1, more.length);
+        return deploy.to(host, flake, args);
     }
 
     @Test

@@ -30,6 +30,7 @@ import nixdeploy.deployer.health.HealthCheck;
 import nixdeploy.deployer.health.HealthChecks;
 import nixdeploy.deployer.health.HttpClient;
 import nixdeploy.deployer.nix.Closure;
+import nixdeploy.deployer.nix.PathInfo;
 import nixdeploy.deployer.output.Console;
 import nixdeploy.deployer.remote.RemoteConnector;
 import nixdeploy.deployer.remote.RemoteHost;
@@ -156,13 +157,18 @@ public final class ProfileDeployer {
                 bytes = closure.bytes(missing);
                 console.info(who, "copying " + missing.size() + " of " + closure.paths().size() + " paths ("
                         + human(bytes) + ")");
-                List<String> argv = new ArrayList<>(List.of("nix-store", "--export"));
-                argv.addAll(missing);
-                Process export = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                try (InputStream stream = export.getInputStream()) {
-                    store.importExport(stream);
-                } finally {
-                    export.destroy();
+                String localKey = System.getenv("LOCAL_KEY");
+                if (localKey != null && !localKey.isBlank() && missing.stream().noneMatch(p -> p.endsWith(".drv"))) {
+                    sendSigned(store, plan, missing, localKey);
+                } else {
+                    List<String> argv = new ArrayList<>(List.of("nix-store", "--export"));
+                    argv.addAll(missing);
+                    Process export = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    try (InputStream stream = export.getInputStream()) {
+                        store.importExport(stream);
+                    } finally {
+                        export.destroy();
+                    }
                 }
             } catch (IOException e) {
                 String why = serve.stderr().trim();
@@ -176,6 +182,22 @@ public final class ProfileDeployer {
             serve.waitFor(Duration.ofSeconds(30));
             console.info(who, "copied " + missing.size() + " paths (" + human(bytes) + ") in " + millis(start) + " ms");
         }
+    }
+
+    /** LOCAL_KEY: signs the paths here and sends each with its signatures, for hosts that require them. */
+    private void sendSigned(StoreCopy store, ProfilePlan plan, List<String> missing, String keyFile)
+            throws IOException, DeployException {
+        PathInfo.sign(missing, keyFile);
+        for (PathInfo info : PathInfo.inDependencyOrder(missing)) {
+            Process dump = new ProcessBuilder("nix-store", "--dump", info.path())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (InputStream nar = dump.getInputStream()) {
+                store.addToStoreNar(info, nar);
+            } finally {
+                dump.destroy();
+            }
+        }
+        console.debug(plan.name(), "sent " + missing.size() + " paths signed with " + keyFile);
     }
 
     private void buildOnHost(RemoteHost host, ProfilePlan plan, String derivation)

@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import nixdeploy.deployer.nix.PathInfo;
 
 /**
  * Speaks Nix's serve protocol with {@code nix-store --serve --write} on the host, the protocol
@@ -23,6 +24,7 @@ final class StoreCopy implements AutoCloseable {
     private static final long CLIENT_VERSION = 0x205;
     private static final long QUERY_VALID_PATHS = 1;
     private static final long IMPORT_PATHS = 4;
+    private static final long ADD_TO_STORE_NAR = 9;
 
     private final OutputStream out;
     private final DataInputStream in;
@@ -74,6 +76,37 @@ final class StoreCopy implements AutoCloseable {
             throw new IOException("the host did not confirm the import");
         }
         return bytes;
+    }
+
+    /**
+     * Adds one path with its metadata and signatures (which an export stream cannot carry), so a
+     * host that only trusts signed paths accepts it. {@code nar} is {@code nix-store --dump} of it.
+     */
+    void addToStoreNar(PathInfo info, InputStream nar) throws IOException {
+        writeLong(ADD_TO_STORE_NAR);
+        writeString(info.path());
+        writeString(info.deriver());
+        writeString(info.narHash());
+        writeLong(info.references().size());
+        for (String reference : info.references()) {
+            writeString(reference);
+        }
+        writeLong(info.registrationTime());
+        writeLong(info.narSize());
+        writeLong(info.ultimate() ? 1 : 0);
+        writeLong(info.signatures().size());
+        for (String signature : info.signatures()) {
+            writeString(signature);
+        }
+        writeString(info.ca());
+        long sent = nar.transferTo(out);
+        if (sent != info.narSize()) {
+            throw new IOException("the NAR of " + info.path() + " has " + sent + " bytes, not " + info.narSize());
+        }
+        out.flush();
+        if (readLong() != 1) {
+            throw new IOException("the host did not confirm adding " + info.path());
+        }
     }
 
     @Override

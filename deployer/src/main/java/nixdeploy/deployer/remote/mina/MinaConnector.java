@@ -28,7 +28,7 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
  * Connects with Apache MINA SSHD: reads ~/.ssh/config, checks host keys against known_hosts, and
- * authenticates with the target's keys and the default ones. Each {@link #connect} opens a new
+ * authenticates with the target's keys, the default ones and ssh-agent's. Each {@link #connect} opens a new
  * TCP connection and authenticates anew; nothing is pooled or multiplexed.
  */
 public final class MinaConnector implements RemoteConnector {
@@ -41,6 +41,10 @@ public final class MinaConnector implements RemoteConnector {
         client = SshClient.setUpDefaultClient();
         client.setHostConfigEntryResolver(DefaultConfigFileHostEntryResolver.INSTANCE);
         client.setServerKeyVerifier(new HostKeyCheck());
+        String agent = System.getenv("SSH_AUTH_SOCK");
+        if (agent != null && !agent.isBlank() && Files.exists(Path.of(agent))) {
+            client.setAgentFactory(UnixSocketAgent.factory(Path.of(agent)));
+        }
         client.start();
     }
 

@@ -1,0 +1,63 @@
+package nixdeploy.deployer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import nixdeploy.testhosts.Cmd;
+import nixdeploy.testhosts.TestHost;
+import nixdeploy.testhosts.TestHosts;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An SSH user the host's Nix does not trust can deploy paths signed with LOCAL_KEY, and only those. */
+class SignedCopyIT {
+    @RegisterExtension
+    static final TestHosts HOSTS = TestHosts.count(1);
+    static final String USER = TestHosts.TEST_USER;
+
+    static TestHost host;
+    static DeployCli deploy;
+    static Path secretKey;
+
+    @BeforeAll
+    static void setUp(@TempDir Path home, @TempDir Path keys) throws Exception {
+        host = HOSTS.get(0);
+        deploy = new DeployCli(home);
+        HOSTS.ensureTestUser(null);
+        secretKey = keys.resolve("deploy.sec");
+        Path publicKey = keys.resolve("deploy.pub");
+        Cmd.run("nix-store", "--generate-binary-cache-key", "nixdeploy-test-1", secretKey.toString(),
+                publicKey.toString()).orThrow();
+        host.reconfigureNix("trusted-users = root\nrequire-sigs = true\ntrusted-public-keys = "
+                + java.nio.file.Files.readString(publicKey).trim());
+    }
+
+    private Path flake(Path work, String name) {
+        return TestFlake.write(work.resolve(name), String.join("\n",
+                "    deploy.nodes.desk = {",
+                "      hostname = \"" + host.address() + "\";",
+                "      sshUser = \"" + USER + "\";",
+                "      profiles.tools = { user = \"" + USER + "\"; path = profile \"" + name + "-"
+                        + System.nanoTime() + "\" \"echo tools for $(id -un)\"; };",
+                "    };"));
+    }
+
+    @Test
+    void unsignedPathsAreRefusedAndSignedOnesAreDeployed(@TempDir Path work) {
+        Cmd.Result unsigned = deploy.to(host, flake(work, "unsigned"), ".#desk", "--skip-checks");
+        deploy.env("LOCAL_KEY", secretKey.toString());
+        Cmd.Result signed;
+        try {
+            signed = deploy.to(host, flake(work, "signed"), ".#desk", "--skip-checks");
+        } finally {
+            deploy.env("LOCAL_KEY", null);
+        }
+
+        assertThat(unsigned.exitCode()).as(unsigned.stdout()).isEqualTo(ExitCode.CONNECT_FAILED.code);
+        assertThat(unsigned.stdout()).contains("signature").contains("trusted-users");
+        assertThat(signed.exitCode()).as(signed.stdout()).isZero();
+        assertThat(signed.stdout()).contains("| tools for " + USER);
+    }
+}
