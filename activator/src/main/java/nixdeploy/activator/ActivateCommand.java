@@ -43,11 +43,15 @@ final class ActivateCommand {
         String closure = closure(args.required("--closure"));
         Invocation.profile(args);
         String token = magic ? readToken(stdin) : null;
-        requireInStore(closure);
         if (mode == ActivationMode.DRY_ACTIVATE) {
+            requireInStore(closure);
             return dryActivate(closure, activationTimeout, out);
         }
         Invocation inv = Invocation.open(args, out);
+        // started first, the watcher's JVM boots while this one checks, switches and activates
+        String deploymentId = newDeploymentId();
+        Watcher.Launched watcher = magic ? startWatcher(inv, deploymentId, activationTimeout) : null;
+        requireInStore(closure);
         try {
             Files.createDirectories(inv.profile.path().getParent());
         } catch (IOException e) {
@@ -56,9 +60,7 @@ final class ActivateCommand {
         }
         try (ProfileLock lock = inv.lockNow("activate " + closure)) {
             refuseIfPending(inv, Recovery.settle(inv, activationTimeout));
-            Journal journal = begin(inv, closure, magic, auto);
-            // started now, the watcher's JVM boots while the profile switches and activates
-            Watcher.Launched watcher = magic ? startWatcher(inv, journal, activationTimeout) : null;
+            Journal journal = begin(inv, deploymentId, closure, magic, auto);
             switchProfile(inv, journal, closure);
             if (!activate(inv, journal, mode, activationTimeout)) {
                 return fail(inv, journal, activationTimeout);
@@ -133,11 +135,16 @@ final class ActivateCommand {
         }
     }
 
-    private static Journal begin(Invocation inv, String closure, boolean magic, boolean auto) throws IOException {
-        Journal journal = new Journal();
+    private static String newDeploymentId() {
         byte[] id = new byte[8];
         new SecureRandom().nextBytes(id);
-        journal.deploymentId = HexFormat.of().formatHex(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    private static Journal begin(Invocation inv, String deploymentId, String closure, boolean magic, boolean auto)
+            throws IOException {
+        Journal journal = new Journal();
+        journal.deploymentId = deploymentId;
         journal.profile = inv.profile.toString();
         journal.closure = closure;
         journal.previousGeneration = inv.profile.currentGeneration().orElse(null);
@@ -151,15 +158,13 @@ final class ActivateCommand {
         return journal;
     }
 
-    private static Watcher.Launched startWatcher(Invocation inv, Journal journal, long activationTimeout)
-            throws ActivatorException, IOException {
+    private static Watcher.Launched startWatcher(Invocation inv, String deploymentId, long activationTimeout)
+            throws ActivatorException {
         try {
-            return Watcher.launch(inv, journal.deploymentId, activationTimeout);
+            return Watcher.launch(inv, deploymentId, activationTimeout);
         } catch (IOException e) {
-            journal.state = DeploymentState.FAILED;
-            journal.reason = "the confirmation watcher could not start: " + e.getMessage();
-            inv.state.journal(inv.profile).write(journal);
-            throw new ActivatorException(ActivatorExit.SWITCH_FAILED, journal.reason + "; the profile is unchanged");
+            throw new ActivatorException(ActivatorExit.SWITCH_FAILED, "the confirmation watcher could not start: "
+                    + e.getMessage() + "; the profile is unchanged");
         }
     }
 

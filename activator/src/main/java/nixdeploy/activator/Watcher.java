@@ -58,7 +58,8 @@ final class Watcher {
                 "-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "watch",
                 "--profile", inv.profile.toString(), "--state-dir", inv.state.path().toString(),
-                "--deployment", deploymentId, "--activation-timeout", Long.toString(activationTimeout)));
+                "--deployment", deploymentId, "--activation-timeout", Long.toString(activationTimeout),
+                "--activator-pid", Long.toString(ProcessHandle.current().pid())));
         File log = inv.state.watcherLog(inv.profile).toFile();
         Process process = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -88,7 +89,7 @@ final class Watcher {
     }
 
     /** The watcher's own loop: returns when the deployment is confirmed, rolled back, or replaced. */
-    static ActivatorExit watch(Invocation inv, String deploymentId, long activationTimeout)
+    static ActivatorExit watch(Invocation inv, String deploymentId, long activationTimeout, long activatorPid)
             throws ActivatorException, IOException {
         Path ready = inv.state.watcherReady(inv.profile, deploymentId);
         Path socketPath = inv.state.confirmSocket(inv.profile);
@@ -99,10 +100,18 @@ final class Watcher {
             Files.move(temp, ready, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             inv.out.say("watching deployment " + deploymentId + " of " + inv.profile);
             long standbyUntil = System.currentTimeMillis() + (activationTimeout + 60) * 1000;
+            boolean begun = false;
             while (true) {
                 Optional<Journal> journal = Recovery.readJournal(inv.state.journal(inv.profile));
-                if (journal.isEmpty() || !deploymentId.equals(journal.get().deploymentId)
-                        || journal.get().state.isFinal()) {
+                boolean mine = journal.isPresent() && deploymentId.equals(journal.get().deploymentId);
+                if (!mine && !begun && ProcessHandle.of(activatorPid).map(ProcessHandle::isAlive).orElse(false)
+                        && System.currentTimeMillis() < standbyUntil) {
+                    // started before the activator recorded the deployment; wait for it
+                    acceptConfirmations(inv, selector, POLL_MILLIS / 2, activationTimeout, handlers);
+                    continue;
+                }
+                begun = true;
+                if (!mine || journal.get().state.isFinal()) {
                     inv.out.say("deployment " + deploymentId + " is "
                             + journal.map(j -> j.state.toString()).orElse("gone") + "; watcher done");
                     return ActivatorExit.OK;

@@ -264,6 +264,24 @@ class ActivatorIT {
     }
 
     @Test
+    void aRefusedActivationLeavesNoWatcherBehind() throws Exception {
+        activator.run(TOKEN, "activate", "--profile", profile, "--closure", good, "--magic-rollback",
+                "--confirm-timeout", "30");
+
+        HostActivator.Run refused = activator.run(TOKEN, "activate", "--profile", profile, "--closure", good2,
+                "--magic-rollback", "--confirm-timeout", "30");
+        activator.run(TOKEN, "confirm", "--profile", profile);
+
+        assertThat(refused.exitCode()).isEqualTo(ActivatorExit.LOCKED.code);
+        boolean watcherLeft = true;
+        for (int i = 0; i < 50 && watcherLeft; i++) {
+            Thread.sleep(100);
+            watcherLeft = host.sh("pgrep -f '[w]atch --profile " + profile + " '").ok();
+        }
+        assertThat(watcherLeft).as("a watcher of " + profile + " still runs").isFalse();
+    }
+
+    @Test
     void exactlyOneOfConfirmAndRollbackWinsAtTheDeadline() throws Exception {
         activate(good);
         int confirmed = 0;

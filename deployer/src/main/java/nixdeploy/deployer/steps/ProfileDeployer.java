@@ -175,7 +175,8 @@ public final class ProfileDeployer {
                 throw new DeployException(nixdeploy.deployer.ExitCode.CONNECT_FAILED, "copying to " + host.describe()
                         + " failed: " + (why.isEmpty() ? e.getMessage() : why)
                         + (why.contains("signature") || why.contains("not allowed") ? ". The SSH user is not "
-                        + "trusted by the host's Nix: add it to trusted-users there, or deploy as root." : "")
+                        + "trusted by the host's Nix: add it to trusted-users there, deploy as root, or sign the paths with "
+                        + "LOCAL_KEY=<secret key file> (its public key in the host's trusted-public-keys)." : "")
                         + (why.contains("not found") ? ". Is Nix installed there and nix-store on the SSH user's "
                         + "PATH?" : "") + " Nothing was activated.");
             }
