@@ -10,7 +10,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedSet;
 import nixdeploy.activator.profile.ActivationMode;
 import nixdeploy.activator.profile.ActivationScript;
 import nixdeploy.activator.profile.CommandRunner;
@@ -60,7 +59,9 @@ final class ActivateCommand {
         }
         try (ProfileLock lock = inv.lockNow("activate " + closure)) {
             refuseIfPending(inv, Recovery.settle(inv, activationTimeout));
+            refuseForeignProfile(inv);
             Journal journal = begin(inv, deploymentId, closure, magic, auto);
+            journal.boot = mode == ActivationMode.BOOT;
             switchProfile(inv, journal, closure);
             if (!activate(inv, journal, mode, activationTimeout)) {
                 return fail(inv, journal, activationTimeout);
@@ -135,6 +136,15 @@ final class ActivateCommand {
         }
     }
 
+    /** A path that exists but is no generation link is not ours to replace, nor to delete on rollback. */
+    private static void refuseForeignProfile(Invocation inv) throws ActivatorException, IOException {
+        if (inv.profile.exists() && inv.profile.currentGeneration().isEmpty()) {
+            throw new ActivatorException(ActivatorExit.BAD_INPUT, inv.profile + " exists but is not a Nix profile "
+                    + "(a link to a generation such as " + inv.profile.name() + "-1-link); move it away or choose "
+                    + "another profilePath. Nothing was changed.");
+        }
+    }
+
     private static String newDeploymentId() {
         byte[] id = new byte[8];
         new SecureRandom().nextBytes(id);
@@ -153,6 +163,7 @@ final class ActivateCommand {
         journal.autoRollback = auto;
         journal.magicRollback = magic;
         journal.state = DeploymentState.ACTIVATING;
+        journal.generationsBefore = new java.util.ArrayList<>(inv.profile.generations());
         journal.startedAt = System.currentTimeMillis();
         inv.state.journal(inv.profile).write(journal);
         return journal;
@@ -171,7 +182,7 @@ final class ActivateCommand {
     private static void switchProfile(Invocation inv, Journal journal, String closure)
             throws IOException, ActivatorException {
         JournalStore store = inv.state.journal(inv.profile);
-        SortedSet<Long> before = inv.profile.generations();
+        List<Long> before = journal.generationsBefore;
         try {
             NixEnv.set(inv.profile, closure);
         } catch (IOException e) {
@@ -226,11 +237,6 @@ final class ActivateCommand {
 
     private static ActivatorExit awaitConfirmation(Invocation inv, Journal journal, String token, long confirmTimeout,
             long activationTimeout, Watcher.Launched watcher) throws IOException, ActivatorException {
-        journal.tokenHash = Token.hash(token);
-        journal.deadline = System.currentTimeMillis() + confirmTimeout * 1000;
-        journal.state = DeploymentState.AWAITING;
-        journal.watcherPid = watcher.process().pid();
-        inv.state.journal(inv.profile).write(journal);
         Optional<String> socket;
         try {
             socket = Watcher.awaitReady(watcher);
@@ -239,6 +245,12 @@ final class ActivateCommand {
                     "the confirmation watcher could not start (" + e.getMessage() + ")");
             throw new ActivatorException(ActivatorExit.ROLLED_BACK, done, e);
         }
+        // the deadline counts from now, when the watcher is known to run
+        journal.tokenHash = Token.hash(token);
+        journal.deadline = System.currentTimeMillis() + confirmTimeout * 1000;
+        journal.state = DeploymentState.AWAITING;
+        journal.watcherPid = watcher.process().pid();
+        inv.state.journal(inv.profile).write(journal);
         Event awaiting = Event.of(EventType.AWAITING_CONFIRMATION).generation(journal.newGeneration)
                 .previousGeneration(journal.previousGeneration).deadline(journal.deadline)
                 .state(DeploymentState.AWAITING);

@@ -34,6 +34,7 @@ final class Recovery {
             inv.out.report(Event.of(EventType.RECOVERED).state(journal.state).generation(journal.previousGeneration),
                     "generation " + journal.newGeneration + " of " + inv.profile + " was " + journal.reason);
         } else if (journal.state == DeploymentState.ACTIVATING) {
+            findUnrecordedGeneration(inv, journal);
             if (journal.autoRollback && journal.newGeneration != null) {
                 rollBack(inv, journal, activationTimeoutSeconds, "interrupted while activating (the activator died)");
             } else {
@@ -45,6 +46,18 @@ final class Recovery {
                     "an earlier deployment of " + inv.profile + " was " + journal.reason);
         }
         return Optional.of(journal);
+    }
+
+    /** A crash right after switching leaves a generation the journal has not recorded yet: find it. */
+    private static void findUnrecordedGeneration(Invocation inv, Journal journal) throws IOException {
+        if (journal.newGeneration != null || journal.generationsBefore == null) {
+            return;
+        }
+        Optional<Long> current = inv.profile.currentGeneration();
+        if (current.isPresent() && !journal.generationsBefore.contains(current.get())) {
+            journal.newGeneration = current.get();
+            journal.createdGeneration = true;
+        }
     }
 
     /** Rolls back {@code journal}'s deployment and records it; the lock must be held. */

@@ -84,6 +84,9 @@ final class Watcher {
             }
             sleep(5);
         }
+        if (!watcher.process().isAlive()) {
+            throw new IOException("the watcher exited right after starting; see " + watcher.log());
+        }
         String socket = Files.readString(watcher.ready()).trim();
         return socket.isEmpty() ? Optional.empty() : Optional.of(socket);
     }
@@ -92,20 +95,18 @@ final class Watcher {
     static ActivatorExit watch(Invocation inv, String deploymentId, long activationTimeout, long activatorPid)
             throws ActivatorException, IOException {
         Path ready = inv.state.watcherReady(inv.profile, deploymentId);
-        Path socketPath = inv.state.confirmSocket(inv.profile);
+        Path socketPath = inv.state.confirmSocket(inv.profile, deploymentId);
         List<Thread> handlers = new ArrayList<>();
         try (Selector selector = Selector.open(); ServerSocketChannel server = listen(inv, socketPath, selector)) {
             Path temp = ready.resolveSibling(ready.getFileName() + ".tmp");
             Files.writeString(temp, server == null ? "" : socketPath.toString());
             Files.move(temp, ready, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             inv.out.say("watching deployment " + deploymentId + " of " + inv.profile);
-            long standbyUntil = System.currentTimeMillis() + (activationTimeout + 60) * 1000;
             boolean begun = false;
             while (true) {
                 Optional<Journal> journal = Recovery.readJournal(inv.state.journal(inv.profile));
                 boolean mine = journal.isPresent() && deploymentId.equals(journal.get().deploymentId);
-                if (!mine && !begun && ProcessHandle.of(activatorPid).map(ProcessHandle::isAlive).orElse(false)
-                        && System.currentTimeMillis() < standbyUntil) {
+                if (!mine && !begun && ProcessHandle.of(activatorPid).map(ProcessHandle::isAlive).orElse(false)) {
                     // started before the activator recorded the deployment; wait for it
                     acceptConfirmations(inv, selector, POLL_MILLIS / 2, activationTimeout, handlers);
                     continue;
@@ -118,7 +119,8 @@ final class Watcher {
                 }
                 long wait = POLL_MILLIS;
                 if (journal.get().state == DeploymentState.ACTIVATING) {
-                    if (activatorDied(inv, activationTimeout) || System.currentTimeMillis() > standbyUntil) {
+                    // only the activator's death (decided under the lock) ends the wait: never a timer
+                    if (activatorDied(inv, activationTimeout)) {
                         return ActivatorExit.OK;
                     }
                 } else {

@@ -264,6 +264,31 @@ class ActivatorIT {
     }
 
     @Test
+    void rollingBackAReusedGenerationSwitchesBackWithoutDeletingIt() throws Exception {
+        activate(good);
+        activate(good2);
+        host.sh("nix-env -p " + profile + " --switch-generation 1").orThrow();
+
+        HostActivator.Run run = activator.run(TOKEN, "activate", "--profile", profile, "--closure", good2,
+                "--magic-rollback", "--auto-rollback", "--confirm-timeout", "1");
+
+        assertThat(run.first(EventType.SWITCHED).get().generation).as("nix-env reused generation 2").isEqualTo(2L);
+        waitUntilTargetIs(good, 10);
+        assertThat(generations(profile)).isEqualTo("1 2");
+    }
+
+    @Test
+    void aPathThatIsNotAProfileIsNeitherReplacedNorDeleted() {
+        host.sh("mkdir -p /tmp/not-a-profile && ln -sfn /tmp/not-a-profile " + profile).orThrow();
+
+        HostActivator.Run run = activator.run(null, "activate", "--profile", profile, "--closure", good,
+                "--auto-rollback");
+
+        assertBadInput(run, "is not a Nix profile");
+        assertThat(host.sh("readlink " + profile).stdout().trim()).isEqualTo("/tmp/not-a-profile");
+    }
+
+    @Test
     void aRefusedActivationLeavesNoWatcherBehind() throws Exception {
         activator.run(TOKEN, "activate", "--profile", profile, "--closure", good, "--magic-rollback",
                 "--confirm-timeout", "30");

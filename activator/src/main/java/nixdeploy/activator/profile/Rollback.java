@@ -17,7 +17,8 @@ public final class Rollback {
     public static String perform(Profile profile, Journal journal, long activationTimeoutSeconds,
             Consumer<String> output) throws IOException {
         Long previous = journal.previousGeneration;
-        Long created = journal.createdGeneration ? journal.newGeneration : null;
+        Long current = journal.newGeneration;
+        Long created = journal.createdGeneration ? current : null;
         if (previous == null) {
             if (created != null) {
                 Files.deleteIfExists(profile.path());
@@ -26,7 +27,7 @@ public final class Rollback {
             }
             return "profile " + profile + " had no earlier generation; nothing to restore";
         }
-        if (created == null) {
+        if (current == null || current.equals(previous)) {
             return "generation " + previous + " was already active; nothing to switch back";
         }
         Optional<String> previousTarget = profile.generationTarget(previous);
@@ -38,21 +39,30 @@ public final class Rollback {
             throw new IOException("generation " + previous + " of " + profile + " now points at "
                     + previousTarget.get() + ", not at " + journal.previousTarget + " as recorded; refusing to guess");
         }
+        // switch back (even to a generation this deployment reused rather than created), bring the old
+        // configuration back up, and only then delete what this deployment created
         NixEnv.switchGeneration(profile, previous);
-        if (!created.equals(previous)) {
-            NixEnv.deleteGeneration(profile, created);
+        String done = "switched " + profile + " back to generation " + previous;
+        if (journal.rerunActivation) {
+            ActivationMode mode = journal.boot ? ActivationMode.BOOT : ActivationMode.SWITCH;
+            Optional<CommandRunner.Outcome> reactivated = ActivationScript.run(profile.path(), mode,
+                    activationTimeoutSeconds, output);
+            if (reactivated.isPresent() && !reactivated.get().ok()) {
+                done += "; re-running its activation script failed ("
+                        + (reactivated.get().timedOut() ? "timed out" : "exit " + reactivated.get().exitCode())
+                        + "), check the host";
+            } else if (reactivated.isPresent()) {
+                done += ", re-ran its activation script";
+            }
         }
-        String done = "switched " + profile + " back to generation " + previous + " and deleted generation " + created;
-        if (!journal.rerunActivation) {
-            return done;
+        if (created != null) {
+            try {
+                NixEnv.deleteGeneration(profile, created);
+                done += ", deleted generation " + created;
+            } catch (IOException e) {
+                done += "; generation " + created + " could not be deleted (" + e.getMessage() + ")";
+            }
         }
-        Optional<CommandRunner.Outcome> reactivated = ActivationScript.run(profile.path(), ActivationMode.SWITCH,
-                activationTimeoutSeconds, output);
-        if (reactivated.isPresent() && !reactivated.get().ok()) {
-            return done + "; re-running its activation script failed ("
-                    + (reactivated.get().timedOut() ? "timed out" : "exit " + reactivated.get().exitCode())
-                    + "), check the host";
-        }
-        return reactivated.isPresent() ? done + ", and re-ran its activation script" : done;
+        return done;
     }
 }

@@ -87,10 +87,13 @@ public final class StateDir {
         return dir.resolve(key(profile) + "." + deploymentId + ".ready");
     }
 
-    /** The watcher's socket; short, since socket paths are limited to about 100 bytes. */
-    public Path confirmSocket(Profile profile) {
+    /**
+     * The socket of one deployment's watcher: its own, so watchers never remove each other's;
+     * short, since socket paths are limited to about 100 bytes.
+     */
+    public Path confirmSocket(Profile profile, String deploymentId) {
         String key = key(profile);
-        return dir.resolve(key.substring(key.length() - 12) + ".sock");
+        return dir.resolve(key.substring(key.length() - 12) + "-" + deploymentId.substring(0, 8) + ".sock");
     }
 
     /** A file name for the profile: readable, and unique thanks to a hash of the full path. */

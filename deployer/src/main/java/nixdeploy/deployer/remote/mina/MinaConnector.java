@@ -1,6 +1,7 @@
 package nixdeploy.deployer.remote.mina;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -113,10 +114,18 @@ public final class MinaConnector implements RemoteConnector {
                 }
                 continue;
             }
-            Iterable<KeyPair> loaded = SecurityUtils.loadKeyPairIdentities(null,
-                    () -> file.toString(), Files.newInputStream(file), FilePasswordProvider.EMPTY);
-            if (loaded != null) {
-                loaded.forEach(keys::add);
+            try (InputStream in = Files.newInputStream(file)) {
+                Iterable<KeyPair> loaded = SecurityUtils.loadKeyPairIdentities(null, () -> file.toString(), in,
+                        FilePasswordProvider.EMPTY);
+                if (loaded != null) {
+                    loaded.forEach(keys::add);
+                }
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                if (target.identityFiles().contains(file)) {
+                    throw new IOException("cannot use identity file " + file + " (a passphrase-protected key must "
+                            + "be added to ssh-agent): " + e.getMessage(), e);
+                }
+                // a default key that cannot be read without a passphrase: ssh-agent may hold it
             }
         }
         return keys;

@@ -132,13 +132,31 @@ final class MinaRemoteHost implements RemoteHost {
             OutputStream toSocket = channel.getInvertedIn();
             toSocket.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             toSocket.flush();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
             InputStream fromSocket = channel.getInvertedOut();
-            int b;
-            while ((b = fromSocket.read()) != -1 && b != '\n') {
-                answer.write(b);
+            // a connection that dies silently must not outlast the caller's deadline
+            java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                        try {
+                            int b;
+                            while ((b = fromSocket.read()) != -1 && b != '\n') {
+                                bytes.write(b);
+                            }
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        return bytes.toString(StandardCharsets.UTF_8);
+                    });
+            try {
+                return answer.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IOException("the watcher's socket did not answer within " + timeout.toSeconds() + " s");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException("reading the watcher's answer failed: " + e.getCause().getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the watcher", e);
             }
-            return answer.toString(StandardCharsets.UTF_8);
         }
     }
 
