@@ -25,6 +25,11 @@ final class DeployCli {
         }
     }
 
+    /** The private HOME the deployer runs with (its ~/.ssh is empty unless a test writes to it). */
+    Path home() {
+        return home;
+    }
+
     /** {@code --ssh-opts} that trust exactly {@code host}'s key and log in with the test key. */
     static String sshOpts(TestHost host) {
         return "-i " + host.clientKey() + " -o UserKnownHostsFile=" + host.knownHostsFile();

@@ -180,6 +180,34 @@ class DeployScenariosIT {
     }
 
     @Test
+    void aHostAliasFromSshConfigIsResolvedWithItsUserKeyAndTheDefaultKnownHosts() throws Exception {
+        Path ssh = deploy.home().resolve(".ssh");
+        Files.writeString(ssh.resolve("config"), String.join("\n",
+                "Host webalias",
+                "  HostName " + host.address(),
+                "  User root",
+                "  IdentityFile " + host.clientKey(),
+                ""));
+        Files.writeString(ssh.resolve("known_hosts"), host.knownHostsLine() + "\n");
+        try {
+            Path flake = TestFlake.write(work.resolve("alias"), String.join("\n",
+                    "    deploy.nodes.web = {",
+                    "      hostname = \"webalias\";",
+                    "      profiles.system = { user = \"root\"; path = profile \"via-config\" \"true\"; };",
+                    "    };"));
+
+            Cmd.Result result = deploy.run(flake, ".#web", "--skip-checks");
+
+            assertThat(result.exitCode()).as(result.stdout()).isZero();
+            assertThat(result.stdout()).contains("connected to root@" + host.address());
+            assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("via-config");
+        } finally {
+            Files.deleteIfExists(ssh.resolve("config"));
+            Files.deleteIfExists(ssh.resolve("known_hosts"));
+        }
+    }
+
+    @Test
     void keysHeldBySshAgentAreUsed() throws Exception {
         Path socket = work.resolve("agent.sock");
         Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
