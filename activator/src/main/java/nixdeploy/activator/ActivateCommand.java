@@ -237,9 +237,9 @@ final class ActivateCommand {
 
     private static ActivatorExit awaitConfirmation(Invocation inv, Journal journal, String token, long confirmTimeout,
             long activationTimeout, Watcher.Launched watcher) throws IOException, ActivatorException {
-        Optional<String> socket;
+        Watcher.Ready ready;
         try {
-            socket = Watcher.awaitReady(watcher);
+            ready = Watcher.awaitReady(watcher);
         } catch (IOException e) {
             String done = Recovery.rollBack(inv, journal, activationTimeout,
                     "the confirmation watcher could not start (" + e.getMessage() + ")");
@@ -249,12 +249,12 @@ final class ActivateCommand {
         journal.tokenHash = Token.hash(token);
         journal.deadline = System.currentTimeMillis() + confirmTimeout * 1000;
         journal.state = DeploymentState.AWAITING;
-        journal.watcherPid = watcher.process().pid();
+        journal.watcherPid = ready.pid();
         inv.state.journal(inv.profile).write(journal);
         Event awaiting = Event.of(EventType.AWAITING_CONFIRMATION).generation(journal.newGeneration)
                 .previousGeneration(journal.previousGeneration).deadline(journal.deadline)
                 .state(DeploymentState.AWAITING);
-        awaiting.confirmSocket = socket.orElse(null);
+        awaiting.confirmSocket = ready.socket().orElse(null);
         inv.out.report(awaiting, "waiting " + confirmTimeout + " s for confirmation of generation "
                 + journal.newGeneration + "; it rolls back to " + (journal.previousGeneration == null
                 ? "no profile" : "generation " + journal.previousGeneration) + " at " + Instant.ofEpochMilli(journal.deadline));

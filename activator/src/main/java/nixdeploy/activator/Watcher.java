@@ -40,11 +40,20 @@ final class Watcher {
     private static final long POLL_MILLIS = 100;
     private static final long READY_TIMEOUT_SECONDS = 20;
     private static final int MAX_TOKEN_BYTES = 1024;
+    /*
+     * The shell starts the watcher in the background and exits at once: the watcher is then nobody's
+     * child here, so this JVM holds no thread waiting on it (HotSpot waits ~0.3 s at exit for such a
+     * thread), and it is reparented away from the SSH session's processes.
+     */
     private static final String DETACH = "trap '' HUP INT; "
-            + "if command -v setsid >/dev/null 2>&1; then exec setsid \"$@\"; fi; exec \"$@\"";
+            + "if command -v setsid >/dev/null 2>&1; then setsid \"$@\" & else \"$@\" & fi";
 
     /** A started watcher, not yet known to be ready. */
-    record Launched(Process process, Path ready, File log) {
+    record Launched(Path ready, File log) {
+    }
+
+    /** A watcher that runs: its pid, and its confirmation socket when it has one. */
+    record Ready(long pid, Optional<String> socket) {
     }
 
     private Watcher() {}
@@ -61,34 +70,39 @@ final class Watcher {
                 "--deployment", deploymentId, "--activation-timeout", Long.toString(activationTimeout),
                 "--activator-pid", Long.toString(ProcessHandle.current().pid())));
         File log = inv.state.watcherLog(inv.profile).toFile();
-        Process process = new ProcessBuilder(argv)
+        Process shell = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
                 .redirectErrorStream(true)
                 .start();
-        return new Launched(process, ready, log);
+        try {
+            if (!shell.waitFor(10, TimeUnit.SECONDS) || shell.exitValue() != 0) {
+                throw new IOException("could not start the watcher; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the watcher", e);
+        }
+        return new Launched(ready, log);
     }
 
-    /** Waits until the watcher runs; returns its confirmation socket, empty when it has none. */
-    static Optional<String> awaitReady(Launched watcher) throws IOException {
+    /** Waits until the watcher runs and says where it takes confirmations. */
+    static Ready awaitReady(Launched watcher) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
         while (!Files.exists(watcher.ready())) {
-            if (!watcher.process().isAlive()) {
-                throw new IOException("the watcher exited with status " + watcher.process().exitValue() + "; see "
-                        + watcher.log());
-            }
             if (System.nanoTime() > deadline) {
-                watcher.process().destroyForcibly();
                 throw new IOException("the watcher did not start within " + READY_TIMEOUT_SECONDS + " s; see "
                         + watcher.log());
             }
             sleep(5);
         }
-        if (!watcher.process().isAlive()) {
+        List<String> lines = Files.readAllLines(watcher.ready());
+        long pid = Long.parseLong(lines.get(0).trim());
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             throw new IOException("the watcher exited right after starting; see " + watcher.log());
         }
-        String socket = Files.readString(watcher.ready()).trim();
-        return socket.isEmpty() ? Optional.empty() : Optional.of(socket);
+        return new Ready(pid, lines.size() > 1 && !lines.get(1).isBlank()
+                ? Optional.of(lines.get(1).trim()) : Optional.empty());
     }
 
     /** The watcher's own loop: returns when the deployment is confirmed, rolled back, or replaced. */
@@ -99,7 +113,7 @@ final class Watcher {
         List<Thread> handlers = new ArrayList<>();
         try (Selector selector = Selector.open(); ServerSocketChannel server = listen(inv, socketPath, selector)) {
             Path temp = ready.resolveSibling(ready.getFileName() + ".tmp");
-            Files.writeString(temp, server == null ? "" : socketPath.toString());
+            Files.writeString(temp, ProcessHandle.current().pid() + "\n" + (server == null ? "" : socketPath) + "\n");
             Files.move(temp, ready, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             inv.out.say("watching deployment " + deploymentId + " of " + inv.profile);
             boolean begun = false;
