@@ -181,6 +181,28 @@ class HealthCheckIT {
     }
 
     @Test
+    void withJsonEveryLineIsAnEventAndCheckResultsAreEvents() {
+        Cmd.Result result = deploy(flake("json", published(), 200,
+                httpCheck("http://" + published() + "/cgi-bin/health", "")), "--json");
+
+        assertThat(result.exitCode()).as(result.stdout()).isZero();
+        java.util.List<com.google.gson.JsonObject> events = result.stdout().lines()
+                .map(line -> com.google.gson.JsonParser.parseString(line).getAsJsonObject()).toList();
+        assertThat(events).allSatisfy(e -> assertThat(e.has("type") && e.has("time")).isTrue());
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.get("type").getAsString()).isEqualTo("health");
+            assertThat(e.get("healthy").getAsBoolean()).isTrue();
+            assertThat(e.get("attempts").getAsInt()).isPositive();
+            assertThat(e.get("lastStatus").getAsString()).startsWith("200");
+        });
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.get("type").getAsString()).isEqualTo("result");
+            assertThat(e.get("status").getAsString()).isEqualTo("confirmed");
+            assertThat(e.get("profile").getAsString()).isEqualTo("web.system");
+        });
+    }
+
+    @Test
     void misconfiguredChecksAreRejectedBeforeAnythingIsCopied() {
         Cmd.Result badPort = deploy(flake("bad1", published(), 200,
                 "        healthChecks = [ { http = { port = 70000; }; } ];"));
