@@ -214,8 +214,7 @@ final class Watcher {
 
     private static String validToken(String line) throws ActivatorException {
         try {
-            return Token.read(new java.io.ByteArrayInputStream((line + "\n").getBytes(StandardCharsets.UTF_8)))
-                    .orElseThrow(() -> new IOException("an empty token"));
+            return Token.parse(line);
         } catch (IOException e) {
             throw new ActivatorException(ActivatorExit.BAD_INPUT, e.getMessage());
         }

@@ -28,7 +28,6 @@ public final class Journal {
     public long updatedAt;
     /** Why the deployment ended as it did (rollback reason, failure). */
     public String reason;
-    public boolean rerunActivation = true;
     /** Activated with BOOT=1 (so the rollback re-activates the old generation that way too). */
     public boolean boot;
     /** The profile's generations before the switch, so a crash right after it can still be undone. */

@@ -43,17 +43,15 @@ public final class Rollback {
         // configuration back up, and only then delete what this deployment created
         NixEnv.switchGeneration(profile, previous);
         String done = "switched " + profile + " back to generation " + previous;
-        if (journal.rerunActivation) {
-            ActivationMode mode = journal.boot ? ActivationMode.BOOT : ActivationMode.SWITCH;
-            Optional<CommandRunner.Outcome> reactivated = ActivationScript.run(profile.path(), mode,
-                    activationTimeoutSeconds, output);
-            if (reactivated.isPresent() && !reactivated.get().ok()) {
-                done += "; re-running its activation script failed ("
-                        + (reactivated.get().timedOut() ? "timed out" : "exit " + reactivated.get().exitCode())
-                        + "), check the host";
-            } else if (reactivated.isPresent()) {
-                done += ", re-ran its activation script";
-            }
+        ActivationMode mode = journal.boot ? ActivationMode.BOOT : ActivationMode.SWITCH;
+        Optional<CommandRunner.Outcome> reactivated = ActivationScript.run(profile.path(), mode,
+                activationTimeoutSeconds, output);
+        if (reactivated.isPresent() && !reactivated.get().ok()) {
+            done += "; re-running its activation script failed ("
+                    + (reactivated.get().timedOut() ? "timed out" : "exit " + reactivated.get().exitCode())
+                    + "), check the host";
+        } else if (reactivated.isPresent()) {
+            done += ", re-ran its activation script";
         }
         if (created != null) {
             try {

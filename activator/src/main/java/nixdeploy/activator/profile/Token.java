@@ -34,10 +34,16 @@ public final class Token {
         if (token.isEmpty() && b == -1) {
             return Optional.empty();
         }
+        return Optional.of(parse(token));
+    }
+
+    /** {@code line} as a token, or an error when it is not one. */
+    public static String parse(String line) throws IOException {
+        String token = line.strip();
         if (!FORMAT.matcher(token).matches()) {
             throw new IOException("stdin does not hold a confirmation token (16 to 256 characters of A-Z a-z 0-9 _ -)");
         }
-        return Optional.of(token);
+        return token;
     }
 
     public static String hash(String token) {

@@ -101,7 +101,6 @@ class JournalStoreTest {
         journal.watcherPid = 4242L;
         journal.startedAt = 1_767_225_600_000L;
         journal.reason = "quotes \" <and> 'html' & ünïcode";
-        journal.rerunActivation = false;
         return journal;
     }
 }

@@ -31,9 +31,8 @@ public record SshTarget(
                 Optional.empty());
     }
 
-    public SshTarget withHost(String newHost) {
-        return new SshTarget(newHost, port, user, identityFiles, knownHostsFiles, hostKeyPolicy, connectTimeout,
-                proxyJump);
+    public SshTarget withConnectTimeout(Duration timeout) {
+        return new SshTarget(host, port, user, identityFiles, knownHostsFiles, hostKeyPolicy, timeout, proxyJump);
     }
 
     /** The known_hosts files to consult: the configured ones, else {@code ~/.ssh/known_hosts}. */

@@ -414,7 +414,7 @@ public final class ProfileDeployer {
         console.info(who, what + "; the host rolls back by itself at about " + clock(settledBy)
                 + ". Waiting to read its state back...");
         sleepUntil(settledBy);
-        SshTarget target = target(plan.hostname(), plan.sshUser().orElse(null), plan.sshOpts(), who);
+        SshTarget target = inv.target();
         long giveUp = System.currentTimeMillis() + 60_000;
         Optional<Event> last = Optional.empty();
         while (System.currentTimeMillis() < giveUp) {
@@ -468,7 +468,7 @@ public final class ProfileDeployer {
 
     private String rollBack(Invocation inv, String reason, boolean evenIfConfirmed) {
         ProfilePlan plan = inv.plan();
-        SshTarget target = target(plan.hostname(), plan.sshUser().orElse(null), plan.sshOpts(), plan.name());
+        SshTarget target = inv.target();
         List<String> args = settleArgs("rollback", inv);
         args.add("--reason");
         args.add(reason);
@@ -513,9 +513,8 @@ public final class ProfileDeployer {
         try {
             return Optional.of(Retry.decorateCheckedSupplier(retry, () -> {
                 long left = Math.max(1000, deadline - System.currentTimeMillis());
-                SshTarget bounded = new SshTarget(target.host(), target.port(), target.user(), target.identityFiles(),
-                        target.knownHostsFiles(), target.hostKeyPolicy(),
-                        Duration.ofMillis(Math.min(left, target.connectTimeout().toMillis())), target.proxyJump());
+                SshTarget bounded = target.withConnectTimeout(
+                        Duration.ofMillis(Math.min(left, target.connectTimeout().toMillis())));
                 try (RemoteHost host = connector.connect(bounded)) {
                     return action.apply(host);
                 } catch (DeployException | IOException e) {
