@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import nixdeploy.deployer.Background;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
 import nixdeploy.deployer.config.ConfigParser;
@@ -27,6 +28,7 @@ import nixdeploy.deployer.output.Console;
 import nixdeploy.deployer.remote.mina.MinaConnector;
 import nixdeploy.deployer.steps.Outcome;
 import nixdeploy.deployer.steps.PendingRollbacks;
+import nixdeploy.deployer.steps.PreparedHost;
 import nixdeploy.deployer.steps.ProfileDeployer;
 
 /** One invocation of {@code deploy}: plan, build, deploy each profile, summarize, pick the exit code. */
@@ -43,7 +45,7 @@ final class DeployRun {
 
     ExitCode run() throws DeployException {
         // setting up the SSH client (Bouncy Castle, MINA) takes a while; do it while Nix evaluates
-        CompletableFuture<MinaConnector> connector = CompletableFuture.supplyAsync(MinaConnector::new);
+        CompletableFuture<MinaConnector> connector = Background.supply(MinaConnector::new);
         try {
             return run(connector);
         } finally {
@@ -62,6 +64,25 @@ final class DeployRun {
         }
         Map<String, List<ProfilePlan>> byFlake = plan(overrides);
         Map<String, List<HealthCheck>> checks = healthChecks(byFlake.values().stream().flatMap(List::stream).toList());
+        String activator = Closure.addFile(activatorJar());
+        List<ProfilePlan> plans = byFlake.values().stream().flatMap(List::stream).toList();
+        PendingRollbacks pending = new PendingRollbacks();
+        try (HttpClient http = new NettyHttpClient()) {
+            ProfileDeployer deployer = new ProfileDeployer(connector.join(), console, activator,
+                    new ProfileDeployer.Mode(options.dryActivate, options.boot), pending, new SudoPassword(), http);
+            // the first host is made ready while Nix builds; the others when their turn comes
+            PreparedHost first = deployer.prepare(plans.get(0));
+            try {
+                build(byFlake);
+            } catch (DeployException | RuntimeException e) {
+                first.close();
+                throw e;
+            }
+            return summarize(deploy(deployer, pending, first, plans, checks));
+        }
+    }
+
+    private void build(Map<String, List<ProfilePlan>> byFlake) throws DeployException {
         for (Map.Entry<String, List<ProfilePlan>> entry : byFlake.entrySet()) {
             if (!options.skipChecks) {
                 console.info("", "checking " + entry.getKey() + " (skip with --skip-checks)");
@@ -78,10 +99,6 @@ final class DeployRun {
                 }
             }
         }
-        String activator = Closure.addFile(activatorJar());
-        List<ProfilePlan> plans = byFlake.values().stream().flatMap(List::stream).toList();
-        List<Outcome> outcomes = deploy(plans, activator, checks, connector.join());
-        return summarize(outcomes);
     }
 
     private Map<String, List<ProfilePlan>> plan(Settings overrides) throws DeployException {
@@ -131,9 +148,8 @@ final class DeployRun {
         return all;
     }
 
-    private List<Outcome> deploy(List<ProfilePlan> plans, String activator, Map<String, List<HealthCheck>> checks,
-            MinaConnector connector) {
-        PendingRollbacks pending = new PendingRollbacks();
+    private List<Outcome> deploy(ProfileDeployer deployer, PendingRollbacks pending, PreparedHost first,
+            List<ProfilePlan> plans, Map<String, List<HealthCheck>> checks) {
         Thread hook = new Thread(() -> {
             if (!pending.isEmpty()) {
                 console.plain("interrupted: asking hosts with pending deployments to roll back now");
@@ -143,17 +159,19 @@ final class DeployRun {
         }, "rollback-on-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         List<Outcome> outcomes = new ArrayList<>();
-        try (HttpClient http = new NettyHttpClient()) {
-            ProfileDeployer deployer = new ProfileDeployer(connector, console, activator,
-                    new ProfileDeployer.Mode(options.dryActivate, options.boot), pending, new SudoPassword(), http);
+        try {
             List<String> failedNodes = new ArrayList<>();
             for (ProfilePlan plan : plans) {
                 if (failedNodes.contains(plan.node())) {
+                    if (plan == first.plan()) {
+                        first.close();
+                    }
                     outcomes.add(new Outcome(plan, Outcome.Status.NOT_DEPLOYED,
                             "skipped: an earlier profile of node " + plan.node() + " failed"));
                     continue;
                 }
-                Outcome outcome = deployer.deploy(plan, checks.getOrDefault(plan.name(), List.of()),
+                Outcome outcome = deployer.deploy(plan == first.plan() ? first : deployer.prepare(plan),
+                        checks.getOrDefault(plan.name(), List.of()),
                         java.util.Optional.ofNullable(derivations.get(plan.name())));
                 console.info(plan.name(), outcome.status().label + ": " + outcome.message());
                 outcomes.add(outcome);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import nixdeploy.deployer.Background;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
 
@@ -34,7 +35,7 @@ public final class NixCli {
         try {
             Process process = new ProcessBuilder(full).redirectInput(ProcessBuilder.Redirect.from(
                     new java.io.File("/dev/null"))).start();
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+            CompletableFuture<String> err = Background.supply(() -> read(process.getErrorStream()));
             String out = read(process.getInputStream());
             return new Output(process.waitFor(), out, err.join());
         } catch (IOException e) {

@@ -26,6 +26,24 @@ final class HostCommands {
      */
     static String activator(ProfilePlan plan, String sshUser, String profileUser, String jar, List<String> args,
             boolean passwordOnStdin) {
+        return ShellQuote.command(activatorArgv(plan, sshUser, profileUser, jar, args, passwordOnStdin));
+    }
+
+    /**
+     * The activator's command behind a gate: the host starts the shell now (a login shell's start-up
+     * can take long) and runs the activator only once the first line of stdin is {@code go}. At end
+     * of input instead, it runs nothing.
+     */
+    static String gatedActivator(ProfilePlan plan, String sshUser, String profileUser, String jar, List<String> args,
+            boolean passwordOnStdin) {
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", "IFS= read -r line && [ \"$line\" = go ] && exec \"$@\"",
+                "nixdeploy-gate"));
+        argv.addAll(activatorArgv(plan, sshUser, profileUser, jar, args, passwordOnStdin));
+        return ShellQuote.command(argv);
+    }
+
+    private static List<String> activatorArgv(ProfilePlan plan, String sshUser, String profileUser, String jar,
+            List<String> args, boolean passwordOnStdin) {
         List<String> argv = new ArrayList<>();
         if (!profileUser.equals(sshUser)) {
             List<String> sudo = plan.sudo();
@@ -43,6 +61,6 @@ final class HostCommands {
         argv.add("-jar");
         argv.add(jar);
         argv.addAll(args);
-        return ShellQuote.command(argv);
+        return argv;
     }
 }

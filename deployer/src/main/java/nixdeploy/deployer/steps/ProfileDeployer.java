@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -19,10 +20,17 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import nixdeploy.deployer.Background;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.config.ProfilePlan;
 import nixdeploy.deployer.health.CheckContext;
@@ -75,41 +83,71 @@ public final class ProfileDeployer {
     }
 
     /**
-     * Deploys {@code plan}; {@code checks} must pass before it is confirmed. With a
-     * {@code derivation}, the profile is built on the host from it ({@code remoteBuild}).
+     * Starts connecting to {@code plan}'s host and starting the commands the deployment runs there,
+     * in the background; {@link #deploy} then uses them.
      */
-    public Outcome deploy(ProfilePlan plan, List<HealthCheck> checks, Optional<String> derivation) {
+    public PreparedHost prepare(ProfilePlan plan) {
+        return new PreparedHost(plan, Background.supply(() -> open(plan)));
+    }
+
+    private PreparedHost.Ready open(ProfilePlan plan) {
         String who = plan.name();
-        SshTarget target;
-        try {
-            target = target(plan.hostname(), plan.sshUser().orElse(null), plan.sshOpts(), who);
-        } catch (IllegalArgumentException e) {
-            return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, e.getMessage());
-        }
+        SshTarget target = target(plan.hostname(), plan.sshUser().orElse(null), plan.sshOpts(), who);
         long start = System.nanoTime();
         RemoteHost host;
         try {
             host = connector.connect(target);
         } catch (DeployException e) {
-            return new Outcome(plan, Outcome.Status.CONNECT_FAILED, e.getMessage());
+            throw new CompletionException(e);
         }
-        try (host) {
+        try {
             console.info(who, "connected to " + host.describe() + " (" + millis(start) + " ms)");
-            Closure closure = Closure.of(List.of(derivation.orElse(plan.storePath()), activatorPath));
             String profileUser = plan.profileUser().orElse(host.user());
+            boolean passwordOnStdin = !profileUser.equals(host.user()) && plan.interactiveSudo();
+            RemoteHost.RemoteProcess serve = host.start(HostCommands.serve());
+            RemoteHost.RemoteProcess activation = host.start(HostCommands.gatedActivator(plan, host.user(),
+                    profileUser, activatorPath, activateArgs(plan), passwordOnStdin));
+            return new PreparedHost.Ready(target, host, serve, activation, profileUser);
+        } catch (IOException | RuntimeException e) {
+            host.close();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Deploys the prepared profile; {@code checks} must pass before it is confirmed. With a
+     * {@code derivation}, the profile is built on the host from it ({@code remoteBuild}).
+     */
+    public Outcome deploy(PreparedHost prepared, List<HealthCheck> checks, Optional<String> derivation) {
+        ProfilePlan plan = prepared.plan();
+        PreparedHost.Ready ready;
+        try {
+            ready = prepared.await();
+        } catch (DeployException e) {
+            return new Outcome(plan, Outcome.Status.CONNECT_FAILED, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, e.getMessage());
+        } catch (UncheckedIOException e) {
+            return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "the connection to " + plan.hostname()
+                    + " failed before activation (" + e.getCause().getMessage() + "); nothing was changed");
+        }
+        RemoteHost host = ready.host();
+        try (host) {
+            Closure closure = Closure.of(List.of(derivation.orElse(plan.storePath()), activatorPath));
+            String profileUser = ready.profileUser();
             boolean sudo = !profileUser.equals(host.user());
             if (sudo && plan.interactiveSudo() && !plan.sudo().get(0).endsWith("sudo")) {
                 return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "interactiveSudo works with sudo only, not with '"
                         + String.join(" ", plan.sudo()) + "'");
             }
             String password = sudo && plan.interactiveSudo() ? sudoPassword.get() : null;
-            copy(host, plan, closure);
+            copy(host, ready.serve(), plan, closure);
             if (derivation.isPresent()) {
                 buildOnHost(host, plan, derivation.get());
             }
-            Invocation inv = new Invocation(plan, target, host.user(), profileUser,
+            Invocation inv = new Invocation(plan, ready.target(), host.user(), profileUser,
                     plan.explicitProfilePath().orElse(null), newToken(), password, checks);
-            return activateAndConfirm(host, inv);
+            return activateAndConfirm(ready.activation(), inv);
         } catch (DeployException e) {
             return new Outcome(plan, e.exitCode() == nixdeploy.deployer.ExitCode.BUILD_FAILED
                     ? Outcome.Status.BUILD_FAILED : Outcome.Status.NOT_DEPLOYED, e.getMessage());
@@ -142,10 +180,11 @@ public final class ProfileDeployer {
     }
 
     /** Asks the host which paths it lacks (one round trip) and streams just those to it. */
-    private void copy(RemoteHost host, ProfilePlan plan, Closure closure) throws IOException, DeployException {
+    private void copy(RemoteHost host, RemoteHost.RemoteProcess started, ProfilePlan plan, Closure closure)
+            throws IOException, DeployException {
         String who = plan.name();
         long start = System.nanoTime();
-        try (RemoteHost.RemoteProcess serve = host.start(HostCommands.serve())) {
+        try (RemoteHost.RemoteProcess serve = started) {
             List<String> missing;
             long bytes;
             try (StoreCopy store = new StoreCopy(serve.stdin(), serve.stdout())) {
@@ -218,17 +257,14 @@ public final class ProfileDeployer {
         console.info(who, "built on the host in " + millis(start) + " ms");
     }
 
-    private Outcome activateAndConfirm(RemoteHost host, Invocation planned) throws IOException {
-        ProfilePlan plan = planned.plan();
-        String who = plan.name();
-        boolean magic = plan.magicRollback() && !mode.dryActivate() && !mode.boot();
-        // without profilePath the activator places the profile, as the user it runs as (deploy-rs's rules)
-        List<String> args = new ArrayList<>(planned.profilePath() == null
+    /** The activator's arguments; without profilePath it places the profile itself (deploy-rs's rules). */
+    private List<String> activateArgs(ProfilePlan plan) {
+        List<String> args = new ArrayList<>(plan.explicitProfilePath().isEmpty()
                 ? List.of("activate", "--profile-name", plan.profile())
-                : List.of("activate", "--profile", planned.profilePath()));
+                : List.of("activate", "--profile", plan.explicitProfilePath().get()));
         args.addAll(List.of("--closure", plan.storePath(), "--activation-timeout",
                 Integer.toString(plan.activationTimeout()), "--confirm-timeout", Integer.toString(plan.confirmTimeout())));
-        if (magic) {
+        if (magicRollback(plan)) {
             args.add("--magic-rollback");
         }
         if (plan.autoRollback()) {
@@ -244,16 +280,28 @@ public final class ProfileDeployer {
             args.add("--state-dir");
             args.add(t);
         });
+        return args;
+    }
+
+    private boolean magicRollback(ProfilePlan plan) {
+        return plan.magicRollback() && !mode.dryActivate() && !mode.boot();
+    }
+
+    /**
+     * Opens the gate of the activation's waiting shell and follows the activator's events. Once
+     * it awaits confirmation, confirms at once, without waiting for the activator to exit.
+     */
+    private Outcome activateAndConfirm(RemoteHost.RemoteProcess activation, Invocation planned) throws IOException {
+        ProfilePlan plan = planned.plan();
+        String who = plan.name();
         console.info(who, (mode.dryActivate() ? "dry-activating " : "activating ") + plan.storePath()
                 + (planned.profilePath() == null ? "" : " as " + planned.profilePath())
-                + (magic ? " (magic rollback: " + plan.confirmTimeout() + " s to confirm)" : ""));
+                + (magicRollback(plan) ? " (magic rollback: " + plan.confirmTimeout() + " s to confirm)" : ""));
         AtomicReference<String> resolvedPath = new AtomicReference<>(planned.profilePath());
-        AtomicReference<Event> awaiting = new AtomicReference<>();
+        CompletableFuture<Event> awaiting = new CompletableFuture<>();
         AtomicReference<Event> result = new AtomicReference<>();
-        AtomicReference<Long> awaitingSeenAt = new AtomicReference<>();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int status;
-        try (LineSink events = new LineSink(line -> Events.decode(line).ifPresentOrElse(e -> {
+        AtomicLong awaitingSeenAt = new AtomicLong();
+        LineSink events = new LineSink(line -> Events.decode(line).ifPresentOrElse(e -> {
             switch (e.type) {
                 case OUTPUT -> console.output(who, e.line);
                 case SWITCHED, ACTIVATED, RECOVERED -> {
@@ -264,38 +312,58 @@ public final class ProfileDeployer {
                 }
                 case AWAITING_CONFIRMATION -> {
                     awaitingSeenAt.set(System.currentTimeMillis());
-                    awaiting.set(e);
+                    awaiting.complete(e);
                 }
                 case RESULT -> result.set(e);
                 default -> console.debug(who, "activator: " + line);
             }
-        }, () -> console.debug(who, "activator: " + line)))) {
-            status = host.exec(planned.command(activatorPath, args),
-                    new java.io.ByteArrayInputStream(planned.stdin(true).getBytes(StandardCharsets.UTF_8)),
-                    events, stderr, Duration.ofSeconds(plan.activationTimeout() + 120L));
-        } catch (IOException e) {
+        }, () -> console.debug(who, "activator: " + line)));
+        CompletableFuture<Integer> exit = Background.supply(() -> {
+            try (events) {
+                activation.stdout().transferTo(events);
+                return activation.waitFor(Duration.ofSeconds(30));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        int status;
+        try {
+            try (OutputStream stdin = activation.stdin()) {
+                stdin.write(("go\n" + planned.stdin(true)).getBytes(StandardCharsets.UTF_8));
+            }
+            CompletableFuture.anyOf(awaiting, exit).get(plan.activationTimeout() + 120L, TimeUnit.SECONDS);
+            if (awaiting.isDone()) {
+                Outcome outcome = confirm(planned.at(resolvedPath.get()), awaiting.join(), awaitingSeenAt.get());
+                exit.completeOnTimeout(-1, 10, TimeUnit.SECONDS).exceptionally(e -> -1).join();
+                return outcome;
+            }
+            status = exit.join();
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            activation.close();
             Invocation inv = planned.at(resolvedPath.get());
+            String why = e instanceof TimeoutException ? "the activator did not finish within "
+                    + (plan.activationTimeout() + 120) + " s" : rootMessage(e);
             if (inv.profilePath() == null) {
                 return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, "the connection broke before the activator "
-                        + "reported the profile's path (" + e.getMessage() + "); check profile " + plan.profile()
+                        + "reported the profile's path (" + why + "); check profile " + plan.profile()
                         + " on the host");
             }
             // the activation may still run, then wait for its confirmation: the longest it can take
-            return afterLostConnection(inv, "the connection broke during activation (" + e.getMessage() + ")",
+            return afterLostConnection(inv, "the connection broke during activation (" + why + ")",
                     System.currentTimeMillis() + (plan.activationTimeout() + plan.confirmTimeout()) * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted during activation", e);
         }
         Invocation inv = planned.at(resolvedPath.get());
-        String message = result.get() != null && result.get().message != null ? result.get().message
-                : stderr.toString(StandardCharsets.UTF_8).trim();
-        if (status == 0 && awaiting.get() != null) {
-            return confirm(inv, awaiting.get(), awaitingSeenAt.get());
-        }
+        String stderr = activation.stderr().trim();
+        String message = result.get() != null && result.get().message != null ? result.get().message : stderr;
         if (status == 0) {
             return new Outcome(plan, mode.dryActivate() ? Outcome.Status.DRY_ACTIVATED : Outcome.Status.ACTIVATED,
                     message);
         }
-        ActivatorExit exit = ActivatorExit.fromCode(status);
-        return switch (exit) {
+        ActivatorExit exitCode = ActivatorExit.fromCode(status);
+        return switch (exitCode) {
             case ACTIVATION_FAILED_ROLLED_BACK -> new Outcome(plan, Outcome.Status.ACTIVATION_FAILED,
                     "activation failed and was rolled back: " + message);
             case ACTIVATION_FAILED -> new Outcome(plan, Outcome.Status.ACTIVATION_FAILED, message);
@@ -303,11 +371,19 @@ public final class ProfileDeployer {
                     + ". Log in and check the profile " + inv.profilePath());
             case ROLLED_BACK -> new Outcome(plan, Outcome.Status.ROLLED_BACK, message);
             default -> new Outcome(plan, Outcome.Status.NOT_DEPLOYED, status == 127 || status == 126
-                    ? "the host could not run the activator (" + stderr.toString(StandardCharsets.UTF_8).trim()
-                    + "): it needs Java 17 or newer as '" + plan.java() + "' on the PATH of " + inv.profileUser()
-                    + ". Install it, or set javaPath (lib.withJre can put a JRE into the profile). Nothing was changed."
+                    ? "the host could not run the activator (" + stderr + "): it needs Java 17 or newer as '"
+                    + plan.java() + "' on the PATH of " + inv.profileUser() + ". Install it, or set javaPath "
+                    + "(lib.withJre can put a JRE into the profile). Nothing was changed."
                     : message);
         };
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private Outcome confirm(Invocation inv, Event awaiting, long seenAt) {

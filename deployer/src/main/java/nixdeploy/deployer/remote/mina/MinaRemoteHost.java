@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import nixdeploy.deployer.Background;
 import nixdeploy.deployer.remote.RemoteHost;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
@@ -134,7 +136,7 @@ final class MinaRemoteHost implements RemoteHost {
             toSocket.flush();
             InputStream fromSocket = channel.getInvertedOut();
             // a connection that dies silently must not outlast the caller's deadline
-            java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(
+            CompletableFuture<String> answer = Background.supply(
                     () -> {
                         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                         try {

@@ -1,0 +1,24 @@
+package nixdeploy.deployer;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * Runs blocking work (SSH, pipes of child processes) on daemon threads of its own, never in the
+ * common fork-join pool, which is sized for computation and has a single thread on two cores.
+ */
+public final class Background {
+    private static final ExecutorService THREADS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "nixdeploy-background");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private Background() {}
+
+    public static <T> CompletableFuture<T> supply(Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, THREADS);
+    }
+}

@@ -1,0 +1,57 @@
+package nixdeploy.deployer.steps;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import nixdeploy.deployer.DeployException;
+import nixdeploy.deployer.config.ProfilePlan;
+import nixdeploy.deployer.remote.RemoteHost;
+import nixdeploy.deployer.remote.SshTarget;
+
+/**
+ * A profile's host made ready while the deployer still builds: connected, with the shells of the
+ * copy and of the activation started (a login shell can take most of a second to start). The
+ * activation's shell waits behind a gate, so closing this before the deployment runs nothing there.
+ */
+public final class PreparedHost implements AutoCloseable {
+    /** The open connection and the two commands waiting on it. */
+    record Ready(SshTarget target, RemoteHost host, RemoteHost.RemoteProcess serve,
+            RemoteHost.RemoteProcess activation, String profileUser) {
+    }
+
+    private final ProfilePlan plan;
+    private final CompletableFuture<Ready> ready;
+
+    PreparedHost(ProfilePlan plan, CompletableFuture<Ready> ready) {
+        this.plan = plan;
+        this.ready = ready;
+    }
+
+    public ProfilePlan plan() {
+        return plan;
+    }
+
+    /**
+     * Waits for the host; throws what preparing it failed with: a {@link DeployException} when the
+     * connection failed, an {@link IllegalArgumentException} for bad SSH options, or an
+     * {@link java.io.UncheckedIOException} when a command could not be started.
+     */
+    Ready await() throws DeployException {
+        try {
+            return ready.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof DeployException deploy) {
+                throw deploy;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
+    }
+
+    /** Closes the connection, now or as soon as it is open. */
+    @Override
+    public void close() {
+        ready.thenAccept(r -> r.host().close());
+    }
+}
