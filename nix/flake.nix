@@ -40,8 +40,8 @@
 
       checks = forAllSystems (system: self.lib.${system}.deployChecks (sampleDeploy self.lib.${system}));
 
-      # No packages / apps: building the Java tool needs nixpkgs (and Maven's
-      # downloads). Use `lib.<system>.package pkgs` from a flake that has
-      # nixpkgs; `nix run` works from there.
+      # No packages / apps here: building the Java tool needs nixpkgs. The
+      # repository's flake.nix has them (`nix run github:...`), or use
+      # `lib.<system>.package pkgs` from a flake that has nixpkgs.
     };
 }

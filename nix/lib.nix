@@ -51,8 +51,8 @@ rec {
     in
     drv // { javaPath = "${drv}/nixdeploy-jre/bin/java"; };
 
-  # The nixdeploy CLI built with Maven from nixpkgs: `package pkgs`.
-  # This needs nixpkgs and, for the dependency download, network access, so
-  # it is a function rather than a flake package. See package.nix.
+  # The nixdeploy CLI built with Maven from nixpkgs: `package pkgs`. The
+  # repository's own flake.nix offers it as packages.<system>.default; this
+  # flake has no nixpkgs, so here it is a function. See package.nix.
   package = pkgs: pkgs.callPackage ./package.nix { };
 }

@@ -1,58 +1,73 @@
-# The nixdeploy CLI (deployer + activator jar), built from the Maven project
-# one directory up. Needs nixpkgs; call it through the flake as
+# The nixdeploy CLI (deployer + activator jar), built from the Maven project one directory up.
+# Needs nixpkgs: the repository's flake.nix builds it as packages.<system>.default, or call
 #
-#   nixdeploy.lib.${system}.package nixpkgs.legacyPackages.${system}
+#   pkgs.callPackage ./nix/package.nix { }
 #
-# or `pkgs.callPackage ./nix/package.nix { }`. Maven's dependencies are a
-# fixed-output download: the first build fails with the real `mvnHash`, which
-# you then pass with `.override { mvnHash = "sha256-..."; }`.
+# Maven runs offline. Every jar and pom it needs is fetched by itself from Maven Central with the
+# hash recorded in maven-deps.json (nix/update-maven-deps rewrites that file after a version change),
+# so there is no hash to discover on the first build.
 #
-# The Java sources must be in the same source tree: use the repository as
-# `git+file:///path/to/repo?dir=nix` (or a GitHub ref with ?dir=nix), not
-# `path:./nix`, which copies only this directory; or pass `src`.
-{ lib
+# The Java sources must be in the same source tree: use the repository itself (`nix run
+# github:...`, `git+file:///path/to/repo`), not `path:./nix`, which copies only this directory;
+# or pass `src`.
+{ stdenv
+, fetchurl
+, linkFarm
 , maven
 , makeWrapper
 , jdk17_headless
 , src ? null
-, mvnHash ? lib.fakeHash
 , jre ? jdk17_headless
 }:
 let
   repo = ../.;
-  # `path:./nix` puts this directory alone at the top of a store path, so
-  # its parent would be the store itself.
+  # `path:./nix` puts this directory alone at the top of a store path, so its parent would be the
+  # store itself.
   haveRepo = dirOf (toString ./.) != builtins.storeDir;
   defaultSrc =
     if !haveRepo then
-      throw "nixdeploy package: the Java sources are not part of this flake's source; use the repository with ?dir=nix or pass src"
+      throw "nixdeploy package: the Java sources are not part of this flake's source; use the repository itself or pass src"
     else
       builtins.path {
         name = "nixdeploy-src";
         path = repo;
-        # Build outputs and the Nix-only parts do not affect the jar.
+        # Build outputs and the parts Maven does not read do not affect the jars.
         filter = path: type:
-          let b = baseNameOf path; in
-          !(b == "target" || b == ".git" || b == "examples" || lib.hasPrefix "result" b
-            || (type == "directory" && path == toString repo + "/nix"));
+          let name = baseNameOf path; in
+          !(builtins.elem name [ "target" ".git" "examples" "bench" ".ci" ]
+            || builtins.substring 0 6 name == "result");
       };
+
+  mavenRepository = linkFarm "nixdeploy-maven-repository"
+    (builtins.attrValues (builtins.mapAttrs
+      (path: hash: {
+        name = path;
+        path = fetchurl { url = "https://repo.maven.apache.org/maven2/${path}"; inherit hash; };
+      })
+      (builtins.fromJSON (builtins.readFile ./maven-deps.json))));
 in
-maven.buildMavenPackage {
+stdenv.mkDerivation {
   pname = "nixdeploy";
   version = "0.1.0";
   src = if src != null then src else defaultSrc;
-  inherit mvnHash;
 
-  # Unit tests need no root; the integration tests (network namespaces) do.
-  mvnParameters = "-DskipITs";
+  nativeBuildInputs = [ maven makeWrapper ];
 
-  nativeBuildInputs = [ makeWrapper ];
+  # Unit tests and integration tests need network namespaces and root: .ci/test runs them.
+  buildPhase = ''
+    runHook preBuild
+    cp -rL ${mavenRepository} "$TMPDIR/m2"
+    chmod -R u+w "$TMPDIR/m2"
+    mvn --offline --batch-mode --no-transfer-progress -Dmaven.repo.local="$TMPDIR/m2" \
+      -DskipTests -DskipITs package
+    runHook postBuild
+  '';
 
   # deployer/target/dist is the distribution Maven assembles:
   # bin/deploy, lib/*.jar and share/nixdeploy-activator.jar.
   installPhase = ''
     runHook preInstall
-    mkdir -p $out/libexec
+    mkdir -p $out/libexec $out/bin
     cp -r deployer/target/dist $out/libexec/nixdeploy
     makeWrapper $out/libexec/nixdeploy/bin/deploy $out/bin/deploy \
       --set JAVA_HOME ${jre} --prefix PATH : ${jre}/bin

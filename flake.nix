@@ -1,0 +1,30 @@
+{
+  description = "nixdeploy: deploy Nix profiles over SSH with magic rollback (deploy-rs compatible)";
+
+  # nixpkgs only builds the tool (packages, apps). The library alone, with no inputs at all, is the
+  # flake in ./nix: use `?dir=nix` when you need only lib.* (see README, "Moving from deploy-rs").
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+
+  outputs = { self, nixpkgs }:
+    let
+      systems = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
+      forAllSystems = f: builtins.listToAttrs
+        (map (system: { name = system; value = f system; }) systems);
+      library = (import ./nix/flake.nix).outputs { self = library; };
+    in
+    {
+      inherit (library) lib checks;
+
+      packages = forAllSystems (system: rec {
+        nixdeploy = nixpkgs.legacyPackages.${system}.callPackage ./nix/package.nix { };
+        default = nixdeploy;
+      });
+
+      apps = forAllSystems (system: {
+        default = {
+          type = "app";
+          program = "${self.packages.${system}.default}/bin/deploy";
+        };
+      });
+    };
+}

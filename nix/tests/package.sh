@@ -1,0 +1,70 @@
+#!/bin/sh
+# Builds the repository flake's packages.<system>.default with Nix and runs it through `nix run`:
+# nix/package.nix, Maven offline with the files of nix/maven-deps.json (each checked by Nix against
+# its recorded hash), the installed launcher and the app.
+#
+# There is no nixpkgs here (no network), so --override-input replaces it with
+# nix/tests/nixpkgs-stand-in, which makes the few packages package.nix takes from this machine's
+# JDK 17 and Maven.
+#   Usage: sh nix/tests/package.sh      (after a Maven build has filled ~/.m2)
+set -eu
+root=$(cd "$(dirname "$0")/../.." && pwd)
+system=$(uname -m)-linux
+stand_in=$(mktemp -d)
+trap 'rm -rf "$stand_in"' EXIT INT TERM
+cp "$root/nix/tests/nixpkgs-stand-in/flake.nix" "$root/nix/tests/nixpkgs-stand-in/make-wrapper.sh" "$stand_in/"
+cat > "$stand_in/host.nix" <<NIX
+{
+  system = "$system";
+  javaHome = "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")";
+  mvn = "$(readlink -f "$(command -v mvn)")";
+  mavenRepository = "${MAVEN_REPOSITORY:-$HOME/.m2/repository}";
+}
+NIX
+nix() { command nix --extra-experimental-features 'nix-command flakes' "$@"; }
+with_stand_in() {
+  command=$1
+  shift
+  nix "$command" --no-write-lock-file --override-input nixpkgs "path:$stand_in" "$@"
+}
+
+cd "$root"
+echo "package: building packages.$system.default ($(grep -c '": "sha256-' nix/maven-deps.json) locked Maven files)"
+with_stand_in build --no-link --json ".#packages.$system.default" >"$stand_in/build.json" 2>"$stand_in/build.log" \
+  || { tail -40 "$stand_in/build.log" >&2; echo "FAIL packages.$system.default does not build"; exit 1; }
+out=$(sed 's/.*"out":"\([^"]*\)".*/\1/' "$stand_in/build.json")
+
+failed=0
+ok() { echo "ok   $1"; }
+fail() { echo "FAIL $1"; failed=1; }
+
+if [ -x "$out/bin/deploy" ] && [ -f "$out/libexec/nixdeploy/share/nixdeploy-activator.jar" ]; then
+  ok "the package has bin/deploy and the activator jar"
+else
+  fail "the package has bin/deploy and the activator jar"
+fi
+if env -u JAVA_HOME PATH=/usr/bin:/bin "$out/bin/deploy" --version | grep -q '^nixdeploy'; then
+  ok "bin/deploy --version runs with the package's own JDK"
+else
+  fail "bin/deploy --version runs with the package's own JDK"
+fi
+if with_stand_in run . -- --help 2>/dev/null | grep -q -- '--magic-rollback'; then
+  ok "nix run .# -- --help prints the deploy usage"
+else
+  fail "nix run .# -- --help prints the deploy usage"
+fi
+set +e
+with_stand_in run . -- --no-such-option >/dev/null 2>"$stand_in/err"
+status=$?
+set -e
+if [ "$status" -eq 2 ] && grep -q 'no-such-option' "$stand_in/err"; then
+  ok "nix run .# with an unknown option exits 2 and names it"
+else
+  fail "nix run .# with an unknown option exits 2 and names it (exit $status)"
+fi
+if with_stand_in eval --json ".#lib.$system.activate" --apply builtins.attrNames 2>/dev/null | grep -q noop; then
+  ok "the repository flake has the library too (lib.$system.activate)"
+else
+  fail "the repository flake has the library too (lib.$system.activate)"
+fi
+exit $failed
