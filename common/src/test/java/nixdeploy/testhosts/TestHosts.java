@@ -1,6 +1,7 @@
 package nixdeploy.testhosts;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -252,6 +253,25 @@ public final class TestHosts implements BeforeAllCallback, AfterAllCallback {
         host.started(sshd);
         waitForSsh(host);
         return host;
+    }
+
+    /**
+     * Routes between two test hosts through this machine, so one can reach the other (a jump
+     * host). Forwarding is switched on for their two veth interfaces only, which go away with them.
+     */
+    public void route(TestHost a, TestHost b) {
+        for (TestHost[] pair : new TestHost[][] {{a, b}, {b, a}}) {
+            TestHost from = pair[0];
+            TestHost to = pair[1];
+            Cmd.run("ip", "-n", from.namespace(), "route", "add", "10.213." + to.index() + ".0/30", "via",
+                    from.gatewayAddress()).orThrow();
+            try {
+                Files.writeString(Path.of("/proc/sys/net/ipv4/conf", from.namespace().replace("-", "") + "h",
+                        "forwarding"), "1");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     private static void waitForSsh(TestHost host) throws IOException {

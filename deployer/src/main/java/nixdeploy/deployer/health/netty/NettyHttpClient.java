@@ -37,14 +37,22 @@ import nixdeploy.deployer.health.HttpClient;
 public final class NettyHttpClient implements HttpClient {
     private static final int MAX_BODY = 1024 * 1024;
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    /** Made on the first request: most deploys have no HTTP check, and Netty takes a while to start. */
+    private EventLoopGroup group;
+
+    private synchronized EventLoopGroup group() {
+        if (group == null) {
+            group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        }
+        return group;
+    }
 
     @Override
     public Response get(URI uri, String connectHost, int connectPort, Map<String, String> headers, boolean insecure,
             Duration timeout) throws Exception {
         SslContext tls = "https".equals(uri.getScheme()) ? tls(insecure) : null;
         CompletableFuture<Response> answer = new CompletableFuture<>();
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(group()).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -110,7 +118,9 @@ public final class NettyHttpClient implements HttpClient {
     }
 
     @Override
-    public void close() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    public synchronized void close() {
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
     }
 }

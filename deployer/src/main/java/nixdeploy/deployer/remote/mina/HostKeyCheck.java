@@ -13,6 +13,7 @@ import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /**
  * Checks a server's key against the target's known_hosts files. An unknown key is refused unless
@@ -28,6 +29,8 @@ final class HostKeyCheck implements ServerKeyVerifier {
         SshTarget target = session.getConnectionContext().getAttribute(TARGET);
         AtomicReference<String> problem = session.getConnectionContext().getAttribute(PROBLEM);
         String fingerprint = KeyUtils.getKeyType(key) + " " + KeyUtils.getFingerPrint(key);
+        // with -J this is called for the jump host too: name the host that showed the key
+        String host = hostOf(remote, target);
         List<Path> files = target.effectiveKnownHostsFiles();
         for (Path file : files) {
             if (!Files.exists(file)) {
@@ -35,10 +38,10 @@ final class HostKeyCheck implements ServerKeyVerifier {
             }
             KnownHostsServerKeyVerifier verifier = new KnownHostsServerKeyVerifier((s, r, k) -> false, file);
             verifier.setModifiedServerKeyAcceptor((s, r, entry, expected, actual) -> {
-                problem.set("the host key of " + target.host() + " has CHANGED: it is now " + fingerprint
+                problem.set("the host key of " + host + " has CHANGED: it is now " + fingerprint
                         + ", but " + file + " expects " + KeyUtils.getFingerPrint(expected)
                         + ". This may be an attack or a reinstalled host. If the host was reinstalled, remove the "
-                        + "old key (ssh-keygen -R " + target.host() + " -f " + file + ") and connect again.");
+                        + "old key (ssh-keygen -R " + host + " -f " + file + ") and connect again.");
                 return false;
             });
             if (verifier.verifyServerKey(session, remote, key)) {
@@ -57,14 +60,24 @@ final class HostKeyCheck implements ServerKeyVerifier {
                     Files.createFile(file);
                 }
             } catch (java.io.IOException e) {
-                problem.set("cannot record the host key of " + target.host() + " in " + file + ": " + e.getMessage());
+                problem.set("cannot record the host key of " + host + " in " + file + ": " + e.getMessage());
                 return false;
             }
             return recorder.verifyServerKey(session, remote, key);
         }
-        problem.set("the host key of " + target.host() + " (" + fingerprint + ") is not in " + files
-                + ". Check the fingerprint, then add it (ssh-keyscan " + target.host() + " >> " + files.get(0)
+        problem.set("the host key of " + host + " (" + fingerprint + ") is not in " + files
+                + ". Check the fingerprint, then add it (ssh-keyscan " + host + " >> " + files.get(0)
                 + "), or pass --ssh-opts '-o StrictHostKeyChecking=accept-new' to trust it on first use.");
         return false;
+    }
+
+    private static String hostOf(SocketAddress remote, SshTarget target) {
+        if (remote instanceof java.net.InetSocketAddress inet) {
+            return inet.getHostString();
+        }
+        if (remote instanceof SshdSocketAddress sshd) {
+            return sshd.getHostName();
+        }
+        return target.host();
     }
 }

@@ -25,6 +25,7 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
@@ -42,6 +43,15 @@ public final class MinaConnector implements RemoteConnector {
         client = SshClient.setUpDefaultClient();
         client.setHostConfigEntryResolver(DefaultConfigFileHostEntryResolver.INSTANCE);
         client.setServerKeyVerifier(new HostKeyCheck());
+        // what a jump host (-J, ProxyJump) without an IdentityFile of its own logs in with, as with
+        // OpenSSH, whose command-line options apply to the destination only
+        client.setKeyIdentityProvider(session -> {
+            try {
+                return loadKeys(defaultKeyFiles(), List.of());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         String agent = System.getenv("SSH_AUTH_SOCK");
         if (agent != null && !agent.isBlank() && Files.exists(Path.of(agent))) {
             client.setAgentFactory(UnixSocketAgent.factory(Path.of(agent)));
@@ -59,13 +69,14 @@ public final class MinaConnector implements RemoteConnector {
         try {
             HostConfigEntry entry = entry(target);
             session = client.connect(entry, context, null).verify(timeout).getSession();
+            session.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
             for (KeyPair key : keys(target, entry)) {
                 session.addPublicKeyIdentity(key);
             }
             session.auth().verify(timeout);
             return new MinaRemoteHost(session, entry.getUsername(), entry.getUsername() + "@" + entry.getHostName()
                     + (entry.getPort() == 22 ? "" : ":" + entry.getPort()));
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             if (session != null) {
                 session.close(true);
             }
@@ -95,21 +106,27 @@ public final class MinaConnector implements RemoteConnector {
         return entry;
     }
 
-    private static List<KeyPair> keys(SshTarget target, HostConfigEntry entry)
-            throws IOException, GeneralSecurityException {
+    private static List<KeyPair> keys(SshTarget target, HostConfigEntry entry) throws IOException {
         List<Path> files = new ArrayList<>(target.identityFiles());
         if (entry.getIdentities() != null) {
             entry.getIdentities().forEach(f -> files.add(Path.of(f.replaceFirst("^~", System.getProperty("user.home")))));
         }
         if (files.isEmpty()) {
-            for (String name : DEFAULT_KEYS) {
-                files.add(Path.of(System.getProperty("user.home"), ".ssh", name));
-            }
+            files.addAll(defaultKeyFiles());
         }
+        return loadKeys(files, target.identityFiles());
+    }
+
+    private static List<Path> defaultKeyFiles() {
+        return DEFAULT_KEYS.stream().map(name -> Path.of(System.getProperty("user.home"), ".ssh", name)).toList();
+    }
+
+    /** Loads the keys of {@code files}; one of {@code required} that cannot be used is an error. */
+    private static List<KeyPair> loadKeys(List<Path> files, List<Path> required) throws IOException {
         List<KeyPair> keys = new ArrayList<>();
         for (Path file : files) {
             if (!Files.isReadable(file)) {
-                if (target.identityFiles().contains(file)) {
+                if (required.contains(file)) {
                     throw new IOException("identity file " + file + " cannot be read");
                 }
                 continue;
@@ -121,7 +138,7 @@ public final class MinaConnector implements RemoteConnector {
                     loaded.forEach(keys::add);
                 }
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                if (target.identityFiles().contains(file)) {
+                if (required.contains(file)) {
                     throw new IOException("cannot use identity file " + file + " (a passphrase-protected key must "
                             + "be added to ssh-agent): " + e.getMessage(), e);
                 }
@@ -132,7 +149,7 @@ public final class MinaConnector implements RemoteConnector {
     }
 
     private static DeployException failure(SshTarget target, String hostKeyProblem, Exception e) {
-        String where = target.describe();
+        String where = target.describe() + target.proxyJump().map(j -> " (through " + j + ")").orElse("");
         if (hostKeyProblem != null) {
             return new DeployException(ExitCode.CONNECT_FAILED, "refusing to connect to " + where + ": "
                     + hostKeyProblem, e);
@@ -156,7 +173,10 @@ public final class MinaConnector implements RemoteConnector {
         }
         if (text.contains("auth")) {
             return new DeployException(ExitCode.CONNECT_FAILED, "authentication to " + where + " failed: no key "
-                    + "was accepted. Pass a key with --ssh-opts '-i KEY' or check the user name.", e);
+                    + "was accepted. Pass a key with --ssh-opts '-i KEY' or check the user name"
+                    + (target.proxyJump().isPresent() ? "; a jump host logs in with ~/.ssh/config's IdentityFile for "
+                    + "it, the default keys or ssh-agent (-i applies to the destination only, as with OpenSSH)" : "")
+                    + ".", e);
         }
         return new DeployException(ExitCode.CONNECT_FAILED, "SSH connection to " + where + " failed: " + detail, e);
     }
