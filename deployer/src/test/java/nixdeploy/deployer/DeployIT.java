@@ -162,6 +162,39 @@ class DeployIT {
     }
 
     @Test
+    void whenTheBuildFailsTheShellsAlreadyStartedOnTheHostRunNothing() throws Exception {
+        assertThat(deployFlake(flake("v1", GOOD, "")).exitCode()).isZero();
+        Path log = host.dir().resolve("sshd.log");
+        int sessionsBefore = sessionsStarted(log);
+        // the host is made ready while Nix builds: give it time to open its shells before the build fails
+        String name = "fails-" + System.nanoTime();
+        Path flake = TestFlake.write(work.resolve("build-fails"), String.join("\n",
+                "    deploy.nodes.web = {",
+                "      hostname = \"" + host.address() + "\";",
+                "      sshUser = \"root\";",
+                "      profiles.system = { user = \"root\"; path = builtins.derivation {",
+                "        name = \"" + name + "\"; inherit system; builder = \"/bin/sh\";",
+                "        PATH = \"/usr/bin:/bin\"; args = [ \"-c\" \"sleep 3; echo build broke >&2; exit 1\" ]; }; };",
+                "    };"));
+
+        Cmd.Result failed = deployFlake(flake);
+
+        assertThat(failed.exitCode()).as(failed.stdout()).isEqualTo(ExitCode.BUILD_FAILED.code);
+        assertThat(failed.stdout() + failed.stderr()).contains("build broke");
+        assertThat(sessionsStarted(log) - sessionsBefore).as("the copy's and the activation's shells were started")
+                .isEqualTo(2);
+        Thread.sleep(500);
+        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("v1");
+        assertThat(generations()).isEqualTo("1");
+        assertThat(host.sh("ps -eo args | grep -v grep | grep -c " + name + " || true").stdout().trim())
+                .as("no shell or activator for the failed build is left").isEqualTo("0");
+    }
+
+    private static int sessionsStarted(Path sshdLog) throws java.io.IOException {
+        return Files.readString(sshdLog).split("Starting session: command", -1).length - 1;
+    }
+
+    @Test
     void withoutMagicRollbackTheProfileIsActivatedWithoutConfirmation() {
         Cmd.Result result = deployFlake(flake("v1", GOOD, ""), "--magic-rollback", "false");
 
