@@ -40,15 +40,7 @@ class JumpHostIT {
 
     @Test
     void withDashJTheDeployAndItsConfirmationGoThroughTheJumpHost() throws Exception {
-        Path flake = TestFlake.write(work.resolve("jump"), String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + target.address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.system = { user = \"root\"; path = profile \"behind-jump\" \"echo activated\"; };",
-                "    };"));
-
-        Cmd.Result result = deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts", "-i " + target.clientKey()
-                + " -o UserKnownHostsFile=" + knownHosts + " -J root@" + jump.address());
+        Cmd.Result result = deployThroughJump("behind-jump", knownHosts);
 
         assertThat(result.exitCode()).as(result.stdout()).isZero();
         assertThat(result.stdout()).contains("confirmed over a new connection");
@@ -64,18 +56,22 @@ class JumpHostIT {
     void aJumpHostWithAnUnknownKeyIsRefusedBeforeAnythingIsCopied() throws Exception {
         Path onlyTarget = work.resolve("known_hosts");
         Files.writeString(onlyTarget, target.knownHostsLine() + "\n");
-        Path flake = TestFlake.write(work.resolve("jump-unknown"), String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + target.address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.app = { user = \"root\"; path = profile \"never-copied\" \"true\"; };",
-                "    };"));
-
-        Cmd.Result result = deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts", "-i " + target.clientKey()
-                + " -o UserKnownHostsFile=" + onlyTarget + " -J root@" + jump.address());
+        Cmd.Result result = deployThroughJump("never-copied", onlyTarget);
 
         assertThat(result.exitCode()).as(result.stdout()).isEqualTo(4);
         assertThat(result.stdout() + result.stderr()).contains(jump.address());
         assertThat(target.sh("ls /nix/store | grep never-copied || true").stdout()).isEmpty();
+    }
+
+    /** Deploys a profile named {@code name} to the target with {@code -J root@<jump>}. */
+    private Cmd.Result deployThroughJump(String name, Path knownHostsFile) {
+        Path flake = TestFlake.write(work.resolve(name), String.join("\n",
+                "    deploy.nodes.web = {",
+                "      hostname = \"" + target.address() + "\";",
+                "      sshUser = \"root\";",
+                "      profiles.system = { user = \"root\"; path = profile \"" + name + "\" \"echo activated\"; };",
+                "    };"));
+        return deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts", "-i " + target.clientKey()
+                + " -o UserKnownHostsFile=" + knownHostsFile + " -J root@" + jump.address());
     }
 }
