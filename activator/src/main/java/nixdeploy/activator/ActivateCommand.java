@@ -27,7 +27,7 @@ import nixdeploy.protocol.EventType;
 /** {@code activate}: switch the profile, run its activation, and start the confirmation watcher. */
 final class ActivateCommand {
     private static final Set<String> OPTIONS = Set.of("--profile", "--profile-name", "--closure", "--activation-timeout",
-            "--confirm-timeout", "--state-dir");
+            "--confirm-timeout", "--state-dir", "--deployment-id");
     private static final Set<String> FLAGS = Set.of("--magic-rollback", "--auto-rollback", "--dry-activate", "--boot");
 
     private ActivateCommand() {}
@@ -48,7 +48,7 @@ final class ActivateCommand {
         }
         Invocation inv = Invocation.open(args, out);
         // started first, the watcher's JVM boots while this one checks, switches and activates
-        String deploymentId = newDeploymentId();
+        String deploymentId = deploymentId(args);
         Watcher.Launched watcher = magic ? startWatcher(inv, deploymentId, activationTimeout) : null;
         requireInStore(closure);
         try {
@@ -143,6 +143,15 @@ final class ActivateCommand {
                     + "(a link to a generation such as " + inv.profile.name() + "-1-link); move it away or choose "
                     + "another profilePath. Nothing was changed.");
         }
+    }
+
+    /** The deployer's id for this deployment (so it can tell its journal from an older one), or a new one. */
+    private static String deploymentId(Args args) throws ActivatorException {
+        Optional<String> given = args.option("--deployment-id");
+        if (given.isPresent() && !given.get().matches("[0-9a-f]{16}")) {
+            throw new ActivatorException(ActivatorExit.BAD_INPUT, "--deployment-id must be 16 lowercase hex digits");
+        }
+        return given.orElseGet(ActivateCommand::newDeploymentId);
     }
 
     private static String newDeploymentId() {

@@ -17,6 +17,7 @@ public final class Main {
             "usage: activator <command> --profile PATH [options]",
             "  activate --closure STORE_PATH [--magic-rollback] [--auto-rollback] [--dry-activate] [--boot]",
             "           [--activation-timeout S] [--confirm-timeout S] [--state-dir DIR]   (token on stdin)",
+            "           [--deployment-id HEX16]   (the caller's id, reported back by status)",
             "  confirm  [--state-dir DIR]                                                  (token on stdin)",
             "  rollback [--state-dir DIR] [--reason TEXT] [--confirmed]   (token on stdin; --confirmed undoes a",
             "           confirmed deployment, which needs its token)",

@@ -81,7 +81,7 @@ final class SettleCommands {
             return ActivatorExit.OK;
         }
         Journal j = journal.get();
-        event.state(j.state).previousGeneration(j.previousGeneration).deadline(j.deadline);
+        event.state(j.state).previousGeneration(j.previousGeneration).deadline(j.deadline).deploymentId(j.deploymentId);
         String when = j.state == DeploymentState.AWAITING ? " until " + Instant.ofEpochMilli(j.deadline) : "";
         out.report(event, "last deployment of " + inv.profile + " (generation " + j.newGeneration + ", was "
                 + j.previousGeneration + "): " + j.state + when + (j.reason == null ? "" : "; " + j.reason)

@@ -127,7 +127,7 @@ class ActivatorIT {
     void aConfirmationBeforeTheDeadlineKeepsTheNewGeneration() throws Exception {
         activate(good);
         HostActivator.Run run = activator.run(TOKEN, "activate", "--profile", profile, "--closure", good2,
-                "--auto-rollback", "--magic-rollback", "--confirm-timeout", "20");
+                "--auto-rollback", "--magic-rollback", "--confirm-timeout", "20", "--deployment-id", "0123456789abcdef");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.first(EventType.AWAITING_CONFIRMATION)).isPresent();
 
@@ -138,6 +138,8 @@ class ActivatorIT {
         waitForNoWatcher();
         assertThat(target(profile)).isEqualTo(good2);
         assertThat(status().result().state).isEqualTo(DeploymentState.CONFIRMED);
+        assertThat(status().result().deploymentId).as("the caller's id, to tell its deployment from older ones")
+                .isEqualTo("0123456789abcdef");
     }
 
     @Test
@@ -355,6 +357,8 @@ class ActivatorIT {
                 "--confirm-timeout", "soon"), "whole seconds");
         assertBadInput(activator.run(null, "activate", "--profile", profile, "--closure", good2, "--frobnicate"),
                 "unknown argument");
+        assertBadInput(activator.run(null, "activate", "--profile", profile, "--closure", good2,
+                "--deployment-id", "../../etc"), "16 lowercase hex digits");
         host.sh("touch /tmp/not-a-dir").orThrow();
         assertBadInput(activator.run(null, "activate", "--profile", profile, "--closure", good2,
                 "--state-dir", "/tmp/not-a-dir"), "cannot use state directory");

@@ -19,6 +19,8 @@ public final class Event {
     public String profile;
     /** A Unix socket on the host where the watcher takes a confirmation without starting a JVM. */
     public String confirmSocket;
+    /** Which deployment a journal belongs to (the {@code status} result), as given to {@code activate}. */
+    public String deploymentId;
 
     public static Event of(EventType type) {
         Event e = new Event();
@@ -53,6 +55,11 @@ public final class Event {
 
     public Event state(DeploymentState value) {
         state = value;
+        return this;
+    }
+
+    public Event deploymentId(String value) {
+        deploymentId = value;
         return this;
     }
 

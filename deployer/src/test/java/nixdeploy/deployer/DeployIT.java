@@ -168,14 +168,7 @@ class DeployIT {
         int sessionsBefore = sessionsStarted(log);
         // the host is made ready while Nix builds: give it time to open its shells before the build fails
         String name = "fails-" + System.nanoTime();
-        Path flake = TestFlake.write(work.resolve("build-fails"), String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.system = { user = \"root\"; path = builtins.derivation {",
-                "        name = \"" + name + "\"; inherit system; builder = \"/bin/sh\";",
-                "        PATH = \"/usr/bin:/bin\"; args = [ \"-c\" \"sleep 3; echo build broke >&2; exit 1\" ]; }; };",
-                "    };"));
+        Path flake = builtFlake(name, "sleep 3; echo build broke >&2; exit 1");
 
         Cmd.Result failed = deployFlake(flake);
 
@@ -188,6 +181,39 @@ class DeployIT {
         assertThat(generations()).isEqualTo("1");
         assertThat(host.sh("ps -eo args | grep -v grep | grep -c " + name + " || true").stdout().trim())
                 .as("no shell or activator for the failed build is left").isEqualTo("0");
+    }
+
+    @Test
+    void whenTheConnectionOpenedDuringTheBuildDiesTheDeployerConnectsAgain() throws Exception {
+        Path log = host.dir().resolve("sshd.log");
+        int sessionsBefore = sessionsStarted(log);
+        String name = "slow-" + System.nanoTime();
+        Path flake = builtFlake(name, "sleep 4; mkdir $out; echo " + name + " > $out/name");
+        java.util.concurrent.CompletableFuture<Cmd.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> deployFlake(flake, "--debug-logs"));
+        for (int i = 0; i < 100 && sessionsStarted(log) - sessionsBefore < 2; i++) {
+            Thread.sleep(50);
+        }
+        // what an idle timeout or a NAT box does to a connection during a long build
+        Cmd.run("pkill", "-P", Long.toString(host.sshdPid()), "sshd").orThrow();
+
+        Cmd.Result result = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(result.exitCode()).as(result.stdout()).isZero();
+        assertThat(result.stdout()).contains("connecting again").contains("confirmed over a new connection");
+        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo(name);
+    }
+
+    /** A flake whose profile {@code name} is built by {@code buildScript} (sh), to time or fail the build. */
+    private Path builtFlake(String name, String buildScript) {
+        return TestFlake.write(work.resolve(name), String.join("\n",
+                "    deploy.nodes.web = {",
+                "      hostname = \"" + host.address() + "\";",
+                "      sshUser = \"root\";",
+                "      profiles.system = { user = \"root\"; path = builtins.derivation {",
+                "        name = \"" + name + "\"; inherit system; builder = \"/bin/sh\"; PATH = \"/usr/bin:/bin\";",
+                "        args = [ \"-c\" " + nixString(buildScript) + " ]; }; };",
+                "    };"));
     }
 
     private static int sessionsStarted(Path sshdLog) throws java.io.IOException {

@@ -44,6 +44,9 @@ public interface RemoteHost extends AutoCloseable {
         /** What it printed on stderr so far. */
         String stderr();
 
+        /** Whether the command's channel is still open (the command may still be waiting for input). */
+        boolean isOpen();
+
         /** Closes stdin and waits for the exit status. */
         int waitFor(Duration timeout) throws IOException;
 
@@ -70,6 +73,9 @@ public interface RemoteHost extends AutoCloseable {
      * no shell), writes {@code line}, and returns the one line it answers.
      */
     String exchangeWithSocket(String socketPath, String line, Duration timeout) throws IOException;
+
+    /** Whether the connection is still open. */
+    boolean isOpen();
 
     /** The user this connection is logged in as. */
     String user();

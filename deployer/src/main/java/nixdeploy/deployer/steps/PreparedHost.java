@@ -15,7 +15,7 @@ import nixdeploy.deployer.remote.SshTarget;
 public final class PreparedHost implements AutoCloseable {
     /** The open connection and the two commands waiting on it. */
     record Ready(SshTarget target, RemoteHost host, RemoteHost.RemoteProcess serve,
-            RemoteHost.RemoteProcess activation, String profileUser) {
+            RemoteHost.RemoteProcess activation, String activationCommand, String profileUser, String deploymentId) {
     }
 
     private final ProfilePlan plan;

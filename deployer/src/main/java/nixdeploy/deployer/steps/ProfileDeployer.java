@@ -17,6 +17,7 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -104,13 +105,32 @@ public final class ProfileDeployer {
             console.info(who, "connected to " + host.describe() + " (" + millis(start) + " ms)");
             String profileUser = plan.profileUser().orElse(host.user());
             boolean passwordOnStdin = !profileUser.equals(host.user()) && plan.interactiveSudo();
+            String deploymentId = newDeploymentId();
+            String activationCommand = HostCommands.gatedActivator(plan, host.user(), profileUser, activatorPath,
+                    activateArgs(plan, deploymentId), passwordOnStdin);
             RemoteHost.RemoteProcess serve = host.start(HostCommands.serve());
-            RemoteHost.RemoteProcess activation = host.start(HostCommands.gatedActivator(plan, host.user(),
-                    profileUser, activatorPath, activateArgs(plan), passwordOnStdin));
-            return new PreparedHost.Ready(target, host, serve, activation, profileUser);
+            RemoteHost.RemoteProcess activation = host.start(activationCommand);
+            return new PreparedHost.Ready(target, host, serve, activation, activationCommand, profileUser,
+                    deploymentId);
         } catch (IOException | RuntimeException e) {
             host.close();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    /** The prepared host, made ready again if its connection or commands closed in the meantime. */
+    private PreparedHost.Ready ready(PreparedHost prepared) throws DeployException {
+        PreparedHost.Ready ready = prepared.await();
+        if (ready.host().isOpen() && ready.serve().isOpen() && ready.activation().isOpen()) {
+            return ready;
+        }
+        // nothing ran there yet: the activation's shell waits for its go
+        console.debug(prepared.plan().name(), "the connection opened during the build closed; connecting again");
+        ready.host().close();
+        try {
+            return open(prepared.plan());
+        } catch (CompletionException e) {
+            throw (DeployException) e.getCause();
         }
     }
 
@@ -122,7 +142,7 @@ public final class ProfileDeployer {
         ProfilePlan plan = prepared.plan();
         PreparedHost.Ready ready;
         try {
-            ready = prepared.await();
+            ready = ready(prepared);
         } catch (DeployException e) {
             return new Outcome(plan, Outcome.Status.CONNECT_FAILED, e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -146,8 +166,8 @@ public final class ProfileDeployer {
                 buildOnHost(host, plan, derivation.get());
             }
             Invocation inv = new Invocation(plan, ready.target(), host.user(), profileUser,
-                    plan.explicitProfilePath().orElse(null), newToken(), password, checks);
-            return activateAndConfirm(ready.activation(), inv);
+                    plan.explicitProfilePath().orElse(null), newToken(), password, checks, ready.deploymentId());
+            return activateAndConfirm(host, ready, inv);
         } catch (DeployException e) {
             return new Outcome(plan, e.exitCode() == nixdeploy.deployer.ExitCode.BUILD_FAILED
                     ? Outcome.Status.BUILD_FAILED : Outcome.Status.NOT_DEPLOYED, e.getMessage());
@@ -159,14 +179,15 @@ public final class ProfileDeployer {
 
     /** What one activation needs to be confirmed or undone later. */
     private record Invocation(ProfilePlan plan, SshTarget target, String sshUser, String profileUser,
-            String profilePath, String token, String sudoPassword, List<HealthCheck> checks) {
+            String profilePath, String token, String sudoPassword, List<HealthCheck> checks, String deploymentId) {
 
         String command(String jar, List<String> args) {
             return HostCommands.activator(plan, sshUser, profileUser, jar, args, sudoPassword != null);
         }
 
         Invocation at(String resolvedProfilePath) {
-            return new Invocation(plan, target, sshUser, profileUser, resolvedProfilePath, token, sudoPassword, checks);
+            return new Invocation(plan, target, sshUser, profileUser, resolvedProfilePath, token, sudoPassword, checks,
+                    deploymentId);
         }
 
         /** What the activator's stdin starts with: sudo's password when asked for, then the token. */
@@ -258,10 +279,11 @@ public final class ProfileDeployer {
     }
 
     /** The activator's arguments; without profilePath it places the profile itself (deploy-rs's rules). */
-    private List<String> activateArgs(ProfilePlan plan) {
+    private List<String> activateArgs(ProfilePlan plan, String deploymentId) {
         List<String> args = new ArrayList<>(plan.explicitProfilePath().isEmpty()
                 ? List.of("activate", "--profile-name", plan.profile())
                 : List.of("activate", "--profile", plan.explicitProfilePath().get()));
+        args.addAll(List.of("--deployment-id", deploymentId));
         args.addAll(List.of("--closure", plan.storePath(), "--activation-timeout",
                 Integer.toString(plan.activationTimeout()), "--confirm-timeout", Integer.toString(plan.confirmTimeout())));
         if (magicRollback(plan)) {
@@ -291,9 +313,15 @@ public final class ProfileDeployer {
      * Opens the gate of the activation's waiting shell and follows the activator's events. Once
      * it awaits confirmation, confirms at once, without waiting for the activator to exit.
      */
-    private Outcome activateAndConfirm(RemoteHost.RemoteProcess activation, Invocation planned) throws IOException {
+    private Outcome activateAndConfirm(RemoteHost host, PreparedHost.Ready ready, Invocation planned)
+            throws IOException {
         ProfilePlan plan = planned.plan();
         String who = plan.name();
+        RemoteHost.RemoteProcess activation = ready.activation();
+        if (!activation.isOpen()) {
+            console.debug(who, "the activation's waiting shell closed during the copy; starting it again");
+            activation = host.start(ready.activationCommand());
+        }
         console.info(who, (mode.dryActivate() ? "dry-activating " : "activating ") + plan.storePath()
                 + (planned.profilePath() == null ? "" : " as " + planned.profilePath())
                 + (magicRollback(plan) ? " (magic rollback: " + plan.confirmTimeout() + " s to confirm)" : ""));
@@ -318,28 +346,40 @@ public final class ProfileDeployer {
                 default -> console.debug(who, "activator: " + line);
             }
         }, () -> console.debug(who, "activator: " + line)));
+        RemoteHost.RemoteProcess activator = activation;
         CompletableFuture<Integer> exit = Background.supply(() -> {
             try (events) {
-                activation.stdout().transferTo(events);
-                return activation.waitFor(Duration.ofSeconds(30));
+                activator.stdout().transferTo(events);
+                return activator.waitFor(Duration.ofSeconds(30));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
+        try (OutputStream stdin = activator.stdin()) {
+            stdin.write(("go\n" + planned.stdin(true)).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            activator.close();
+            return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "the connection to " + host.describe()
+                    + " closed before the activator could start (" + e.getMessage() + "); nothing was changed");
+        }
         int status;
         try {
-            try (OutputStream stdin = activation.stdin()) {
-                stdin.write(("go\n" + planned.stdin(true)).getBytes(StandardCharsets.UTF_8));
-            }
             CompletableFuture.anyOf(awaiting, exit).get(plan.activationTimeout() + 120L, TimeUnit.SECONDS);
             if (awaiting.isDone()) {
                 Outcome outcome = confirm(planned.at(resolvedPath.get()), awaiting.join(), awaitingSeenAt.get());
-                exit.completeOnTimeout(-1, 10, TimeUnit.SECONDS).exceptionally(e -> -1).join();
+                int after = exit.completeOnTimeout(-1, 10, TimeUnit.SECONDS).exceptionally(e -> -1).join();
+                if (after != 0) {
+                    console.debug(who, "the activator exited with " + after + " after it reported that it awaits "
+                            + "confirmation: " + activator.stderr().trim());
+                }
                 return outcome;
             }
             status = exit.join();
-        } catch (IOException | ExecutionException | TimeoutException e) {
-            activation.close();
+        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            activator.close();
             Invocation inv = planned.at(resolvedPath.get());
             String why = e instanceof TimeoutException ? "the activator did not finish within "
                     + (plan.activationTimeout() + 120) + " s" : rootMessage(e);
@@ -351,12 +391,9 @@ public final class ProfileDeployer {
             // the activation may still run, then wait for its confirmation: the longest it can take
             return afterLostConnection(inv, "the connection broke during activation (" + why + ")",
                     System.currentTimeMillis() + (plan.activationTimeout() + plan.confirmTimeout()) * 1000L);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted during activation", e);
         }
         Invocation inv = planned.at(resolvedPath.get());
-        String stderr = activation.stderr().trim();
+        String stderr = activator.stderr().trim();
         String message = result.get() != null && result.get().message != null ? result.get().message : stderr;
         if (status == 0) {
             return new Outcome(plan, mode.dryActivate() ? Outcome.Status.DRY_ACTIVATED : Outcome.Status.ACTIVATED,
@@ -502,7 +539,9 @@ public final class ProfileDeployer {
             }
             last = status.get().stdout().lines().map(Events::decode).flatMap(Optional::stream)
                     .filter(e -> e.type == EventType.RESULT).findFirst();
-            if (last.isPresent() && last.get().state != null && last.get().state.isFinal()) {
+            // settled, or another deployment's record: this one never started
+            if (last.isPresent() && (last.get().state != null && last.get().state.isFinal()
+                    || !inv.deploymentId().equals(last.get().deploymentId))) {
                 break;
             }
             sleepUntil(System.currentTimeMillis() + 2000);
@@ -514,6 +553,10 @@ public final class ProfileDeployer {
                     + inv.profilePath());
         }
         Event result = last.get();
+        if (!inv.deploymentId().equals(result.deploymentId)) {
+            return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, what + "; the host has no record of this "
+                    + "deployment, so the activator never started and nothing was changed (" + result.message + ")");
+        }
         if (result.state == DeploymentState.ROLLED_BACK) {
             return new Outcome(plan, Outcome.Status.ROLLED_BACK, what + "; the host rolled back by itself to "
                     + "generation " + result.previousGeneration + ". If the profile moves SSH on purpose, set "
@@ -620,6 +663,13 @@ public final class ProfileDeployer {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** What the activator records in its journal, so the deployer can tell its deployment from older ones. */
+    private static String newDeploymentId() {
+        byte[] bytes = new byte[8];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     private static void sleepUntil(long epochMillis) {

@@ -27,6 +27,7 @@ import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * Connects with Apache MINA SSHD: reads ~/.ssh/config, checks host keys against known_hosts, and
@@ -43,6 +44,11 @@ public final class MinaConnector implements RemoteConnector {
         client = SshClient.setUpDefaultClient();
         client.setHostConfigEntryResolver(DefaultConfigFileHostEntryResolver.INSTANCE);
         client.setServerKeyVerifier(new HostKeyCheck());
+        // a connection opened before a long build must outlive it (MINA closes one idle for 10 minutes,
+        // NAT boxes sooner); four unanswered keepalives in a row mean the host is gone
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(30));
+        CoreModuleProperties.HEARTBEAT_REQUEST.set(client, "keepalive@openssh.com");
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 4);
         // what a jump host (-J, ProxyJump) without an IdentityFile of its own logs in with, as with
         // OpenSSH, whose command-line options apply to the destination only
         client.setKeyIdentityProvider(session -> {

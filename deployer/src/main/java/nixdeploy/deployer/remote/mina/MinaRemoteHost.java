@@ -30,6 +30,11 @@ final class MinaRemoteHost implements RemoteHost {
     }
 
     @Override
+    public boolean isOpen() {
+        return session.isOpen() && !session.isClosing();
+    }
+
+    @Override
     public String user() {
         return user;
     }
@@ -84,6 +89,11 @@ final class MinaRemoteHost implements RemoteHost {
                 synchronized (err) {
                     return err.toString(StandardCharsets.UTF_8);
                 }
+            }
+
+            @Override
+            public boolean isOpen() {
+                return channel.isOpen() && !channel.isClosing();
             }
 
             @Override
