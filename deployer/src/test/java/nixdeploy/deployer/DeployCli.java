@@ -62,6 +62,16 @@ final class DeployCli {
         }
     }
 
+    /** {@code deploy ARGS...} on a pseudo-terminal of 120 columns ({@code script}), as a person runs it. */
+    Cmd.Result runInTerminal(Path workDir, String... args) {
+        String command = "stty cols 120; exec " + argv(workDir, args).stream().map(nixdeploy.shell.ShellQuote::quote)
+                .collect(java.util.stream.Collectors.joining(" "));
+        Cmd.Result result = Cmd.run(List.of("script", "-qfec", command, "/dev/null"), null, 600);
+        System.out.println("$ (terminal) deploy " + String.join(" ", args) + "\n" + result.stdout()
+                + "(exit " + result.exitCode() + ")");
+        return result;
+    }
+
     /** Starts {@code deploy} without waiting; its output goes to {@code log}. */
     Process start(Path workDir, Path log, String... args) throws IOException {
         return new ProcessBuilder(argv(workDir, args)).redirectErrorStream(true).redirectOutput(log.toFile()).start();

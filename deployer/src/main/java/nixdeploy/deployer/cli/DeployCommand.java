@@ -34,6 +34,17 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--targets", arity = "1..*", paramLabel = "TARGET", description = "Several targets at once.")
     List<String> targets = new ArrayList<>();
 
+    @Option(names = "--on", paramLabel = "SELECTORS",
+            description = "Only nodes matching one of these comma-separated @tags or name globs (web-*, db?).")
+    String on;
+
+    @Option(names = "--parallel", paramLabel = "N", description = "Deploy to at most N hosts at once (default 8).")
+    Integer parallel;
+
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "Deploy in rolling batches of N nodes; a failed batch stops the ones after it.")
+    Integer batchSize;
+
     @Option(names = {"-s", "--skip-checks"}, description = "Do not run the flake's checks before deploying.")
     boolean skipChecks;
 
@@ -121,6 +132,9 @@ public final class DeployCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = new Console(System.out, debug, json);
+        if (System.console() != null && !"dumb".equals(System.getenv("TERM"))) {
+            console.live(TerminalWidth.get());
+        }
         try {
             return new DeployRun(this, console).run().code;
         } catch (DeployException e) {
@@ -167,6 +181,14 @@ public final class DeployCommand implements Callable<Integer> {
         }
         return new Settings(sshUser, profileUser, opts, fastConnection, autoRollback, magicRollback, confirmTimeout,
                 activationTimeout, tempPath, interactiveSudo, sudo, remoteBuild ? Boolean.TRUE : null, null, null, null);
+    }
+
+    /** --parallel and --batch-size, checked. */
+    Fleet fleet() throws ConfigException {
+        if (parallel != null && (parallel < 1 || parallel > 1000) || batchSize != null && batchSize < 1) {
+            throw new ConfigException("--parallel takes 1 to 1000 hosts, --batch-size 1 or more nodes");
+        }
+        return new Fleet(parallel == null ? 8 : parallel, Optional.ofNullable(batchSize));
     }
 
     Optional<String> hostnameOverride() {

@@ -8,12 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import nixdeploy.deployer.Background;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
 import nixdeploy.deployer.config.ConfigParser;
 import nixdeploy.deployer.config.DeployConfig;
 import nixdeploy.deployer.config.FlakeRef;
+import nixdeploy.deployer.config.NodeSelector;
 import nixdeploy.deployer.config.Planner;
 import nixdeploy.deployer.config.ProfilePlan;
 import nixdeploy.deployer.config.Settings;
@@ -67,18 +71,24 @@ final class DeployRun {
         String activator = Closure.addFile(activatorJar());
         List<ProfilePlan> plans = byFlake.values().stream().flatMap(List::stream).toList();
         PendingRollbacks pending = new PendingRollbacks();
+        Fleet fleet = options.fleet();
+        List<List<Integer>> nodes = nodes(byFlake);
         try (HttpClient http = new NettyHttpClient()) {
             ProfileDeployer deployer = new ProfileDeployer(connector.join(), console, activator,
                     new ProfileDeployer.Mode(options.dryActivate, options.boot), pending, new SudoPassword(), http);
-            // the first host is made ready while Nix builds; the others when their turn comes
-            PreparedHost first = deployer.prepare(plans.get(0));
+            // the hosts deployed first are made ready while Nix builds; the others when their turn comes
+            Map<Integer, PreparedHost> prepared = new java.util.concurrent.ConcurrentHashMap<>();
+            List<List<Integer>> firstBatch = fleet.batches(nodes).get(0);
+            for (List<Integer> node : firstBatch.subList(0, Math.min(fleet.parallel(), firstBatch.size()))) {
+                prepared.put(node.get(0), deployer.prepare(plans.get(node.get(0))));
+            }
             try {
                 build(byFlake);
             } catch (DeployException | RuntimeException e) {
-                first.close();
+                prepared.values().forEach(PreparedHost::close);
                 throw e;
             }
-            return summarize(deploy(deployer, pending, first, plans, checks));
+            return summarize(deploy(deployer, pending, fleet, prepared, plans, nodes, checks));
         }
     }
 
@@ -101,6 +111,18 @@ final class DeployRun {
         }
     }
 
+    /** The indexes of {@code byFlake}'s plans (flattened, in order), grouped by node. */
+    private static List<List<Integer>> nodes(Map<String, List<ProfilePlan>> byFlake) {
+        Map<String, List<Integer>> nodes = new LinkedHashMap<>();
+        int index = 0;
+        for (Map.Entry<String, List<ProfilePlan>> entry : byFlake.entrySet()) {
+            for (ProfilePlan plan : entry.getValue()) {
+                nodes.computeIfAbsent(entry.getKey() + "#" + plan.node(), k -> new ArrayList<>()).add(index++);
+            }
+        }
+        return List.copyOf(nodes.values());
+    }
+
     private Map<String, List<ProfilePlan>> plan(Settings overrides) throws DeployException {
         Map<String, DeployConfig> configs = new LinkedHashMap<>();
         Map<String, List<ProfilePlan>> byFlake = new LinkedHashMap<>();
@@ -113,6 +135,17 @@ final class DeployRun {
             }
             byFlake.computeIfAbsent(ref.flake(), f -> new ArrayList<>())
                     .addAll(Planner.plan(config, ref, overrides, options.hostnameOverride()));
+        }
+        if (options.on == null) {
+            return byFlake;
+        }
+        NodeSelector selector = NodeSelector.parse(options.on);
+        byFlake.values().forEach(plans -> plans.removeIf(p -> !selector.matches(p.node(), p.tags())));
+        byFlake.values().removeIf(List::isEmpty);
+        if (byFlake.isEmpty()) {
+            Map<String, List<String>> nodes = new LinkedHashMap<>();
+            configs.values().forEach(c -> c.nodes().values().forEach(n -> nodes.put(n.name(), n.tags())));
+            throw selector.matchedNothing(nodes);
         }
         return byFlake;
     }
@@ -148,8 +181,14 @@ final class DeployRun {
         return all;
     }
 
-    private List<Outcome> deploy(ProfileDeployer deployer, PendingRollbacks pending, PreparedHost first,
-            List<ProfilePlan> plans, Map<String, List<HealthCheck>> checks) {
+    /**
+     * Deploys node by node, at most {@code fleet.parallel()} nodes at once and batch after batch; a
+     * node's profiles go one after another, and stop at the first that fails. A batch with a failure
+     * stops the batches after it.
+     */
+    private List<Outcome> deploy(ProfileDeployer deployer, PendingRollbacks pending, Fleet fleet,
+            Map<Integer, PreparedHost> prepared, List<ProfilePlan> plans, List<List<Integer>> nodes,
+            Map<String, List<HealthCheck>> checks) {
         Thread hook = new Thread(() -> {
             if (!pending.isEmpty()) {
                 console.plain("interrupted: asking hosts with pending deployments to roll back now");
@@ -158,38 +197,72 @@ final class DeployRun {
             }
         }, "rollback-on-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
-        List<Outcome> outcomes = new ArrayList<>();
+        Outcome[] outcomes = new Outcome[plans.size()];
+        ExecutorService hosts = Executors.newFixedThreadPool(fleet.parallel(), task -> {
+            Thread thread = new Thread(task, "deploy-host");
+            thread.setDaemon(true);
+            return thread;
+        });
         try {
-            List<String> failedNodes = new ArrayList<>();
-            for (ProfilePlan plan : plans) {
-                if (failedNodes.contains(plan.node())) {
-                    if (plan == first.plan()) {
-                        first.close();
-                    }
-                    outcomes.add(new Outcome(plan, Outcome.Status.NOT_DEPLOYED,
-                            "skipped: an earlier profile of node " + plan.node() + " failed"));
+            boolean batchFailed = false;
+            for (List<List<Integer>> batch : fleet.batches(nodes)) {
+                if (batchFailed) {
+                    batch.stream().flatMap(List::stream).forEach(i -> outcomes[i] = report(new Outcome(plans.get(i),
+                            Outcome.Status.NOT_DEPLOYED, "skipped: an earlier batch failed")));
                     continue;
                 }
-                Outcome outcome = deployer.deploy(plan == first.plan() ? first : deployer.prepare(plan),
-                        checks.getOrDefault(plan.name(), List.of()),
-                        java.util.Optional.ofNullable(derivations.get(plan.name())));
-                console.info(plan.name(), outcome.status().label + ": " + outcome.message());
-                outcomes.add(outcome);
-                if (!outcome.ok()) {
-                    failedNodes.add(plan.node());
+                List<Future<?>> running = new ArrayList<>();
+                for (List<Integer> node : batch) {
+                    running.add(hosts.submit(() -> deployNode(deployer, prepared, plans, node, checks, outcomes)));
                 }
+                for (Future<?> done : running) {
+                    done.get();
+                }
+                batchFailed = batch.stream().flatMap(List::stream).anyMatch(i -> !outcomes[i].ok());
             }
-            if (!failedNodes.isEmpty() && !Boolean.FALSE.equals(options.rollbackSucceeded)) {
-                rollBackSucceeded(deployer, outcomes);
+            List<Outcome> all = new ArrayList<>(List.of(outcomes));
+            if (all.stream().anyMatch(o -> !o.ok()) && !Boolean.FALSE.equals(options.rollbackSucceeded)) {
+                rollBackSucceeded(deployer, all);
             }
+            return all;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deploying", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("deploying a host failed unexpectedly", e.getCause());
         } finally {
+            hosts.shutdownNow();
+            prepared.values().forEach(PreparedHost::close);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running
             }
         }
-        return outcomes;
+    }
+
+    /** One node's profiles in order; after a failure, the node's remaining profiles are skipped. */
+    private void deployNode(ProfileDeployer deployer, Map<Integer, PreparedHost> prepared, List<ProfilePlan> plans,
+            List<Integer> node, Map<String, List<HealthCheck>> checks, Outcome[] outcomes) {
+        boolean failed = false;
+        for (int i : node) {
+            ProfilePlan plan = plans.get(i);
+            if (failed) {
+                outcomes[i] = report(new Outcome(plan, Outcome.Status.NOT_DEPLOYED,
+                        "skipped: an earlier profile of node " + plan.node() + " failed"));
+                continue;
+            }
+            PreparedHost host = prepared.remove(i);
+            outcomes[i] = report(deployer.deploy(host != null ? host : deployer.prepare(plan),
+                    checks.getOrDefault(plan.name(), List.of()),
+                    java.util.Optional.ofNullable(derivations.get(plan.name()))));
+            failed = !outcomes[i].ok();
+        }
+    }
+
+    private Outcome report(Outcome outcome) {
+        console.done(outcome.plan().name(), outcome.status().label + ": " + outcome.message());
+        return outcome;
     }
 
     /** As deploy-rs: when any profile failed, undo the ones this run already confirmed. */
@@ -217,6 +290,7 @@ final class DeployRun {
     }
 
     private ExitCode summarize(List<Outcome> outcomes) {
+        console.endLive();
         console.plain("");
         console.plain("Summary:");
         int width = outcomes.stream().mapToInt(o -> o.plan().name().length()).max().orElse(10);

@@ -21,6 +21,8 @@ public final class Console {
     private final PrintStream out;
     private final boolean debug;
     private final boolean json;
+    private StatusBoard board;
+    private java.util.concurrent.ScheduledExecutorService ticker;
 
     public Console(PrintStream out, boolean debug, boolean json) {
         this.out = out;
@@ -28,11 +30,66 @@ public final class Console {
         this.json = json;
     }
 
+    /**
+     * On a terminal: keeps one live line per profile at the bottom, with its latest phase and how
+     * long it has run, redrawn every second. {@code width} is the terminal's.
+     */
+    public synchronized void live(int width) {
+        if (json || board != null) {
+            return;
+        }
+        board = new StatusBoard(width);
+        ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "status-board");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ticker.scheduleAtFixedRate(this::redraw, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Ends the live lines (before the summary); the log lines above them stay. */
+    public synchronized void endLive() {
+        if (board != null) {
+            ticker.shutdownNow();
+            board.close(out);
+            out.flush();
+            board = null;
+        }
+    }
+
     public void info(String who, String message) {
+        progress(who, message, false);
+    }
+
+    /** A profile's final word: a progress line, and on a terminal its live line stops its clock. */
+    public void done(String who, String message) {
+        progress(who, message, true);
+    }
+
+    private void progress(String who, String message, boolean done) {
         if (json) {
             event("progress", who, Map.of("message", message));
         } else {
+            status(who, message, done);
             line("[" + LocalTime.now().format(TIME) + "] " + pad(who) + message);
+        }
+    }
+
+    /** Progress shown only on a terminal's live line (such as bytes copied so far), never logged. */
+    public synchronized void status(String who, String text) {
+        status(who, text, false);
+        redraw();
+    }
+
+    private synchronized void status(String who, String text, boolean done) {
+        if (board != null && !who.isEmpty()) {
+            board.update(who, text, done, System.currentTimeMillis());
+        }
+    }
+
+    private synchronized void redraw() {
+        if (board != null && !board.isEmpty()) {
+            board.redraw(out, System.currentTimeMillis());
         }
     }
 
@@ -57,7 +114,7 @@ public final class Console {
             if (json) {
                 event("debug", who, Map.of("message", message));
             } else {
-                info(who, "debug: " + message);
+                line("[" + LocalTime.now().format(TIME) + "] " + pad(who) + "debug: " + message);
             }
         }
     }
@@ -103,7 +160,11 @@ public final class Console {
     }
 
     private synchronized void line(String text) {
-        out.println(text);
+        if (board != null) {
+            board.printAbove(out, text, System.currentTimeMillis());
+        } else {
+            out.println(text);
+        }
         out.flush();
     }
 

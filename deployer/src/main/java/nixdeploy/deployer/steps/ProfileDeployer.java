@@ -224,7 +224,8 @@ public final class ProfileDeployer {
                     List<String> argv = new ArrayList<>(List.of("nix-store", "--export"));
                     argv.addAll(missing);
                     Process export = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                    try (InputStream stream = export.getInputStream()) {
+                    try (InputStream stream = new Progress(export.getInputStream(), sent -> console.status(who,
+                            "copying " + missing.size() + " paths: " + human(sent) + " of " + human(bytes)))) {
                         store.importExport(stream);
                     } finally {
                         export.destroy();
