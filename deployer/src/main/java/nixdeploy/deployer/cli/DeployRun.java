@@ -75,7 +75,7 @@ final class DeployRun {
         List<List<Integer>> nodes = nodes(byFlake);
         try (HttpClient http = new NettyHttpClient()) {
             ProfileDeployer deployer = new ProfileDeployer(connector.join(), console, activator,
-                    new ProfileDeployer.Mode(options.dryActivate, options.boot), pending, new SudoPassword(), http);
+                    new ProfileDeployer.Mode(options.dryActivate, options.boot), pending, askingPassword(), http);
             // the hosts deployed first are made ready while Nix builds; the others when their turn comes
             Map<Integer, PreparedHost> prepared = new java.util.concurrent.ConcurrentHashMap<>();
             List<List<Integer>> firstBatch = fleet.batches(nodes).get(0);
@@ -258,6 +258,12 @@ final class DeployRun {
                     java.util.Optional.ofNullable(derivations.get(plan.name()))));
             failed = !outcomes[i].ok();
         }
+    }
+
+    /** The sudo password, asked once, with the terminal's live lines out of the way of the prompt. */
+    private java.util.function.Supplier<String> askingPassword() {
+        SudoPassword password = new SudoPassword();
+        return () -> console.withoutLive(password);
     }
 
     private Outcome report(Outcome outcome) {

@@ -47,6 +47,22 @@ public final class Console {
         ticker.scheduleAtFixedRate(this::redraw, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
     }
 
+    /**
+     * Runs {@code prompt} (a question on the terminal) with the live lines erased and every other
+     * output held back until it returns, so the two do not overwrite each other.
+     */
+    public synchronized <T> T withoutLive(java.util.function.Supplier<T> prompt) {
+        if (board == null) {
+            return prompt.get();
+        }
+        board.redraw(out, System.currentTimeMillis(), false);
+        try {
+            return prompt.get();
+        } finally {
+            redraw();
+        }
+    }
+
     /** Ends the live lines (before the summary); the log lines above them stay. */
     public synchronized void endLive() {
         if (board != null) {

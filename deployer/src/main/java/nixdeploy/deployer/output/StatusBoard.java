@@ -38,8 +38,17 @@ final class StatusBoard {
     }
 
     void redraw(PrintStream out, long now) {
+        redraw(out, now, true);
+    }
+
+    /** Erases the board, and draws it again unless {@code visible} is false (until the next redraw). */
+    void redraw(PrintStream out, long now, boolean visible) {
         erase(out);
-        draw(out, now);
+        if (visible) {
+            draw(out, now);
+        } else {
+            out.flush();
+        }
     }
 
     /** Removes the board for good (before the summary). */

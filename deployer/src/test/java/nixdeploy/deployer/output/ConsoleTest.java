@@ -141,4 +141,30 @@ class ConsoleTest {
             assertThat(e.get("message").getAsString()).isEqualTo("shown");
         });
     }
+
+    @Test
+    void aPromptOnTheTerminalGetsTheLiveLinesOutOfItsWay() {
+        Console console = console(false, false);
+        console.live(80);
+        console.info("web.system", "copying");
+        bytes.reset();
+
+        String answer = console.withoutLive(() -> {
+            assertThat(bytes.toString(StandardCharsets.UTF_8)).as("the live line is erased").isEqualTo("\r\033[1A\033[J");
+            return "secret";
+        });
+
+        assertThat(answer).isEqualTo("secret");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).as("and drawn again after").endsWith("copying\n");
+        console.endLive();
+    }
+
+    @Test
+    void withoutATerminalThereAreNoLiveLines() {
+        Console console = console(false, false);
+        console.info("web.system", "copying");
+        console.status("web.system", "copying 1.0 MiB of 2.0 MiB");
+
+        assertThat(lines()).singleElement().asString().endsWith("web.system  copying");
+    }
 }
