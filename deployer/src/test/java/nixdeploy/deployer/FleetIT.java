@@ -114,6 +114,19 @@ class FleetIT {
     }
 
     @Test
+    void nodesThatShareAHostDeployOneAfterTheOtherEvenInParallel() throws Exception {
+        Path flake = TestFlake.write(work.resolve("shared"), String.join("\n",
+                node("app", web1, "web", "v1", "true").replace("profiles.system", "profiles.app"),
+                node("tools", web1, "web", "v1", "true").replace("profiles.system", "profiles.tools")));
+
+        Cmd.Result result = run(flake, "--parallel", "4");
+
+        assertThat(result.exitCode()).as(result.stdout()).isZero();
+        assertThat(mark("app.end") <= mark("tools.start") || mark("tools.end") <= mark("app.start"))
+                .as("two activations never run on one host at once").isTrue();
+    }
+
+    @Test
     void aSelectorThatMatchesNothingListsNodesAndTagsAndTouchesNothing() {
         Cmd.Result result = run(fleet("v1", "true"), "--on", "@api");
 

@@ -42,7 +42,7 @@ public final class DeployCommand implements Callable<Integer> {
     Integer parallel;
 
     @Option(names = "--batch-size", paramLabel = "N",
-            description = "Deploy in rolling batches of N nodes; a failed batch stops the ones after it.")
+            description = "Deploy in rolling batches of N hosts; a failed batch stops the ones after it.")
     Integer batchSize;
 
     @Option(names = {"-s", "--skip-checks"}, description = "Do not run the flake's checks before deploying.")
@@ -133,16 +133,20 @@ public final class DeployCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Console console = new Console(System.out, debug, json);
         if (System.console() != null && !"dumb".equals(System.getenv("TERM"))) {
-            console.live(TerminalWidth.get());
+            TerminalSize size = TerminalSize.get();
+            console.live(size.rows(), size.columns());
         }
         try {
             return new DeployRun(this, console).run().code;
         } catch (DeployException e) {
+            console.endLive();
             console.error(e.getMessage());
             if (debug) {
                 e.printStackTrace(System.out);
             }
             return e.exitCode().code;
+        } finally {
+            console.endLive();
         }
     }
 
@@ -186,7 +190,7 @@ public final class DeployCommand implements Callable<Integer> {
     /** --parallel and --batch-size, checked. */
     Fleet fleet() throws ConfigException {
         if (parallel != null && (parallel < 1 || parallel > 1000) || batchSize != null && batchSize < 1) {
-            throw new ConfigException("--parallel takes 1 to 1000 hosts, --batch-size 1 or more nodes");
+            throw new ConfigException("--parallel takes 1 to 1000 hosts, --batch-size 1 or more hosts");
         }
         return new Fleet(parallel == null ? 8 : parallel, Optional.ofNullable(batchSize));
     }

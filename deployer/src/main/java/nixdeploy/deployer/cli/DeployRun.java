@@ -62,6 +62,7 @@ final class DeployRun {
             throw new nixdeploy.deployer.config.ConfigException("--dry-activate and --boot exclude each other");
         }
         Settings overrides = options.overrides();
+        Fleet fleet = options.fleet();
         if ((options.dryActivate || options.boot) && !Boolean.FALSE.equals(overrides.magicRollback())) {
             console.warn("", "magic rollback cannot confirm a " + (options.dryActivate ? "dry activation"
                     : "boot-only activation") + "; it is off for this run");
@@ -71,16 +72,16 @@ final class DeployRun {
         String activator = Closure.addFile(activatorJar());
         List<ProfilePlan> plans = byFlake.values().stream().flatMap(List::stream).toList();
         PendingRollbacks pending = new PendingRollbacks();
-        Fleet fleet = options.fleet();
-        List<List<Integer>> nodes = nodes(byFlake);
+        List<List<List<Integer>>> hosts = hosts(byFlake);
         try (HttpClient http = new NettyHttpClient()) {
             ProfileDeployer deployer = new ProfileDeployer(connector.join(), console, activator,
                     new ProfileDeployer.Mode(options.dryActivate, options.boot), pending, askingPassword(), http);
             // the hosts deployed first are made ready while Nix builds; the others when their turn comes
             Map<Integer, PreparedHost> prepared = new java.util.concurrent.ConcurrentHashMap<>();
-            List<List<Integer>> firstBatch = fleet.batches(nodes).get(0);
-            for (List<Integer> node : firstBatch.subList(0, Math.min(fleet.parallel(), firstBatch.size()))) {
-                prepared.put(node.get(0), deployer.prepare(plans.get(node.get(0))));
+            List<List<List<Integer>>> firstBatch = fleet.batches(hosts).get(0);
+            for (List<List<Integer>> host : firstBatch.subList(0, Math.min(fleet.parallel(), firstBatch.size()))) {
+                int first = host.get(0).get(0);
+                prepared.put(first, deployer.prepare(plans.get(first)));
             }
             try {
                 build(byFlake);
@@ -88,7 +89,7 @@ final class DeployRun {
                 prepared.values().forEach(PreparedHost::close);
                 throw e;
             }
-            return summarize(deploy(deployer, pending, fleet, prepared, plans, nodes, checks));
+            return summarize(deploy(deployer, pending, fleet, prepared, plans, hosts, checks));
         }
     }
 
@@ -111,16 +112,24 @@ final class DeployRun {
         }
     }
 
-    /** The indexes of {@code byFlake}'s plans (flattened, in order), grouped by node. */
-    private static List<List<Integer>> nodes(Map<String, List<ProfilePlan>> byFlake) {
+    /**
+     * The indexes of {@code byFlake}'s plans (flattened, in order), grouped by node, and the nodes
+     * grouped by the host they go to: one host never runs two deployments at once.
+     */
+    private static List<List<List<Integer>>> hosts(Map<String, List<ProfilePlan>> byFlake) {
         Map<String, List<Integer>> nodes = new LinkedHashMap<>();
+        Map<String, String> hostOf = new LinkedHashMap<>();
         int index = 0;
         for (Map.Entry<String, List<ProfilePlan>> entry : byFlake.entrySet()) {
             for (ProfilePlan plan : entry.getValue()) {
-                nodes.computeIfAbsent(entry.getKey() + "#" + plan.node(), k -> new ArrayList<>()).add(index++);
+                String node = entry.getKey() + "#" + plan.node();
+                nodes.computeIfAbsent(node, k -> new ArrayList<>()).add(index++);
+                hostOf.putIfAbsent(node, plan.hostname());
             }
         }
-        return List.copyOf(nodes.values());
+        Map<String, List<List<Integer>>> hosts = new LinkedHashMap<>();
+        nodes.forEach((node, indexes) -> hosts.computeIfAbsent(hostOf.get(node), h -> new ArrayList<>()).add(indexes));
+        return List.copyOf(hosts.values());
     }
 
     private Map<String, List<ProfilePlan>> plan(Settings overrides) throws DeployException {
@@ -187,7 +196,7 @@ final class DeployRun {
      * stops the batches after it.
      */
     private List<Outcome> deploy(ProfileDeployer deployer, PendingRollbacks pending, Fleet fleet,
-            Map<Integer, PreparedHost> prepared, List<ProfilePlan> plans, List<List<Integer>> nodes,
+            Map<Integer, PreparedHost> prepared, List<ProfilePlan> plans, List<List<List<Integer>>> hosts,
             Map<String, List<HealthCheck>> checks) {
         Thread hook = new Thread(() -> {
             if (!pending.isEmpty()) {
@@ -198,27 +207,29 @@ final class DeployRun {
         }, "rollback-on-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         Outcome[] outcomes = new Outcome[plans.size()];
-        ExecutorService hosts = Executors.newFixedThreadPool(fleet.parallel(), task -> {
+        ExecutorService pool = Executors.newFixedThreadPool(fleet.parallel(), task -> {
             Thread thread = new Thread(task, "deploy-host");
             thread.setDaemon(true);
             return thread;
         });
         try {
             boolean batchFailed = false;
-            for (List<List<Integer>> batch : fleet.batches(nodes)) {
+            for (List<List<List<Integer>>> batch : fleet.batches(hosts)) {
+                List<Integer> inBatch = batch.stream().flatMap(List::stream).flatMap(List::stream).toList();
                 if (batchFailed) {
-                    batch.stream().flatMap(List::stream).forEach(i -> outcomes[i] = report(new Outcome(plans.get(i),
-                            Outcome.Status.NOT_DEPLOYED, "skipped: an earlier batch failed")));
+                    inBatch.forEach(i -> outcomes[i] = report(new Outcome(plans.get(i), Outcome.Status.SKIPPED,
+                            "an earlier batch failed")));
                     continue;
                 }
                 List<Future<?>> running = new ArrayList<>();
-                for (List<Integer> node : batch) {
-                    running.add(hosts.submit(() -> deployNode(deployer, prepared, plans, node, checks, outcomes)));
+                for (List<List<Integer>> host : batch) {
+                    running.add(pool.submit(() -> host.forEach(node ->
+                            deployNode(deployer, prepared, plans, node, checks, outcomes))));
                 }
                 for (Future<?> done : running) {
                     done.get();
                 }
-                batchFailed = batch.stream().flatMap(List::stream).anyMatch(i -> !outcomes[i].ok());
+                batchFailed = inBatch.stream().anyMatch(i -> !outcomes[i].ok());
             }
             List<Outcome> all = new ArrayList<>(List.of(outcomes));
             if (all.stream().anyMatch(o -> !o.ok()) && !Boolean.FALSE.equals(options.rollbackSucceeded)) {
@@ -231,7 +242,7 @@ final class DeployRun {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("deploying a host failed unexpectedly", e.getCause());
         } finally {
-            hosts.shutdownNow();
+            pool.shutdownNow();
             prepared.values().forEach(PreparedHost::close);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -248,14 +259,21 @@ final class DeployRun {
         for (int i : node) {
             ProfilePlan plan = plans.get(i);
             if (failed) {
-                outcomes[i] = report(new Outcome(plan, Outcome.Status.NOT_DEPLOYED,
-                        "skipped: an earlier profile of node " + plan.node() + " failed"));
+                outcomes[i] = report(new Outcome(plan, Outcome.Status.SKIPPED,
+                        "an earlier profile of node " + plan.node() + " failed"));
                 continue;
             }
             PreparedHost host = prepared.remove(i);
-            outcomes[i] = report(deployer.deploy(host != null ? host : deployer.prepare(plan),
-                    checks.getOrDefault(plan.name(), List.of()),
-                    java.util.Optional.ofNullable(derivations.get(plan.name()))));
+            try {
+                outcomes[i] = report(deployer.deploy(host != null ? host : deployer.prepare(plan),
+                        checks.getOrDefault(plan.name(), List.of()),
+                        java.util.Optional.ofNullable(derivations.get(plan.name()))));
+            } catch (RuntimeException e) {
+                // a bug must not take the other hosts down with it
+                console.debug(plan.name(), stackTrace(e));
+                outcomes[i] = report(new Outcome(plan, Outcome.Status.STATE_UNKNOWN, "unexpected failure (" + e
+                        + "); check the profile on the host, and please report it with --debug-logs"));
+            }
             failed = !outcomes[i].ok();
         }
     }
@@ -264,6 +282,12 @@ final class DeployRun {
     private java.util.function.Supplier<String> askingPassword() {
         SudoPassword password = new SudoPassword();
         return () -> console.withoutLive(password);
+    }
+
+    private static String stackTrace(Throwable e) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(text));
+        return text.toString();
     }
 
     private Outcome report(Outcome outcome) {
@@ -280,7 +304,7 @@ final class DeployRun {
                 java.util.Optional<String> done = deployer.rollBackConfirmed(name,
                         "another profile of this run failed (--rollback-succeeded)");
                 if (done.isPresent()) {
-                    console.info(name, done.get());
+                    console.done(name, done.get());
                     outcomes.set(i, new Outcome(o.plan(), Outcome.Status.UNDONE,
                             "rolled back because another profile failed: " + done.get()));
                 }
@@ -307,7 +331,8 @@ final class DeployRun {
                     o.status().name().toLowerCase(java.util.Locale.ROOT), "ok", o.ok(), "message", o.message()), null);
         }
         // a profile undone because another failed does not hide the failure that caused it
-        return outcomes.stream().filter(o -> !o.ok() && o.status() != Outcome.Status.UNDONE)
+        return outcomes.stream().filter(o -> !o.ok() && o.status() != Outcome.Status.UNDONE
+                        && o.status() != Outcome.Status.SKIPPED)
                 .map(o -> o.status().exitCode).max(Comparator.comparingInt(e -> e.code))
                 .orElse(outcomes.stream().anyMatch(o -> !o.ok()) ? ExitCode.ROLLED_BACK : ExitCode.OK);
     }

@@ -22,6 +22,9 @@ public final class Console {
     private final boolean debug;
     private final boolean json;
     private StatusBoard board;
+    /** Prompts in progress; while there are any, lines wait in {@link #held}. */
+    private int prompts;
+    private final java.util.List<String> held = new java.util.ArrayList<>();
     private java.util.concurrent.ScheduledExecutorService ticker;
 
     public Console(PrintStream out, boolean debug, boolean json) {
@@ -32,13 +35,13 @@ public final class Console {
 
     /**
      * On a terminal: keeps one live line per profile at the bottom, with its latest phase and how
-     * long it has run, redrawn every second. {@code width} is the terminal's.
+     * long it has run, redrawn every second, on a terminal of {@code rows} by {@code columns}.
      */
-    public synchronized void live(int width) {
+    public synchronized void live(int rows, int columns) {
         if (json || board != null) {
             return;
         }
-        board = new StatusBoard(width);
+        board = new StatusBoard(columns, rows);
         ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "status-board");
             thread.setDaemon(true);
@@ -48,23 +51,39 @@ public final class Console {
     }
 
     /**
-     * Runs {@code prompt} (a question on the terminal) with the live lines erased and every other
-     * output held back until it returns, so the two do not overwrite each other.
+     * Runs {@code prompt} (a question on the terminal) with the live lines erased; other threads'
+     * lines are held back, without waiting, and printed when it returns.
      */
-    public synchronized <T> T withoutLive(java.util.function.Supplier<T> prompt) {
-        if (board == null) {
+    public <T> T withoutLive(java.util.function.Supplier<T> prompt) {
+        boolean live;
+        synchronized (this) {
+            live = board != null;
+            if (live) {
+                prompts++;
+                board.redraw(out, System.currentTimeMillis(), false);
+            }
+        }
+        if (!live) {
             return prompt.get();
         }
-        board.redraw(out, System.currentTimeMillis(), false);
         try {
             return prompt.get();
         } finally {
-            redraw();
+            synchronized (this) {
+                if (prompts > 0 && --prompts == 0) {
+                    held.forEach(this::line);
+                    held.clear();
+                    redraw();
+                }
+            }
         }
     }
 
     /** Ends the live lines (before the summary); the log lines above them stay. */
     public synchronized void endLive() {
+        held.forEach(out::println);
+        held.clear();
+        prompts = 0;
         if (board != null) {
             ticker.shutdownNow();
             board.close(out);
@@ -104,7 +123,7 @@ public final class Console {
     }
 
     private synchronized void redraw() {
-        if (board != null && !board.isEmpty()) {
+        if (board != null && !board.isEmpty() && prompts == 0) {
             board.redraw(out, System.currentTimeMillis());
         }
     }
@@ -176,6 +195,10 @@ public final class Console {
     }
 
     private synchronized void line(String text) {
+        if (prompts > 0) {
+            held.add(text);
+            return;
+        }
         if (board != null) {
             board.printAbove(out, text, System.currentTimeMillis());
         } else {

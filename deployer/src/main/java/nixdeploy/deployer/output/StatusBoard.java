@@ -1,7 +1,10 @@
 package nixdeploy.deployer.output;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,21 +16,26 @@ final class StatusBoard {
     private static final String UP = "\033[%dA";
     private static final String CLEAR_DOWN = "\033[J";
 
-    private record Entry(String text, long startedAt, long endedAt) {
+    private record Entry(String text, long startedAt, long endedAt, boolean done) {
     }
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final int width;
+    /** The most lines drawn: more than the terminal has rows could not be erased. */
+    private final int height;
     private int drawn;
 
-    StatusBoard(int width) {
+    StatusBoard(int width, int rows) {
         this.width = width;
+        this.height = Math.max(2, rows - 2);
     }
 
     void update(String who, String text, boolean done, long now) {
         Entry old = entries.get(who);
         long started = old == null ? now : old.startedAt();
-        entries.put(who, new Entry(text, started, done ? now : 0));
+        // one terminal line each, and nothing a host sent may move the cursor
+        String line = text.lines().findFirst().orElse("").replaceAll("\\p{Cntrl}", "?");
+        entries.put(who, new Entry(line, started, now, done));
     }
 
     /** Prints {@code text} where the board was, then the board below it. */
@@ -69,16 +77,34 @@ final class StatusBoard {
     }
 
     private void draw(PrintStream out, long now) {
-        int nameWidth = entries.keySet().stream().mapToInt(String::length).max().orElse(0);
-        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+        List<Map.Entry<String, Entry>> shown = new ArrayList<>(entries.entrySet());
+        String more = null;
+        if (shown.size() > height) {
+            // the running ones first; the rest in one line
+            shown.sort(Comparator.comparing(e -> e.getValue().done()));
+            long running = shown.stream().filter(e -> !e.getValue().done()).count();
+            List<Map.Entry<String, Entry>> hidden = shown.subList(height - 1, shown.size());
+            long hiddenRunning = hidden.stream().filter(e -> !e.getValue().done()).count();
+            more = "  ... " + hidden.size() + " more (" + hiddenRunning + " running); " + running + " running, "
+                    + (entries.size() - running) + " done in all";
+            shown = shown.subList(0, height - 1);
+        }
+        int nameWidth = shown.stream().mapToInt(e -> e.getKey().length()).max().orElse(0);
+        for (Map.Entry<String, Entry> e : shown) {
             Entry entry = e.getValue();
-            long seconds = ((entry.endedAt() == 0 ? now : entry.endedAt()) - entry.startedAt()) / 1000;
-            String line = String.format("%s %-" + nameWidth + "s  %2d:%02d  %s", entry.endedAt() == 0 ? "*" : " ",
-                    e.getKey(), seconds / 60, seconds % 60, entry.text());
-            // a line that wraps would throw off the count of lines to erase
-            out.println(line.length() < width ? line : line.substring(0, Math.max(1, width - 1)));
-            drawn++;
+            long seconds = ((entry.done() ? entry.endedAt() : now) - entry.startedAt()) / 1000;
+            print(out, String.format("%s %-" + nameWidth + "s  %2d:%02d  %s", entry.done() ? " " : "*",
+                    e.getKey(), seconds / 60, seconds % 60, entry.text()));
+        }
+        if (more != null) {
+            print(out, more);
         }
         out.flush();
+    }
+
+    private void print(PrintStream out, String line) {
+        // a line that wraps would throw off the count of lines to erase
+        out.println(line.length() < width ? line : line.substring(0, Math.max(1, width - 1)));
+        drawn++;
     }
 }

@@ -17,6 +17,8 @@ public record Outcome(ProfilePlan plan, Status status, String message) {
         HEALTH_CHECK_FAILED("health check failed, rolled back", ExitCode.HEALTH_CHECK_FAILED),
         CONNECT_FAILED("not deployed: cannot connect", ExitCode.CONNECT_FAILED),
         NOT_DEPLOYED("not deployed", ExitCode.CONNECT_FAILED),
+        /** Not tried because another profile failed first; that failure sets the exit code. */
+        SKIPPED("skipped", ExitCode.CONNECT_FAILED),
         BUILD_FAILED("not deployed: the build on the host failed", ExitCode.BUILD_FAILED),
         STATE_UNKNOWN("unreachable, state unknown", ExitCode.STATE_UNKNOWN),
         INTERRUPTED("interrupted", ExitCode.INTERRUPTED);

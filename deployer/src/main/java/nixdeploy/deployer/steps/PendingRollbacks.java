@@ -1,30 +1,44 @@
 package nixdeploy.deployer.steps;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Deployments that await confirmation right now. When the deployer is interrupted (Ctrl-C), each
- * is asked to roll back at once instead of waiting for its deadline.
+ * is asked to roll back at once instead of waiting for its deadline, and no other may start
+ * confirming.
  */
 public final class PendingRollbacks {
-    private final Map<String, Runnable> pending = new ConcurrentHashMap<>();
+    private final Map<String, Runnable> pending = new LinkedHashMap<>();
+    private boolean interrupted;
 
-    void add(String name, Runnable rollBack) {
+    /** Registers a deployment about to be confirmed; false when the run was interrupted: do not confirm. */
+    synchronized boolean add(String name, Runnable rollBack) {
+        if (interrupted) {
+            return false;
+        }
         pending.put(name, rollBack);
+        return true;
     }
 
-    void remove(String name) {
+    synchronized void remove(String name) {
         pending.remove(name);
     }
 
     /** Rolls back every pending deployment; called from the shutdown hook. */
     public void rollBackAll() {
-        pending.values().parallelStream().forEach(Runnable::run);
-        pending.clear();
+        List<Runnable> all;
+        synchronized (this) {
+            interrupted = true;
+            all = new ArrayList<>(pending.values());
+            pending.clear();
+        }
+        all.parallelStream().forEach(Runnable::run);
     }
 
-    public boolean isEmpty() {
+    public synchronized boolean isEmpty() {
         return pending.isEmpty();
     }
 }

@@ -431,7 +431,10 @@ public final class ProfileDeployer {
         long deadline = seenAt + plan.confirmTimeout() * 1000L - 1000;
         String until = clock(deadline);
         console.info(who, "confirming generation " + awaiting.generation + " over a new connection before " + until);
-        pending.add(who, () -> rollBackNow(inv, "the deployer was interrupted"));
+        if (!pending.add(who, () -> rollBackNow(inv, "the deployer was interrupted"))) {
+            return new Outcome(plan, Outcome.Status.INTERRUPTED, "interrupted before confirming; the host rolls back "
+                    + "by itself at " + until);
+        }
         try {
             Optional<String> unhealthy = runHealthChecks(inv);
             if (unhealthy.isPresent()) {

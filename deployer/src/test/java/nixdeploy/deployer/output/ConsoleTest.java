@@ -145,7 +145,7 @@ class ConsoleTest {
     @Test
     void aPromptOnTheTerminalGetsTheLiveLinesOutOfItsWay() {
         Console console = console(false, false);
-        console.live(80);
+        console.live(24, 80);
         console.info("web.system", "copying");
         bytes.reset();
 

@@ -19,7 +19,7 @@ class StatusBoardTest {
 
     @Test
     void aLogLineGoesAboveTheBoardWhichIsErasedAndDrawnAgain() {
-        StatusBoard board = new StatusBoard(80);
+        StatusBoard board = new StatusBoard(80, 24);
         board.update("web1.system", "copying", false, 0);
         board.update("db.system", "activating", false, 0);
         board.redraw(out, 65_000);
@@ -32,7 +32,7 @@ class StatusBoardTest {
 
     @Test
     void aFinishedProfileKeepsItsTimeAndLosesItsStar() {
-        StatusBoard board = new StatusBoard(80);
+        StatusBoard board = new StatusBoard(80, 24);
         board.update("web1.system", "copying", false, 0);
         board.update("web1.system", "confirmed", true, 3_000);
 
@@ -43,7 +43,7 @@ class StatusBoardTest {
 
     @Test
     void longLinesAreCutToTheTerminalSoTheyCannotWrap() {
-        StatusBoard board = new StatusBoard(30);
+        StatusBoard board = new StatusBoard(30, 24);
         board.update("web1.system", "activating /nix/store/aaaaaaaaaaaaaaaa-system", false, 0);
 
         board.redraw(out, 0);
@@ -53,7 +53,7 @@ class StatusBoardTest {
 
     @Test
     void closingErasesTheBoardForGood() {
-        StatusBoard board = new StatusBoard(80);
+        StatusBoard board = new StatusBoard(80, 24);
         board.update("web1.system", "copying", false, 0);
         board.redraw(out, 0);
         screen();
@@ -63,5 +63,33 @@ class StatusBoardTest {
 
         assertThat(screen()).isEqualTo("\r\033[1A\033[J");
         assertThat(board.isEmpty()).isTrue();
+    }
+
+    @Test
+    void moreProfilesThanRowsShowTheRunningOnesAndCountTheRest() {
+        StatusBoard board = new StatusBoard(80, 6);
+        for (int i = 1; i <= 6; i++) {
+            board.update("host" + i + ".system", "copying", false, 0);
+        }
+        board.update("host1.system", "confirmed", true, 0);
+        board.update("host2.system", "confirmed", true, 0);
+
+        board.redraw(out, 0);
+
+        assertThat(screen().lines().toList()).as("at most rows - 2 lines, so they can all be erased").containsExactly(
+                "* host3.system   0:00  copying",
+                "* host4.system   0:00  copying",
+                "* host5.system   0:00  copying",
+                "  ... 3 more (1 running); 4 running, 2 done in all");
+    }
+
+    @Test
+    void aHostsMultiLineOrEscapeLadenTextTakesOneCleanLine() {
+        StatusBoard board = new StatusBoard(80, 24);
+        board.update("web.system", "failed: \033[2Jboom\nsecond line", true, 0);
+
+        board.redraw(out, 0);
+
+        assertThat(screen()).isEqualTo("  web.system   0:00  failed: ?[2Jboom\n");
     }
 }
