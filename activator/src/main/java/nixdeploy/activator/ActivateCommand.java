@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,6 +18,7 @@ import nixdeploy.activator.profile.ProfileLock;
 import nixdeploy.activator.profile.Token;
 import nixdeploy.nix.StorePath;
 import nixdeploy.protocol.ActivatorExit;
+import nixdeploy.protocol.DeploymentId;
 import nixdeploy.protocol.DeploymentState;
 import nixdeploy.protocol.Event;
 import nixdeploy.protocol.EventType;
@@ -148,16 +147,10 @@ final class ActivateCommand {
     /** The deployer's id for this deployment (so it can tell its journal from an older one), or a new one. */
     private static String deploymentId(Args args) throws ActivatorException {
         Optional<String> given = args.option("--deployment-id");
-        if (given.isPresent() && !given.get().matches("[0-9a-f]{16}")) {
+        if (given.isPresent() && !DeploymentId.isValid(given.get())) {
             throw new ActivatorException(ActivatorExit.BAD_INPUT, "--deployment-id must be 16 lowercase hex digits");
         }
-        return given.orElseGet(ActivateCommand::newDeploymentId);
-    }
-
-    private static String newDeploymentId() {
-        byte[] id = new byte[8];
-        new SecureRandom().nextBytes(id);
-        return HexFormat.of().formatHex(id);
+        return given.orElseGet(DeploymentId::random);
     }
 
     private static Journal begin(Invocation inv, String deploymentId, String closure, boolean magic, boolean auto)

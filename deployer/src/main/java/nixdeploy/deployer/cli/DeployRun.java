@@ -68,9 +68,9 @@ final class DeployRun {
                     : "boot-only activation") + "; it is off for this run");
         }
         Map<String, List<ProfilePlan>> byFlake = plan(overrides);
-        Map<String, List<HealthCheck>> checks = healthChecks(byFlake.values().stream().flatMap(List::stream).toList());
-        String activator = Closure.addFile(activatorJar());
         List<ProfilePlan> plans = byFlake.values().stream().flatMap(List::stream).toList();
+        Map<String, List<HealthCheck>> checks = healthChecks(plans);
+        String activator = Closure.addFile(activatorJar());
         PendingRollbacks pending = new PendingRollbacks();
         List<List<List<Integer>>> hosts = hosts(byFlake);
         try (HttpClient http = new NettyHttpClient()) {

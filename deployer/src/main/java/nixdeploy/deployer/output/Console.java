@@ -60,7 +60,7 @@ public final class Console {
             live = board != null;
             if (live) {
                 prompts++;
-                board.redraw(out, System.currentTimeMillis(), false);
+                board.hide(out);
             }
         }
         if (!live) {
@@ -87,7 +87,6 @@ public final class Console {
         if (board != null) {
             ticker.shutdownNow();
             board.close(out);
-            out.flush();
             board = null;
         }
     }
@@ -105,18 +104,18 @@ public final class Console {
         if (json) {
             event("progress", who, Map.of("message", message));
         } else {
-            status(who, message, done);
+            updateBoard(who, message, done);
             line("[" + LocalTime.now().format(TIME) + "] " + pad(who) + message);
         }
     }
 
     /** Progress shown only on a terminal's live line (such as bytes copied so far), never logged. */
     public synchronized void status(String who, String text) {
-        status(who, text, false);
+        updateBoard(who, text, false);
         redraw();
     }
 
-    private synchronized void status(String who, String text, boolean done) {
+    private synchronized void updateBoard(String who, String text, boolean done) {
         if (board != null && !who.isEmpty()) {
             board.update(who, text, done, System.currentTimeMillis());
         }

@@ -46,22 +46,19 @@ final class StatusBoard {
     }
 
     void redraw(PrintStream out, long now) {
-        redraw(out, now, true);
+        erase(out);
+        draw(out, now);
     }
 
-    /** Erases the board, and draws it again unless {@code visible} is false (until the next redraw). */
-    void redraw(PrintStream out, long now, boolean visible) {
+    /** Erases the board until the next redraw. */
+    void hide(PrintStream out) {
         erase(out);
-        if (visible) {
-            draw(out, now);
-        } else {
-            out.flush();
-        }
+        out.flush();
     }
 
     /** Removes the board for good (before the summary). */
     void close(PrintStream out) {
-        erase(out);
+        hide(out);
         entries.clear();
     }
 

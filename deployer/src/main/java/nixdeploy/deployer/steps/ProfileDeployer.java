@@ -17,7 +17,6 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -32,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import nixdeploy.deployer.Background;
+import nixdeploy.deployer.Causes;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.config.ProfilePlan;
 import nixdeploy.deployer.health.CheckContext;
@@ -46,6 +46,7 @@ import nixdeploy.deployer.remote.RemoteHost;
 import nixdeploy.deployer.remote.SshOptions;
 import nixdeploy.deployer.remote.SshTarget;
 import nixdeploy.protocol.ActivatorExit;
+import nixdeploy.protocol.DeploymentId;
 import nixdeploy.protocol.DeploymentState;
 import nixdeploy.protocol.Event;
 import nixdeploy.protocol.EventType;
@@ -105,7 +106,7 @@ public final class ProfileDeployer {
             console.info(who, "connected to " + host.describe() + " (" + millis(start) + " ms)");
             String profileUser = plan.profileUser().orElse(host.user());
             boolean passwordOnStdin = !profileUser.equals(host.user()) && plan.interactiveSudo();
-            String deploymentId = newDeploymentId();
+            String deploymentId = DeploymentId.random();
             String activationCommand = HostCommands.gatedActivator(plan, host.user(), profileUser, activatorPath,
                     activateArgs(plan, deploymentId), passwordOnStdin);
             RemoteHost.RemoteProcess serve = host.start(HostCommands.serve());
@@ -383,7 +384,7 @@ public final class ProfileDeployer {
             activator.close();
             Invocation inv = planned.at(resolvedPath.get());
             String why = e instanceof TimeoutException ? "the activator did not finish within "
-                    + (plan.activationTimeout() + 120) + " s" : rootMessage(e);
+                    + (plan.activationTimeout() + 120) + " s" : Causes.rootMessage(e);
             if (inv.profilePath() == null) {
                 return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, "the connection broke before the activator "
                         + "reported the profile's path (" + why + "); check profile " + plan.profile()
@@ -414,14 +415,6 @@ public final class ProfileDeployer {
                     + "(lib.withJre can put a JRE into the profile). Nothing was changed."
                     : message);
         };
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private Outcome confirm(Invocation inv, Event awaiting, long seenAt) {
@@ -669,12 +662,6 @@ public final class ProfileDeployer {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** What the activator records in its journal, so the deployer can tell its deployment from older ones. */
-    private static String newDeploymentId() {
-        byte[] bytes = new byte[8];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
 
     private static void sleepUntil(long epochMillis) {
         long left;

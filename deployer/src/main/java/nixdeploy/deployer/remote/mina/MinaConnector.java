@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import nixdeploy.deployer.Causes;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
 import nixdeploy.deployer.remote.RemoteConnector;
@@ -160,11 +161,8 @@ public final class MinaConnector implements RemoteConnector {
             return new DeployException(ExitCode.CONNECT_FAILED, "refusing to connect to " + where + ": "
                     + hostKeyProblem, e);
         }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String detail = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        Throwable root = Causes.root(e);
+        String detail = Causes.rootMessage(e);
         if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
             return new DeployException(ExitCode.CONNECT_FAILED, "cannot connect to " + where + ": " + detail
                     + ". Is the host up and sshd listening on that port?", e);
