@@ -117,19 +117,15 @@ final class DeployRun {
      * grouped by the host they go to: one host never runs two deployments at once.
      */
     private static List<List<List<Integer>>> hosts(Map<String, List<ProfilePlan>> byFlake) {
-        Map<String, List<Integer>> nodes = new LinkedHashMap<>();
-        Map<String, String> hostOf = new LinkedHashMap<>();
+        Map<String, Map<String, List<Integer>>> hosts = new LinkedHashMap<>();
         int index = 0;
         for (Map.Entry<String, List<ProfilePlan>> entry : byFlake.entrySet()) {
             for (ProfilePlan plan : entry.getValue()) {
-                String node = entry.getKey() + "#" + plan.node();
-                nodes.computeIfAbsent(node, k -> new ArrayList<>()).add(index++);
-                hostOf.putIfAbsent(node, plan.hostname());
+                hosts.computeIfAbsent(plan.hostname(), h -> new LinkedHashMap<>())
+                        .computeIfAbsent(entry.getKey() + "#" + plan.node(), n -> new ArrayList<>()).add(index++);
             }
         }
-        Map<String, List<List<Integer>>> hosts = new LinkedHashMap<>();
-        nodes.forEach((node, indexes) -> hosts.computeIfAbsent(hostOf.get(node), h -> new ArrayList<>()).add(indexes));
-        return List.copyOf(hosts.values());
+        return hosts.values().stream().map(nodes -> List.copyOf(nodes.values())).toList();
     }
 
     private Map<String, List<ProfilePlan>> plan(Settings overrides) throws DeployException {
