@@ -59,14 +59,17 @@ final class ActivateCommand {
         try (ProfileLock lock = inv.lockNow("activate " + closure)) {
             refuseIfPending(inv, Recovery.settle(inv, activationTimeout));
             refuseForeignProfile(inv);
-            Journal journal = begin(inv, deploymentId, closure, magic, auto);
-            journal.boot = mode == ActivationMode.BOOT;
-            switchProfile(inv, journal, closure);
-            if (!activate(inv, journal, mode, activationTimeout)) {
-                return fail(inv, journal, activationTimeout);
+            Journal journal = begin(inv, deploymentId, closure, magic, auto, mode == ActivationMode.BOOT);
+            try {
+                switchProfile(inv, journal, closure, activationTimeout);
+                if (!activate(inv, journal, mode, activationTimeout)) {
+                    return fail(inv, journal, activationTimeout);
+                }
+                return magic ? awaitConfirmation(inv, journal, token, confirmTimeout, activationTimeout, watcher)
+                        : finish(inv, journal);
+            } catch (IOException | RuntimeException e) {
+                throw undoAfterError(inv, journal, activationTimeout, e);
             }
-            return magic ? awaitConfirmation(inv, journal, token, confirmTimeout, activationTimeout, watcher)
-                    : finish(inv, journal);
         }
     }
 
@@ -153,8 +156,8 @@ final class ActivateCommand {
         return given.orElseGet(DeploymentId::random);
     }
 
-    private static Journal begin(Invocation inv, String deploymentId, String closure, boolean magic, boolean auto)
-            throws IOException {
+    private static Journal begin(Invocation inv, String deploymentId, String closure, boolean magic, boolean auto,
+            boolean boot) throws IOException {
         Journal journal = new Journal();
         journal.deploymentId = deploymentId;
         journal.profile = inv.profile.toString();
@@ -166,8 +169,10 @@ final class ActivateCommand {
         journal.magicRollback = magic;
         journal.state = DeploymentState.ACTIVATING;
         journal.generationsBefore = new java.util.ArrayList<>(inv.profile.generations());
-        journal.startedAt = System.currentTimeMillis();
+        journal.boot = boot;
+        journal.startedAt = inv.clock.wallMillis();
         inv.state.journal(inv.profile).write(journal);
+        inv.recordState();
         return journal;
     }
 
@@ -181,22 +186,17 @@ final class ActivateCommand {
         }
     }
 
-    private static void switchProfile(Invocation inv, Journal journal, String closure)
+    private static void switchProfile(Invocation inv, Journal journal, String closure, long activationTimeout)
             throws IOException, ActivatorException {
         JournalStore store = inv.state.journal(inv.profile);
-        List<Long> before = journal.generationsBefore;
         try {
             NixEnv.set(inv.profile, closure);
         } catch (IOException e) {
-            journal.state = DeploymentState.FAILED;
-            journal.reason = "could not switch the profile: " + e.getMessage();
-            store.write(journal);
-            throw new ActivatorException(ActivatorExit.SWITCH_FAILED, "could not switch " + inv.profile + " to "
-                    + closure + " (" + e.getMessage() + "); the profile is unchanged");
+            throw switchFailed(inv, journal, closure, activationTimeout, e);
         }
         journal.newGeneration = inv.profile.currentGeneration()
                 .orElseThrow(() -> new IOException("nix-env --set left " + inv.profile + " without a generation"));
-        journal.createdGeneration = !before.contains(journal.newGeneration);
+        journal.createdGeneration = !journal.generationsBefore.contains(journal.newGeneration);
         store.write(journal);
         Event switched = Event.of(EventType.SWITCHED).generation(journal.newGeneration)
                 .previousGeneration(journal.previousGeneration);
@@ -206,10 +206,62 @@ final class ActivateCommand {
                 : " (was " + journal.previousGeneration + ")"));
     }
 
+    /** nix-env failed, perhaps after it switched (killed at its time limit): read the profile, not the error. */
+    private static ActivatorException switchFailed(Invocation inv, Journal journal, String closure,
+            long activationTimeout, IOException e) throws IOException, ActivatorException {
+        String what = "could not switch " + inv.profile + " to " + closure + " (" + e.getMessage() + ")";
+        Optional<Long> current = inv.profile.currentGeneration();
+        boolean switched = current.isPresent() && !current.get().equals(journal.previousGeneration)
+                && inv.profile.generationTarget(current.get()).filter(closure::equals).isPresent();
+        if (!switched) {
+            journal.state = DeploymentState.FAILED;
+            journal.reason = what + "; the profile is unchanged";
+            inv.state.journal(inv.profile).write(journal);
+            return new ActivatorException(ActivatorExit.SWITCH_FAILED, journal.reason);
+        }
+        journal.newGeneration = current.get();
+        journal.createdGeneration = !journal.generationsBefore.contains(current.get());
+        String done = Recovery.rollBack(inv, journal, activationTimeout, what + " after switching to generation "
+                + current.get());
+        return new ActivatorException(ActivatorExit.SWITCH_FAILED, done);
+    }
+
+    /**
+     * Something unexpected broke the deployment after it began (an error running a command, a
+     * full disk at a journal write): undo it as its journal says, or say truthfully what was left.
+     */
+    private static ActivatorException undoAfterError(Invocation inv, Journal journal, long activationTimeout,
+            Exception e) throws ActivatorException {
+        String what = "the deployment of " + inv.profile + " broke off: " + e;
+        if (journal.state.isFinal()) {
+            return new ActivatorException(ActivatorExit.INTERNAL_ERROR, what + "; it had ended as " + journal.state);
+        }
+        try {
+            if (journal.newGeneration == null || !(journal.autoRollback || journal.magicRollback)) {
+                journal.state = DeploymentState.FAILED;
+                journal.reason = what + (journal.newGeneration == null ? "; the profile was not switched"
+                        : "; auto rollback is off, so generation " + journal.newGeneration + " stays active");
+                Recovery.record(inv, journal);
+                return new ActivatorException(ActivatorExit.ACTIVATION_FAILED, journal.reason, e);
+            }
+            String done = Recovery.rollBack(inv, journal, activationTimeout, what);
+            return new ActivatorException(ActivatorExit.ACTIVATION_FAILED_ROLLED_BACK, done, e);
+        } catch (IOException secondary) {
+            return new ActivatorException(ActivatorExit.ROLLBACK_FAILED, what + "; undoing it failed too: "
+                    + secondary.getMessage(), e);
+        }
+    }
+
     private static boolean activate(Invocation inv, Journal journal, ActivationMode mode, long timeout)
             throws IOException {
-        Optional<CommandRunner.Outcome> outcome = ActivationScript.run(inv.profile.path(), mode, timeout,
-                line -> inv.out.event(Event.of(EventType.OUTPUT).line(line)));
+        Optional<CommandRunner.Outcome> outcome;
+        try {
+            outcome = ActivationScript.run(inv.profile.path(), mode, timeout,
+                    line -> inv.out.event(Event.of(EventType.OUTPUT).line(line)));
+        } catch (IOException e) {
+            journal.reason = "activation script could not run: " + e.getMessage();
+            return false;
+        }
         if (outcome.isPresent() && !outcome.get().ok()) {
             journal.reason = "activation script " + describe(outcome.get());
             return false;
@@ -222,9 +274,11 @@ final class ActivateCommand {
     private static ActivatorExit fail(Invocation inv, Journal journal, long timeout) throws ActivatorException,
             IOException {
         String why = journal.reason;
-        if (journal.autoRollback) {
-            String done = Recovery.rollBack(inv, journal, timeout, why);
-            inv.out.report(Event.of(EventType.RESULT).state(DeploymentState.ROLLED_BACK)
+        if (journal.autoRollback || journal.magicRollback) {
+            // with magic rollback, an unconfirmed generation never stays live, whatever autoRollback says
+            String done = Recovery.rollBack(inv, journal, timeout, why + (journal.autoRollback ? ""
+                    : " (auto rollback is off, but magic rollback never leaves an unconfirmed generation live)"));
+            inv.out.report(Event.of(EventType.RESULT).state(journal.state)
                     .generation(journal.previousGeneration)
                     .exitCode(ActivatorExit.ACTIVATION_FAILED_ROLLED_BACK.code), done);
             return ActivatorExit.ACTIVATION_FAILED_ROLLED_BACK;
@@ -249,8 +303,7 @@ final class ActivateCommand {
         }
         // the deadline counts from now, when the watcher is known to run
         journal.tokenHash = Token.hash(token);
-        journal.deadline = System.currentTimeMillis() + confirmTimeout * 1000;
-        journal.state = DeploymentState.AWAITING;
+        journal.openWindow(inv.clock, confirmTimeout);
         journal.watcherPid = ready.pid();
         inv.state.journal(inv.profile).write(journal);
         Event awaiting = Event.of(EventType.AWAITING_CONFIRMATION).generation(journal.newGeneration)

@@ -28,16 +28,16 @@ final class Confirmation {
                         + " with this token awaits confirmation");
             }
             Journal journal = found.get();
-            long now = System.currentTimeMillis();
-            if (journal.awaitingPast(now)) {
+            Instant now = Instant.ofEpochMilli(inv.clock.wallMillis());
+            if (journal.awaitingPast(inv.clock)) {
                 Recovery.rollBack(inv, journal, activationTimeout, "the confirmation arrived at "
-                        + Instant.ofEpochMilli(now) + ", after the deadline " + Instant.ofEpochMilli(journal.deadline));
+                        + now + ", after the deadline " + Instant.ofEpochMilli(journal.deadline));
             }
             switch (journal.state) {
                 case AWAITING:
                     journal.state = DeploymentState.CONFIRMED;
-                    journal.reason = "confirmed at " + Instant.ofEpochMilli(now);
-                    inv.state.journal(inv.profile).write(journal);
+                    journal.reason = "confirmed at " + now;
+                    Recovery.record(inv, journal);
                     return result(journal, "confirmed generation " + journal.newGeneration + " of " + inv.profile);
                 case CONFIRMED:
                     return result(journal, "generation " + journal.newGeneration + " of " + inv.profile

@@ -1,31 +1,43 @@
 package nixdeploy.activator;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Optional;
+import nixdeploy.activator.profile.HostClock;
 import nixdeploy.activator.profile.Profile;
 import nixdeploy.activator.profile.ProfileLock;
 import nixdeploy.activator.profile.ProfilePaths;
 import nixdeploy.activator.profile.StateDir;
 import nixdeploy.protocol.ActivatorExit;
 
-/** What every subcommand needs: the profile, its state folder, the output, and how to lock. */
+/** What every subcommand needs: the profile, its state folder, the output, the clock, and how to lock. */
 final class Invocation {
     final Profile profile;
     final StateDir state;
     final Output out;
+    final HostClock clock;
 
-    private Invocation(Profile profile, StateDir state, Output out) {
+    Invocation(Profile profile, StateDir state, Output out, HostClock clock) {
         this.profile = profile;
         this.state = state;
         this.out = out;
+        this.clock = clock;
     }
 
     static Invocation open(Args args, Output out) throws ActivatorException {
         Profile profile = profile(args);
         Path dir = args.option("--state-dir").map(Path::of).orElse(StateDir.defaultPath());
+        return new Invocation(profile, openState(dir), out, HostClock.SYSTEM);
+    }
+
+    private static StateDir openState(Path dir) throws ActivatorException {
         try {
-            return new Invocation(profile, StateDir.open(dir), out);
+            return StateDir.open(dir);
         } catch (IOException | SecurityException e) {
             throw new ActivatorException(ActivatorExit.BAD_INPUT,
                     "cannot use state directory " + dir + ": " + e.getMessage());
@@ -53,24 +65,63 @@ final class Invocation {
         return new Profile(Path.of(path));
     }
 
+    /** The same profile with another state folder. */
+    Invocation withState(StateDir other) {
+        return new Invocation(profile, other, out, clock);
+    }
+
+    /**
+     * The state folder of the profile's latest deployment when it is not this one (a deployer with
+     * another temp path made it), so that its journal is settled before anything else happens.
+     */
+    Optional<Invocation> recordedElsewhere() throws ActivatorException, IOException {
+        Path record = profile.stateRecord();
+        if (!Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        Path dir = Path.of(Files.readString(record, StandardCharsets.UTF_8).trim());
+        if (dir.equals(state.path()) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        return Optional.of(withState(openState(dir)));
+    }
+
+    /** Records that this state folder holds the profile's latest journal. Call with the lock held. */
+    void recordState() throws IOException {
+        Path record = profile.stateRecord();
+        Path temp = record.resolveSibling(record.getFileName() + ".tmp");
+        Files.writeString(temp, state.path() + "\n", StandardCharsets.UTF_8);
+        Files.move(temp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /** Takes the profile's lock at once, or fails saying who holds it. */
     ProfileLock lockNow(String purpose) throws ActivatorException, IOException {
-        Optional<ProfileLock> lock = ProfileLock.tryAcquire(state.lockFile(profile), purpose);
+        Optional<ProfileLock> lock = ProfileLock.tryAcquire(lockFile(), purpose);
         if (lock.isEmpty()) {
             throw new ActivatorException(ActivatorExit.LOCKED, "profile " + profile + " on this host is being deployed by "
-                    + ProfileLock.holder(state.lockFile(profile)));
+                    + ProfileLock.holder(profile.lockFile()));
         }
         return lock.get();
     }
 
     /** Waits a while for the profile's lock (a confirm may meet a rollback in progress). */
     ProfileLock lockPatiently(String purpose) throws ActivatorException, IOException {
-        Optional<ProfileLock> lock = ProfileLock.acquire(state.lockFile(profile), purpose,
-                java.time.Duration.ofSeconds(60));
+        return lockWithin(purpose, Duration.ofSeconds(60));
+    }
+
+    /** The lock, waiting up to {@code patience}; fails saying who holds it. */
+    ProfileLock lockWithin(String purpose, Duration patience) throws ActivatorException, IOException {
+        Optional<ProfileLock> lock = ProfileLock.acquire(lockFile(), purpose, patience);
         if (lock.isEmpty()) {
-            throw new ActivatorException(ActivatorExit.LOCKED, "profile " + profile
-                    + " stayed locked for 60 s by " + ProfileLock.holder(state.lockFile(profile)));
+            throw new ActivatorException(ActivatorExit.LOCKED, "profile " + profile + " stayed locked for "
+                    + patience.toSeconds() + " s by " + ProfileLock.holder(profile.lockFile()));
         }
         return lock.get();
+    }
+
+    /** The lock file, its folder made first (the profile's folder, which Nix would make too). */
+    Path lockFile() throws IOException {
+        Files.createDirectories(profile.path().getParent());
+        return profile.lockFile();
     }
 }

@@ -13,69 +13,108 @@ import nixdeploy.protocol.EventType;
 
 /**
  * Finishes what an earlier run left undone, under the profile's lock: a deployment whose
- * confirmation deadline passed is rolled back, and one that died while activating is undone if it
- * asked for automatic rollback. Whoever takes the lock first after the deadline does it.
+ * confirmation window closed is rolled back, and one that died while activating is undone when it
+ * asked for automatic or magic rollback. Whoever takes the lock first after the deadline does it.
  */
 final class Recovery {
     private Recovery() {}
 
-    /** Settles the journal and returns it as it stands afterwards. Call with the lock held. */
+    /**
+     * Settles the profile's latest deployment, wherever its journal is, and returns the journal of
+     * the latest deployment as it stands afterwards. Call with the lock held.
+     */
     static Optional<Journal> settle(Invocation inv, long activationTimeoutSeconds) throws ActivatorException, IOException {
-        JournalStore store = inv.state.journal(inv.profile);
-        Optional<Journal> found = readJournal(store);
+        Optional<Invocation> elsewhere = inv.recordedElsewhere();
+        if (elsewhere.isPresent()) {
+            Optional<Journal> there = settleHere(elsewhere.get(), activationTimeoutSeconds);
+            if (there.isPresent() && there.get().state == DeploymentState.AWAITING) {
+                return there;
+            }
+        }
+        return settleHere(inv, activationTimeoutSeconds);
+    }
+
+    private static Optional<Journal> settleHere(Invocation inv, long activationTimeoutSeconds)
+            throws ActivatorException, IOException {
+        Optional<Journal> found = readJournal(inv.state.journal(inv.profile));
         if (found.isEmpty()) {
             return found;
         }
         Journal journal = found.get();
-        long now = System.currentTimeMillis();
-        if (journal.awaitingPast(now)) {
+        if (journal.awaitingPast(inv.clock)) {
             rollBack(inv, journal, activationTimeoutSeconds, "not confirmed before the deadline "
                     + Instant.ofEpochMilli(journal.deadline));
             inv.out.report(Event.of(EventType.RECOVERED).state(journal.state).generation(journal.previousGeneration),
-                    "generation " + journal.newGeneration + " of " + inv.profile + " was " + journal.reason);
+                    "generation " + journal.newGeneration + " of " + inv.profile + ": " + journal.reason);
         } else if (journal.state == DeploymentState.ACTIVATING) {
             findUnrecordedGeneration(inv, journal);
-            if (journal.autoRollback && journal.newGeneration != null) {
+            if ((journal.autoRollback || journal.magicRollback) && journal.newGeneration != null) {
                 rollBack(inv, journal, activationTimeoutSeconds, "interrupted while activating (the activator died)");
             } else {
                 journal.state = DeploymentState.FAILED;
                 journal.reason = "interrupted while activating (the activator died); left as it was";
-                store.write(journal);
+                record(inv, journal);
             }
             inv.out.report(Event.of(EventType.RECOVERED).state(journal.state),
-                    "an earlier deployment of " + inv.profile + " was " + journal.reason);
+                    "an earlier deployment of " + inv.profile + ": " + journal.reason);
         }
         return Optional.of(journal);
     }
 
-    /** A crash right after switching leaves a generation the journal has not recorded yet: find it. */
+    /**
+     * A crash right after switching leaves a generation the journal has not recorded yet. It is
+     * this deployment's only if it is new and points at the deployment's closure: a generation an
+     * admin made since is not.
+     */
     private static void findUnrecordedGeneration(Invocation inv, Journal journal) throws IOException {
         if (journal.newGeneration != null || journal.generationsBefore == null) {
             return;
         }
         Optional<Long> current = inv.profile.currentGeneration();
-        if (current.isPresent() && !journal.generationsBefore.contains(current.get())) {
+        if (current.isPresent() && !journal.generationsBefore.contains(current.get())
+                && inv.profile.generationTarget(current.get()).filter(journal.closure::equals).isPresent()) {
             journal.newGeneration = current.get();
             journal.createdGeneration = true;
         }
     }
 
-    /** Rolls back {@code journal}'s deployment and records it; the lock must be held. */
+    /**
+     * Rolls back {@code journal}'s deployment and records how it ended: ROLLED_BACK, SUPERSEDED
+     * (someone else's generation is live, left alone), or ROLLBACK_FAILED (thrown). The lock must
+     * be held.
+     */
     static String rollBack(Invocation inv, Journal journal, long activationTimeoutSeconds, String reason)
             throws ActivatorException, IOException {
-        JournalStore store = inv.state.journal(inv.profile);
+        String at = Instant.ofEpochMilli(inv.clock.wallMillis()).toString();
         try {
             String done = Rollback.perform(inv.profile, journal, activationTimeoutSeconds,
                     line -> inv.out.event(Event.of(EventType.OUTPUT).line(line)));
             journal.state = DeploymentState.ROLLED_BACK;
-            journal.reason = "rolled back at " + Instant.now() + ": " + reason + "; " + done;
-            store.write(journal);
-            return journal.reason;
+            journal.reason = "rolled back at " + at + ": " + reason + "; " + done;
+        } catch (Rollback.Superseded e) {
+            journal.state = DeploymentState.SUPERSEDED;
+            journal.reason = "not rolled back at " + at + " (" + reason + "): " + e.getMessage();
         } catch (IOException e) {
-            journal.state = DeploymentState.FAILED;
-            journal.reason = "rolling back failed (" + reason + "): " + e.getMessage();
-            store.write(journal);
+            journal.state = DeploymentState.ROLLBACK_FAILED;
+            journal.reason = "rolling back failed at " + at + " (" + reason + "): " + e.getMessage();
+            try {
+                record(inv, journal);
+            } catch (ActivatorException unrecorded) {
+                throw new ActivatorException(ActivatorExit.ROLLBACK_FAILED, unrecorded.getMessage(), e);
+            }
             throw new ActivatorException(ActivatorExit.ROLLBACK_FAILED, journal.reason, e);
+        }
+        record(inv, journal);
+        return journal.reason;
+    }
+
+    /** Writes the journal; a failure names what happened on the host, which the journal then misses. */
+    static void record(Invocation inv, Journal journal) throws ActivatorException {
+        try {
+            inv.state.journal(inv.profile).write(journal);
+        } catch (IOException e) {
+            throw new ActivatorException(ActivatorExit.INTERNAL_ERROR, "could not write the journal of " + inv.profile
+                    + " (" + e.getMessage() + ") after: " + journal.state + ", " + journal.reason, e);
         }
     }
 

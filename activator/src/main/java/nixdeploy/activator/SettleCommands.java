@@ -61,6 +61,9 @@ final class SettleCommands {
             }
             String reason = args.option("--reason").orElse("requested");
             String done = Recovery.rollBack(inv, journal, activationTimeout, reason);
+            if (journal.state == DeploymentState.SUPERSEDED) {
+                throw new ActivatorException(ActivatorExit.NOTHING_PENDING, done);
+            }
             out.report(result(journal, ActivatorExit.OK), done);
             return ActivatorExit.OK;
         }

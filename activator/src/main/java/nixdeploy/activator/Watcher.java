@@ -116,46 +116,61 @@ final class Watcher {
             Files.writeString(temp, ProcessHandle.current().pid() + "\n" + (server == null ? "" : socketPath) + "\n");
             Files.move(temp, ready, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             inv.out.say("watching deployment " + deploymentId + " of " + inv.profile);
-            boolean begun = false;
-            while (true) {
-                Optional<Journal> journal = Recovery.readJournal(inv.state.journal(inv.profile));
-                boolean mine = journal.isPresent() && deploymentId.equals(journal.get().deploymentId);
-                if (!mine && !begun && ProcessHandle.of(activatorPid).map(ProcessHandle::isAlive).orElse(false)) {
-                    // started before the activator recorded the deployment; wait for it
-                    acceptConfirmations(inv, selector, POLL_MILLIS / 2, activationTimeout, handlers);
-                    continue;
-                }
-                begun = true;
-                if (!mine || journal.get().state.isFinal()) {
-                    inv.out.say("deployment " + deploymentId + " is "
-                            + journal.map(j -> j.state.toString()).orElse("gone") + "; watcher done");
-                    return ActivatorExit.OK;
-                }
-                long wait = POLL_MILLIS;
-                if (journal.get().state == DeploymentState.ACTIVATING) {
-                    // only the activator's death (decided under the lock) ends the wait: never a timer
-                    if (activatorDied(inv, activationTimeout)) {
-                        return ActivatorExit.OK;
-                    }
-                } else {
-                    long left = journal.get().deadline - System.currentTimeMillis();
-                    if (left <= 0) {
-                        return rollBackIfStillPending(inv, deploymentId, activationTimeout);
-                    }
-                    wait = Math.min(POLL_MILLIS, left);
-                }
-                acceptConfirmations(inv, selector, wait, activationTimeout, handlers);
-            }
+            return loop(inv, deploymentId, activationTimeout, activatorPid, selector, handlers);
+        } catch (IOException | RuntimeException | ActivatorException e) {
+            inv.out.say("the watcher failed (" + e + "); rolling back what it guards before it exits");
+            joinAll(handlers);
+            return rollBackIfStillPending(inv, deploymentId, activationTimeout, true);
         } finally {
-            for (Thread handler : handlers) {
-                try {
-                    handler.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            // a confirmation being answered may be rolling back a late deployment: never cut it short
+            joinAll(handlers);
             Files.deleteIfExists(socketPath);
             Files.deleteIfExists(ready);
+        }
+    }
+
+    private static ActivatorExit loop(Invocation inv, String deploymentId, long activationTimeout, long activatorPid,
+            Selector selector, List<Thread> handlers) throws ActivatorException, IOException {
+        boolean begun = false;
+        while (true) {
+            Optional<Journal> journal = Recovery.readJournal(inv.state.journal(inv.profile));
+            boolean mine = journal.isPresent() && deploymentId.equals(journal.get().deploymentId);
+            if (!mine && !begun && ProcessHandle.of(activatorPid).map(ProcessHandle::isAlive).orElse(false)) {
+                // started before the activator recorded the deployment; wait for it
+                acceptConfirmations(inv, selector, POLL_MILLIS / 2, activationTimeout, handlers);
+                continue;
+            }
+            begun = true;
+            if (!mine || journal.get().state.isFinal()) {
+                inv.out.say("deployment " + deploymentId + " is "
+                        + journal.map(j -> j.state.toString()).orElse("gone") + "; watcher done");
+                return ActivatorExit.OK;
+            }
+            long wait = POLL_MILLIS;
+            if (journal.get().state == DeploymentState.ACTIVATING) {
+                // only the activator's death (decided under the lock) ends the wait: never a timer
+                if (activatorDied(inv, activationTimeout)) {
+                    return ActivatorExit.OK;
+                }
+            } else {
+                long left = journal.get().millisLeft(inv.clock);
+                if (left <= 0) {
+                    return rollBackIfStillPending(inv, deploymentId, activationTimeout, false);
+                }
+                wait = Math.min(POLL_MILLIS, left);
+            }
+            acceptConfirmations(inv, selector, wait, activationTimeout, handlers);
+        }
+    }
+
+    private static void joinAll(List<Thread> handlers) {
+        for (Thread handler : handlers) {
+            try {
+                handler.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -182,7 +197,6 @@ final class Watcher {
             SocketChannel client = ((ServerSocketChannel) key.channel()).accept();
             if (client != null) {
                 Thread handler = new Thread(() -> answer(inv, client, activationTimeout), "confirmation");
-                handler.setDaemon(true);
                 handlers.add(handler);
                 handler.start();
             }
@@ -238,7 +252,7 @@ final class Watcher {
     /** True when the activation's own process is gone (its lock is free) and its deployment was settled. */
     private static boolean activatorDied(Invocation inv, long activationTimeout)
             throws ActivatorException, IOException {
-        Optional<ProfileLock> lock = ProfileLock.tryAcquire(inv.state.lockFile(inv.profile), "watcher");
+        Optional<ProfileLock> lock = ProfileLock.tryAcquire(inv.lockFile(), "watcher");
         if (lock.isEmpty()) {
             return false;
         }
@@ -253,19 +267,43 @@ final class Watcher {
         }
     }
 
-    private static ActivatorExit rollBackIfStillPending(Invocation inv, String deploymentId, long activationTimeout)
-            throws ActivatorException, IOException {
-        try (ProfileLock lock = inv.lockPatiently("watcher of deployment " + deploymentId)) {
-            Optional<Journal> journal = Recovery.readJournal(inv.state.journal(inv.profile));
-            if (journal.isPresent() && deploymentId.equals(journal.get().deploymentId)
-                    && journal.get().awaitingPast(System.currentTimeMillis())) {
-                String done = Recovery.rollBack(inv, journal.get(), activationTimeout,
-                        "not confirmed before the deadline " + Instant.ofEpochMilli(journal.get().deadline));
-                inv.out.say(done);
-                return ActivatorExit.ROLLED_BACK;
+    /**
+     * Rolls the deployment back if it still awaits confirmation and its window has closed, or, when
+     * the watcher cannot go on guarding it ({@code evenBeforeDeadline}), if it is still pending at
+     * all. Waits for the lock as long as it takes: the watcher is the host's last line of defence.
+     */
+    private static ActivatorExit rollBackIfStillPending(Invocation inv, String deploymentId, long activationTimeout,
+            boolean evenBeforeDeadline) throws ActivatorException, IOException {
+        try (ProfileLock lock = lockEventually(inv, "watcher of deployment " + deploymentId)) {
+            Optional<Journal> found = Recovery.readJournal(inv.state.journal(inv.profile));
+            if (found.isEmpty() || !deploymentId.equals(found.get().deploymentId) || found.get().state.isFinal()) {
+                inv.out.say("deployment " + deploymentId + " was settled by someone else");
+                return ActivatorExit.OK;
             }
-            inv.out.say("deployment " + deploymentId + " was settled by someone else");
-            return ActivatorExit.OK;
+            Journal journal = found.get();
+            String why;
+            if (journal.awaitingPast(inv.clock)) {
+                why = "not confirmed before the deadline " + Instant.ofEpochMilli(journal.deadline);
+            } else if (evenBeforeDeadline) {
+                why = "its watcher failed and could not guard it any longer";
+            } else {
+                return ActivatorExit.OK;
+            }
+            inv.out.say(Recovery.rollBack(inv, journal, activationTimeout, why));
+            return ActivatorExit.ROLLED_BACK;
+        }
+    }
+
+    private static ProfileLock lockEventually(Invocation inv, String purpose) throws ActivatorException, IOException {
+        while (true) {
+            try {
+                return inv.lockPatiently(purpose);
+            } catch (ActivatorException e) {
+                if (e.exit() != ActivatorExit.LOCKED) {
+                    throw e;
+                }
+                inv.out.say(e.getMessage() + "; still waiting for it");
+            }
         }
     }
 

@@ -6,9 +6,13 @@ public enum DeploymentState {
     AWAITING,
     CONFIRMED,
     ROLLED_BACK,
-    FAILED;
+    FAILED,
+    /** Switched back, but the old generation's activation failed: the host needs attention. */
+    ROLLBACK_FAILED,
+    /** The profile moved to a generation this deployment did not make, so it was left alone. */
+    SUPERSEDED;
 
     public boolean isFinal() {
-        return this == CONFIRMED || this == ROLLED_BACK || this == FAILED;
+        return this != ACTIVATING && this != AWAITING;
     }
 }

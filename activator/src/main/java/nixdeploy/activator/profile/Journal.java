@@ -19,8 +19,13 @@ public final class Journal {
     public boolean autoRollback;
     public boolean magicRollback;
     public DeploymentState state;
-    /** Epoch milliseconds before which a confirmation is accepted. */
+    /** Epoch milliseconds of the deadline, for people; the window itself is timed on the fields below. */
     public Long deadline;
+    /** The boot the confirmation window belongs to ({@link HostClock#bootId()}). */
+    public String bootId;
+    /** Monotonic nanoseconds when the window opened and when it closes, valid in {@link #bootId} only. */
+    public Long awaitingSinceNanos;
+    public Long deadlineNanos;
     /** Hex SHA-256 of the confirmation token; the token itself is never stored. */
     public String tokenHash;
     public Long watcherPid;
@@ -33,7 +38,33 @@ public final class Journal {
     /** The profile's generations before the switch, so a crash right after it can still be undone. */
     public java.util.List<Long> generationsBefore;
 
-    public boolean awaitingPast(long nowMillis) {
-        return state == DeploymentState.AWAITING && deadline != null && nowMillis >= deadline;
+    /** Opens the confirmation window: {@code seconds} from now on {@code clock}. */
+    public void openWindow(HostClock clock, long seconds) {
+        bootId = clock.bootId();
+        awaitingSinceNanos = clock.monotonicNanos();
+        deadlineNanos = awaitingSinceNanos + seconds * 1_000_000_000L;
+        deadline = clock.wallMillis() + seconds * 1000;
+        state = DeploymentState.AWAITING;
+    }
+
+    /** Whether this deployment awaits confirmation and its window has closed. */
+    public boolean awaitingPast(HostClock clock) {
+        return state == DeploymentState.AWAITING && millisLeft(clock) <= 0;
+    }
+
+    /**
+     * How long the window stays open, 0 once it closed. A window from another boot has closed (the
+     * host rebooted inside it), and so has one whose monotonic clock went backwards.
+     */
+    public long millisLeft(HostClock clock) {
+        if (deadlineNanos == null || awaitingSinceNanos == null) {
+            // recorded by an earlier activator, which timed the window on the wall clock
+            return deadline == null ? 0 : Math.max(0, deadline - clock.wallMillis());
+        }
+        long now = clock.monotonicNanos();
+        if (!clock.bootId().equals(bootId) || now - awaitingSinceNanos < 0) {
+            return 0;
+        }
+        return Math.max(0, (deadlineNanos - now + 999_999) / 1_000_000);
     }
 }

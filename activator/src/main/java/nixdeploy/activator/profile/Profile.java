@@ -70,6 +70,20 @@ public final class Profile {
         return Files.isRegularFile(script) && Files.isExecutable(script) ? Optional.of(script) : Optional.empty();
     }
 
+    /**
+     * The lock every deployment of this profile takes. It lives beside the profile, so that no
+     * setting (a state folder, a temp path) can make two deployments take different locks. Nix's
+     * own lock is {@code P.lock}; this one has another name.
+     */
+    public Path lockFile() {
+        return path.resolveSibling(name() + ".nixdeploy-lock");
+    }
+
+    /** A file naming the state folder that holds the journal of the profile's latest deployment. */
+    public Path stateRecord() {
+        return path.resolveSibling(name() + ".nixdeploy-state");
+    }
+
     public boolean exists() {
         return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
     }

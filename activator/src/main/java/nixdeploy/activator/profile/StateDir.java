@@ -35,36 +35,67 @@ public final class StateDir {
         return base.resolve("nixdeploy");
     }
 
-    /** Creates the folder if needed and refuses one that others could write to or that someone else owns. */
+    /**
+     * The state folder at {@code dir}: made private (0700) if it is missing. An existing folder is
+     * used as it is only when it is this user's and private; otherwise (a shared folder such as
+     * {@code /tmp}, or one made by someone else) a private folder of its own inside it. The mode of
+     * a folder the activator did not create is never changed.
+     */
     public static StateDir open(Path dir) throws IOException {
         Path absolute = dir.toAbsolutePath().normalize();
         if (!Files.exists(absolute, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(absolute.getParent());
-            try {
-                Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                // another activator made it first; checked below
-            }
+            createPrivate(absolute);
         }
-        PosixFileAttributes attributes = Files.readAttributes(absolute, PosixFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (!attributes.isDirectory()) {
-            throw new IOException("state directory " + absolute + " is not a directory");
-        }
+        PosixFileAttributes attributes = directory(absolute);
         String me = System.getProperty("user.name");
-        if (!attributes.owner().getName().equals(me)) {
-            throw new IOException("state directory " + absolute + " belongs to " + attributes.owner().getName()
+        if (attributes.owner().getName().equals(me) && isPrivate(attributes)) {
+            return writable(absolute);
+        }
+        Path own = absolute.resolve("nixdeploy-" + me);
+        if (!Files.exists(own, LinkOption.NOFOLLOW_LINKS)) {
+            createPrivate(own);
+        }
+        PosixFileAttributes ownAttributes = directory(own);
+        if (!ownAttributes.owner().getName().equals(me)) {
+            throw new IOException("state directory " + own + " belongs to " + ownAttributes.owner().getName()
                     + ", not to " + me + "; refusing to use it");
         }
+        if (!isPrivate(ownAttributes)) {
+            throw new IOException("state directory " + own + " can be read or written by others (mode "
+                    + PosixFilePermissions.toString(ownAttributes.permissions()) + "); refusing to use it. "
+                    + "Remove it, or make it private with chmod 700");
+        }
+        return writable(own);
+    }
+
+    private static void createPrivate(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+            // another activator made it first; its owner and mode are checked by the caller
+        }
+    }
+
+    private static PosixFileAttributes directory(Path dir) throws IOException {
+        PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isDirectory()) {
+            throw new IOException("state directory " + dir + " is not a directory"
+                    + (attributes.isSymbolicLink() ? " but a symbolic link" : ""));
+        }
+        return attributes;
+    }
+
+    private static boolean isPrivate(PosixFileAttributes attributes) {
         Set<PosixFilePermission> permissions = attributes.permissions();
-        if (permissions.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-            Files.setPosixFilePermissions(absolute, PosixFilePermissions.fromString("rwx------"));
+        return permissions.stream().noneMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"));
+    }
+
+    private static StateDir writable(Path dir) throws IOException {
+        if (!Files.isWritable(dir)) {
+            throw new IOException("state directory " + dir + " is not writable");
         }
-        if (!Files.isWritable(absolute)) {
-            throw new IOException("state directory " + absolute + " is not writable");
-        }
-        return new StateDir(absolute);
+        return new StateDir(dir);
     }
 
     public Path path() {
@@ -73,10 +104,6 @@ public final class StateDir {
 
     public JournalStore journal(Profile profile) {
         return new JournalStore(dir.resolve(key(profile) + ".journal.json"));
-    }
-
-    public Path lockFile(Profile profile) {
-        return dir.resolve(key(profile) + ".lock");
     }
 
     public Path watcherLog(Profile profile) {

@@ -27,13 +27,67 @@ class StateDirTest {
     }
 
     @Test
-    void tightensAFolderOthersCouldRead() throws IOException {
+    void leavesTheModeOfAFolderItDidNotCreateAloneAndWorksInAPrivateFolderInside() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("state"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        StateDir.open(dir);
+        StateDir state = StateDir.open(dir);
 
-        assertThat(mode(dir)).isEqualTo("rwx------");
+        assertThat(mode(dir)).isEqualTo("rwxr-xr-x");
+        assertThat(state.path()).isEqualTo(dir.resolve("nixdeploy-" + System.getProperty("user.name")));
+        assertThat(mode(state.path())).isEqualTo("rwx------");
+    }
+
+    @Test
+    void keepsASharedStickyFolderAsItWas() throws IOException {
+        Path shared = Files.createDirectory(tmp.resolve("tmp"));
+        chmod(shared, "1777");
+
+        StateDir first = StateDir.open(shared);
+        StateDir again = StateDir.open(shared);
+
+        assertThat(stat(shared)).isEqualTo("1777 " + System.getProperty("user.name"));
+        assertThat(again.path()).isEqualTo(first.path()).startsWith(shared);
+        assertThat(mode(first.path())).isEqualTo("rwx------");
+    }
+
+    @Test
+    void refusesAPrivateFolderInsideThatOthersCanRead() throws IOException {
+        Path shared = Files.createDirectory(tmp.resolve("tmp"));
+        chmod(shared, "1777");
+        Path own = Files.createDirectory(shared.resolve("nixdeploy-" + System.getProperty("user.name")));
+        Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertThatThrownBy(() -> StateDir.open(shared))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("can be read or written by others");
+        assertThat(mode(own)).isEqualTo("rwxrwxrwx");
+    }
+
+    @Test
+    void refusesASymlinkPlantedInASharedFolder() throws IOException {
+        Path shared = Files.createDirectory(tmp.resolve("tmp"));
+        chmod(shared, "1777");
+        Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(shared.resolve("nixdeploy-" + System.getProperty("user.name")), elsewhere);
+
+        assertThatThrownBy(() -> StateDir.open(shared))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("symbolic link");
+    }
+
+    @Test
+    void refusesAFolderInsideASharedOneThatSomeoneElseOwns() throws IOException {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a folder away");
+        Path shared = Files.createDirectory(tmp.resolve("tmp"));
+        chmod(shared, "1777");
+        Path own = Files.createDirectory(shared.resolve("nixdeploy-root"));
+        Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx------"));
+        Files.setOwner(own, own.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+
+        assertThatThrownBy(() -> StateDir.open(shared))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("belongs to nobody");
     }
 
     @Test
@@ -56,15 +110,17 @@ class StateDirTest {
     }
 
     @Test
-    void refusesAFolderOwnedBySomeoneElse() throws IOException {
+    void usesAPrivateFolderOfItsOwnInsideAFolderSomeoneElseOwns() throws IOException {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a folder away");
         Path dir = Files.createDirectory(tmp.resolve("state"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
         Files.setOwner(dir, nobody);
 
-        assertThatThrownBy(() -> StateDir.open(dir))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("belongs to nobody");
+        StateDir state = StateDir.open(dir);
+
+        assertThat(state.path()).isEqualTo(dir.resolve("nixdeploy-root"));
+        assertThat(Files.getOwner(dir).getName()).isEqualTo("nobody");
     }
 
     @Test
@@ -90,13 +146,34 @@ class StateDirTest {
     }
 
     @Test
-    void filesOfAProfileLiveInTheStateFolder() throws IOException {
+    void theJournalLivesInTheStateFolderAndTheLockBesideTheProfile() throws IOException {
         StateDir state = StateDir.open(tmp.resolve("state"));
         Profile profile = new Profile(Path.of("/nix/var/nix/profiles/system"));
 
         assertThat(state.journal(profile).file().getParent()).isEqualTo(state.path());
-        assertThat(state.lockFile(profile).getParent()).isEqualTo(state.path());
-        assertThat(state.journal(profile).file()).isNotEqualTo(state.lockFile(profile));
+        assertThat(profile.lockFile()).isEqualTo(Path.of("/nix/var/nix/profiles/system.nixdeploy-lock"));
+    }
+
+    private static void chmod(Path path, String octal) throws IOException {
+        try {
+            if (new ProcessBuilder("chmod", octal, path.toString()).start().waitFor() != 0) {
+                throw new IOException("chmod " + octal + " " + path + " failed");
+            }
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** Octal mode with the sticky bit, and owner, as stat prints them. */
+    private static String stat(Path path) throws IOException {
+        try {
+            Process p = new ProcessBuilder("stat", "-c", "%a %U", path.toString()).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return out;
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
     }
 
     private static String mode(Path path) throws IOException {
