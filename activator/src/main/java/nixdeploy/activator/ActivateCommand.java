@@ -66,7 +66,7 @@ final class ActivateCommand {
                     return fail(inv, journal, activationTimeout);
                 }
                 return magic ? awaitConfirmation(inv, journal, token, confirmTimeout, activationTimeout, watcher)
-                        : finish(inv, journal);
+                        : finish(inv, journal, activationTimeout);
             } catch (IOException | RuntimeException e) {
                 throw undoAfterError(inv, journal, activationTimeout, e);
             }
@@ -301,6 +301,7 @@ final class ActivateCommand {
                     "the confirmation watcher could not start (" + e.getMessage() + ")");
             throw new ActivatorException(ActivatorExit.ROLLED_BACK, done, e);
         }
+        installBootSettle(inv, activationTimeout);
         // the deadline counts from now, when the watcher is known to run
         journal.tokenHash = Token.hash(token);
         journal.openWindow(inv.clock, confirmTimeout);
@@ -316,12 +317,29 @@ final class ActivateCommand {
         return ActivatorExit.OK;
     }
 
-    private static ActivatorExit finish(Invocation inv, Journal journal) throws IOException {
+    /** Where it can, makes sure a restart inside the window rolls back right after boot. */
+    private static void installBootSettle(Invocation inv, long activationTimeout) {
+        BootSettleUnit unit = BootSettleUnit.system();
+        if (!unit.possible(System.getProperty("user.name"))) {
+            return;
+        }
+        try {
+            unit.install(inv.profile, Main.command("status", "--profile", inv.profile.toString(), "--state-dir",
+                    inv.state.path().toString(), "--activation-timeout", Long.toString(activationTimeout)),
+                    System.getenv());
+        } catch (IOException | IllegalArgumentException e) {
+            inv.out.say("warning: could not install " + unit.unitFile(inv.profile) + " (" + e.getMessage()
+                    + "): if the host restarts before the confirmation, the next deployment or status rolls back");
+        }
+    }
+
+    private static ActivatorExit finish(Invocation inv, Journal journal, long activationTimeout)
+            throws ActivatorException {
         journal.state = DeploymentState.CONFIRMED;
-        inv.state.journal(inv.profile).write(journal);
+        Recovery.record(inv, journal);
         inv.out.report(Event.of(EventType.RESULT).state(DeploymentState.CONFIRMED).generation(journal.newGeneration)
                 .exitCode(0), "generation " + journal.newGeneration + " of " + inv.profile
-                + " is active (magic rollback off)");
+                + " is active (magic rollback off)" + Confirmation.runConfirmedStep(inv, journal, activationTimeout));
         return ActivatorExit.OK;
     }
 

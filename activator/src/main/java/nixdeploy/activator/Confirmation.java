@@ -3,6 +3,8 @@ package nixdeploy.activator;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;
+import nixdeploy.activator.profile.ActivationScript;
+import nixdeploy.activator.profile.CommandRunner;
 import nixdeploy.activator.profile.Journal;
 import nixdeploy.activator.profile.ProfileLock;
 import nixdeploy.activator.profile.Token;
@@ -38,7 +40,8 @@ final class Confirmation {
                     journal.state = DeploymentState.CONFIRMED;
                     journal.reason = "confirmed at " + now;
                     Recovery.record(inv, journal);
-                    return result(journal, "confirmed generation " + journal.newGeneration + " of " + inv.profile);
+                    return result(journal, "confirmed generation " + journal.newGeneration + " of " + inv.profile
+                            + runConfirmedStep(inv, journal, activationTimeout));
                 case CONFIRMED:
                     return result(journal, "generation " + journal.newGeneration + " of " + inv.profile
                             + " was already " + journal.reason);
@@ -49,6 +52,33 @@ final class Confirmation {
                             + " is " + journal.state + ": " + journal.reason);
             }
         }
+    }
+
+    /**
+     * Runs the confirmed generation's {@code nixdeploy-confirmed} step, if it has one (a NixOS
+     * profile becomes the boot default there), and records how it went; says so for the report.
+     */
+    static String runConfirmedStep(Invocation inv, Journal journal, long activationTimeout) throws ActivatorException {
+        if (!ActivationScript.hasConfirmedStep(inv.profile.path())) {
+            return "";
+        }
+        journal.confirmedStepRan = true;
+        Recovery.record(inv, journal);
+        String failure;
+        try {
+            Optional<CommandRunner.Outcome> outcome = ActivationScript.runConfirmed(inv.profile.path(),
+                    activationTimeout, line -> inv.out.event(Event.of(EventType.OUTPUT).line(line)));
+            if (outcome.isEmpty() || outcome.get().ok()) {
+                return "; ran its " + ActivationScript.CONFIRMED + " step";
+            }
+            failure = ActivateCommand.describe(outcome.get());
+        } catch (IOException e) {
+            failure = "could not run: " + e.getMessage();
+        }
+        journal.reason += "; its " + ActivationScript.CONFIRMED + " step " + failure;
+        Recovery.record(inv, journal);
+        return "; but its " + ActivationScript.CONFIRMED + " step " + failure + ", so the host may start the previous "
+                + "generation after a reboot: run " + inv.profile + "/" + ActivationScript.CONFIRMED + " by hand";
     }
 
     private static Event result(Journal journal, String message) {

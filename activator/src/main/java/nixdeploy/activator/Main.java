@@ -25,6 +25,16 @@ public final class Main {
 
     private Main() {}
 
+    /** How to start this activator again as another process (the watcher, the boot-time settle). */
+    static List<String> command(String... args) {
+        List<String> argv = new java.util.ArrayList<>(List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        argv.addAll(List.of("-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        argv.addAll(List.of(args));
+        return argv;
+    }
+
     public static void main(String[] argv) {
         System.exit(run(List.of(argv)).code);
     }

@@ -42,8 +42,9 @@ final class Recovery {
         }
         Journal journal = found.get();
         if (journal.awaitingPast(inv.clock)) {
-            rollBack(inv, journal, activationTimeoutSeconds, "not confirmed before the deadline "
-                    + Instant.ofEpochMilli(journal.deadline));
+            rollBack(inv, journal, activationTimeoutSeconds, journal.restartedSince(inv.clock)
+                    ? "the host restarted before the deployment was confirmed"
+                    : "not confirmed before the deadline " + Instant.ofEpochMilli(journal.deadline));
             inv.out.report(Event.of(EventType.RECOVERED).state(journal.state).generation(journal.previousGeneration),
                     "generation " + journal.newGeneration + " of " + inv.profile + ": " + journal.reason);
         } else if (journal.state == DeploymentState.ACTIVATING) {
@@ -112,6 +113,9 @@ final class Recovery {
     static void record(Invocation inv, Journal journal) throws ActivatorException {
         try {
             inv.state.journal(inv.profile).write(journal);
+            if (journal.state.isFinal()) {
+                BootSettleUnit.system().remove(inv.profile);
+            }
         } catch (IOException e) {
             throw new ActivatorException(ActivatorExit.INTERNAL_ERROR, "could not write the journal of " + inv.profile
                     + " (" + e.getMessage() + ") after: " + journal.state + ", " + journal.reason, e);

@@ -28,8 +28,9 @@ import nixdeploy.protocol.Events;
 
 /**
  * The process that rolls a deployment back when its deadline passes unconfirmed. It runs detached
- * from the SSH session (own session where {@code setsid} exists, SIGHUP ignored, stdio in a log
- * file) and polls the journal, so it needs neither inotify nor anything but POSIX sh and Java.
+ * from the SSH session ({@link WatcherLaunch}: a systemd unit of its own, or a new session with
+ * SIGHUP ignored; stdio in a log file) and polls the journal, so it needs neither inotify nor
+ * anything but POSIX sh and Java.
  *
  * <p>It is started while the activation still runs, so its JVM start costs nothing; if the
  * activator dies meanwhile, the watcher notices (it can take the profile's lock) and undoes the
@@ -40,13 +41,6 @@ final class Watcher {
     private static final long POLL_MILLIS = 100;
     private static final long READY_TIMEOUT_SECONDS = 20;
     private static final int MAX_TOKEN_BYTES = 1024;
-    /*
-     * The shell starts the watcher in the background and exits at once: the watcher is then nobody's
-     * child here, so this JVM holds no thread waiting on it (HotSpot waits ~0.3 s at exit for such a
-     * thread), and it is reparented away from the SSH session's processes.
-     */
-    private static final String DETACH = "trap '' HUP INT; "
-            + "if command -v setsid >/dev/null 2>&1; then setsid \"$@\" & else \"$@\" & fi";
 
     /** A started watcher, not yet known to be ready. */
     record Launched(Path ready, File log) {
@@ -62,28 +56,41 @@ final class Watcher {
     static Launched launch(Invocation inv, String deploymentId, long activationTimeout) throws IOException {
         Path ready = inv.state.watcherReady(inv.profile, deploymentId);
         Files.deleteIfExists(ready);
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", DETACH, "nixdeploy-watcher",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "watch",
+        List<String> watcher = Main.command("watch",
                 "--profile", inv.profile.toString(), "--state-dir", inv.state.path().toString(),
                 "--deployment", deploymentId, "--activation-timeout", Long.toString(activationTimeout),
-                "--activator-pid", Long.toString(ProcessHandle.current().pid())));
+                "--activator-pid", Long.toString(ProcessHandle.current().pid()));
         File log = inv.state.watcherLog(inv.profile).toFile();
-        Process shell = new ProcessBuilder(argv)
+        boolean unit = WatcherLaunch.systemdUnitPossible(System.getProperty("user.name"),
+                Path.of("/run/systemd/system"), System.getenv("PATH"));
+        boolean started = unit && start(WatcherLaunch.command(true, "nixdeploy-watcher-" + deploymentId,
+                System.getenv(), log.toPath(), watcher), log);
+        if (unit && !started) {
+            inv.out.say("systemd-run could not start the watcher (see " + log + "); starting it in a session of its own");
+        }
+        if (!started && !start(WatcherLaunch.command(false, "", System.getenv(), log.toPath(), watcher), log)) {
+            throw new IOException("could not start the watcher; see " + log);
+        }
+        return new Launched(ready, log);
+    }
+
+    /** Runs a launch command, which returns once the watcher is on its own; true when it succeeded. */
+    private static boolean start(List<String> argv, File log) throws IOException {
+        Process launcher = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
                 .redirectErrorStream(true)
                 .start();
         try {
-            if (!shell.waitFor(10, TimeUnit.SECONDS) || shell.exitValue() != 0) {
-                throw new IOException("could not start the watcher; see " + log);
+            if (!launcher.waitFor(10, TimeUnit.SECONDS)) {
+                launcher.destroyForcibly();
+                return false;
             }
+            return launcher.exitValue() == 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting the watcher", e);
         }
-        return new Launched(ready, log);
     }
 
     /** Waits until the watcher runs and says where it takes confirmations. */

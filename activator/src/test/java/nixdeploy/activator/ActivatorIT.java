@@ -311,8 +311,6 @@ class ActivatorIT {
     @Test
     void exactlyOneOfConfirmAndRollbackWinsAtTheDeadline() throws Exception {
         activate(good);
-        int confirmed = 0;
-        int rolledBack = 0;
         for (int i = 0; i < 8; i++) {
             HostActivator.Run run = activator.run(TOKEN, "activate", "--profile", profile, "--closure", good2,
                     "--magic-rollback", "--auto-rollback", "--confirm-timeout", "1");
@@ -325,19 +323,17 @@ class ActivatorIT {
             waitForNoWatcher();
 
             String state = status().result().state.toString();
+            // each round has exactly one outcome, and the confirmer, the journal and the profile agree on it
             if (confirm.exitCode() == 0) {
-                confirmed++;
                 assertThat(state).isEqualTo("CONFIRMED");
                 assertThat(target(profile)).isEqualTo(good2);
                 activate(good);
             } else {
-                rolledBack++;
                 assertThat(confirm.exitCode()).as(confirm.stderr()).isEqualTo(ActivatorExit.ROLLED_BACK.code);
                 assertThat(state).isEqualTo("ROLLED_BACK");
                 assertThat(target(profile)).isEqualTo(good);
             }
         }
-        assertThat(confirmed + rolledBack).isEqualTo(8);
     }
 
     @Test
@@ -448,8 +444,7 @@ class ActivatorIT {
     }
 
     private void waitForLock() throws InterruptedException {
-        for (int i = 0; i < 200 && !host.sh("grep -q activate /nix/var/nixdeploy/*" + name(profile) + "-*.lock")
-                .ok(); i++) {
+        for (int i = 0; i < 200 && !host.sh("grep -q activate " + profile + ".nixdeploy-lock").ok(); i++) {
             Thread.sleep(50);
         }
         Thread.sleep(300);

@@ -9,28 +9,51 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** Runs {@code deploy-rs-activate} the way deploy-rs does: in the profile, with {@code PROFILE} set. */
+/**
+ * Runs a profile's own scripts the way deploy-rs does, in the profile with {@code PROFILE} set:
+ * {@code deploy-rs-activate}, and nixdeploy's {@code nixdeploy-confirmed}, the step run once a
+ * generation is confirmed (a NixOS profile makes itself the boot default there).
+ */
 public final class ActivationScript {
+    public static final String ACTIVATE = "deploy-rs-activate";
+    public static final String CONFIRMED = "nixdeploy-confirmed";
+
     private ActivationScript() {}
 
     /**
-     * Runs the script found in {@code root} (a profile link, or a closure for a dry activation), or
-     * returns empty when there is none: a profile without a script is activated by switching alone.
+     * Runs the activation script found in {@code root} (a profile link, or a closure for a dry
+     * activation), or returns empty when there is none: a profile without a script is activated
+     * by switching alone.
      */
     public static Optional<CommandRunner.Outcome> run(Path root, ActivationMode mode,
             long timeoutSeconds, Consumer<String> lines) throws IOException {
-        Path script = root.resolve("deploy-rs-activate");
-        if (!Files.isRegularFile(script)) {
-            return Optional.empty();
-        }
         Map<String, String> env = new HashMap<>();
-        env.put("PROFILE", root.toString());
         if (mode == ActivationMode.DRY_ACTIVATE) {
             env.put("DRY_ACTIVATE", "1");
         }
         if (mode == ActivationMode.BOOT) {
             env.put("BOOT", "1");
         }
+        return run(root, ACTIVATE, env, timeoutSeconds, lines);
+    }
+
+    /** Runs the profile's confirmed step, or returns empty when it has none. */
+    public static Optional<CommandRunner.Outcome> runConfirmed(Path root, long timeoutSeconds,
+            Consumer<String> lines) throws IOException {
+        return run(root, CONFIRMED, new HashMap<>(), timeoutSeconds, lines);
+    }
+
+    public static boolean hasConfirmedStep(Path root) {
+        return Files.isRegularFile(root.resolve(CONFIRMED));
+    }
+
+    private static Optional<CommandRunner.Outcome> run(Path root, String name, Map<String, String> env,
+            long timeoutSeconds, Consumer<String> lines) throws IOException {
+        Path script = root.resolve(name);
+        if (!Files.isRegularFile(script)) {
+            return Optional.empty();
+        }
+        env.put("PROFILE", root.toString());
         return Optional.of(CommandRunner.run(List.of(script.toString()), env, root, timeoutSeconds, lines));
     }
 }

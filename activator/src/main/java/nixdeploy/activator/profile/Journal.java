@@ -35,6 +35,8 @@ public final class Journal {
     public String reason;
     /** Activated with BOOT=1 (so the rollback re-activates the old generation that way too). */
     public boolean boot;
+    /** Whether the generation's confirmed step ran, so a rollback must run the old generation's too. */
+    public boolean confirmedStepRan;
     /** The profile's generations before the switch, so a crash right after it can still be undone. */
     public java.util.List<Long> generationsBefore;
 
@@ -52,6 +54,12 @@ public final class Journal {
         return state == DeploymentState.AWAITING && millisLeft(clock) <= 0;
     }
 
+    /** Whether the host restarted since the window opened (so it has closed, whatever the deadline). */
+    public boolean restartedSince(HostClock clock) {
+        return awaitingSinceNanos != null
+                && (!clock.bootId().equals(bootId) || clock.monotonicNanos() - awaitingSinceNanos < 0);
+    }
+
     /**
      * How long the window stays open, 0 once it closed. A window from another boot has closed (the
      * host rebooted inside it), and so has one whose monotonic clock went backwards.
@@ -61,10 +69,9 @@ public final class Journal {
             // recorded by an earlier activator, which timed the window on the wall clock
             return deadline == null ? 0 : Math.max(0, deadline - clock.wallMillis());
         }
-        long now = clock.monotonicNanos();
-        if (!clock.bootId().equals(bootId) || now - awaitingSinceNanos < 0) {
+        if (restartedSince(clock)) {
             return 0;
         }
-        return Math.max(0, (deadlineNanos - now + 999_999) / 1_000_000);
+        return Math.max(0, (deadlineNanos - clock.monotonicNanos() + 999_999) / 1_000_000);
     }
 }

@@ -64,6 +64,20 @@ public final class Rollback {
         if (reactivated.isPresent()) {
             done += ", re-ran its activation script";
         }
+        if (journal.confirmedStepRan && ActivationScript.hasConfirmedStep(profile.path())) {
+            // the undone generation had made itself the boot default: the old one takes that back
+            Optional<CommandRunner.Outcome> confirmed;
+            try {
+                confirmed = ActivationScript.runConfirmed(profile.path(), activationTimeoutSeconds, output);
+            } catch (IOException e) {
+                throw reactivationFailed(done, ActivationScript.CONFIRMED + " " + e.getMessage(), ours);
+            }
+            if (confirmed.isPresent() && !confirmed.get().ok()) {
+                throw reactivationFailed(done, ActivationScript.CONFIRMED + (confirmed.get().timedOut() ? " timed out"
+                        : " exit " + confirmed.get().exitCode()), ours);
+            }
+            done += ", ran its " + ActivationScript.CONFIRMED + " step";
+        }
         if (journal.createdGeneration && profile.generationTarget(ours).isPresent()) {
             try {
                 NixEnv.deleteGeneration(profile, ours);

@@ -124,7 +124,7 @@ public final class StateDir {
     }
 
     /** A file name for the profile: readable, and unique thanks to a hash of the full path. */
-    static String key(Profile profile) {
+    public static String key(Profile profile) {
         String readable = profile.path().toString().replaceAll("[^A-Za-z0-9._-]", "_");
         if (readable.length() > 80) {
             readable = readable.substring(readable.length() - 80);
