@@ -191,7 +191,10 @@ public final class ProfileDeployer {
                     deploymentId);
         }
 
-        /** What the activator's stdin starts with: sudo's password when asked for, then the token. */
+        /**
+         * The command's stdin: sudo's password when asked for (only {@code sudo -v} reads it, see
+         * {@link HostCommands#activator}), then the token for the activator.
+         */
         String stdin(boolean withToken) {
             return (sudoPassword == null ? "" : sudoPassword + "\n") + (withToken ? token + "\n" : "");
         }
@@ -397,6 +400,10 @@ public final class ProfileDeployer {
         Invocation inv = planned.at(resolvedPath.get());
         String stderr = activator.stderr().trim();
         String message = result.get() != null && result.get().message != null ? result.get().message : stderr;
+        if (status == HostCommands.SUDO_PASSWORD_REFUSED && inv.sudoPassword() != null) {
+            return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "the sudo password was refused on " + plan.hostname()
+                    + "; nothing was changed" + sudoSaid(stderr));
+        }
         if (status == 0) {
             return new Outcome(plan, mode.dryActivate() ? Outcome.Status.DRY_ACTIVATED : Outcome.Status.ACTIVATED,
                     message);
@@ -651,9 +658,16 @@ public final class ProfileDeployer {
     }
 
     private static String resultMessage(RemoteHost.Result result) {
-        return result.stdout().lines().map(Events::decode).flatMap(Optional::stream)
+        String said = result.stdout().lines().map(Events::decode).flatMap(Optional::stream)
                 .filter(e -> e.type == EventType.RESULT && e.message != null).map(e -> e.message).findFirst()
                 .orElse(result.stderr().trim());
+        return result.exitStatus() == HostCommands.SUDO_PASSWORD_REFUSED
+                ? "the sudo password was refused" + sudoSaid(said) : said;
+    }
+
+    private static String sudoSaid(String stderr) {
+        List<String> lines = stderr.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return lines.isEmpty() ? "" : " (" + String.join("; ", lines) + ")";
     }
 
     private static String newToken() {
