@@ -2,6 +2,7 @@ package nixdeploy.deployer.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -37,6 +38,9 @@ import nixdeploy.deployer.steps.ProfileDeployer;
 
 /** One invocation of {@code deploy}: plan, build, deploy each profile, summarize, pick the exit code. */
 final class DeployRun {
+    /** How long Ctrl-C waits for the hosts' answers to the rollback requests before exiting. */
+    private static final Duration ROLLBACK_WAIT = Duration.ofSeconds(60);
+
     private final DeployCommand options;
     private final Console console;
     /** The derivations of profiles built on their hosts ({@code remoteBuild}), by profile name. */
@@ -197,7 +201,9 @@ final class DeployRun {
         Thread hook = new Thread(() -> {
             if (!pending.isEmpty()) {
                 console.plain("interrupted: asking hosts with pending deployments to roll back now");
-                pending.rollBackAll();
+                for (PendingRollbacks.Report report : pending.rollBackAll(ROLLBACK_WAIT)) {
+                    console.info(report.name(), report.message());
+                }
                 Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code);
             }
         }, "rollback-on-interrupt");

@@ -7,6 +7,19 @@ import nixdeploy.shell.ShellQuote;
 
 /** Builds the shell commands run on a host; every word passes through {@link ShellQuote}. */
 final class HostCommands {
+    /** How the shell in front of sudo exits when sudo refused the password; nothing ran. */
+    static final int SUDO_PASSWORD_REFUSED = 99;
+
+    /*
+     * Only `sudo -v` reads the password, from a pipe of its own: a NOPASSWD rule leaves it unread,
+     * and a wrong one cannot make sudo read on into the token. `sudo -n` then runs on the timestamp
+     * that -v left, which sudo ties to its parent process when there is no tty: both must be
+     * children of this shell, so the command is not exec'd (nor last, where a shell may exec it).
+     */
+    private static final String SUDO_AFTER_PASSWORD = "IFS= read -r password || exit " + SUDO_PASSWORD_REFUSED
+            + "; printf '%s\\n' \"$password\" | \"$1\" -S -p '' -v || exit " + SUDO_PASSWORD_REFUSED
+            + "; \"$@\"; exit $?";
+
     private HostCommands() {}
 
     /** Nix's serve protocol on stdin/stdout, allowed to import (see {@link StoreCopy}). */
@@ -21,8 +34,9 @@ final class HostCommands {
 
     /**
      * Runs the activator jar as the profile's user, through sudo when that is not the SSH user. With
-     * {@code passwordOnStdin}, sudo reads the password from the first line of stdin ({@code -S}),
-     * always ({@code -k}), so the rest of stdin reaches the activator intact.
+     * {@code passwordOnStdin}, the first line of stdin is sudo's password: a shell hands it to
+     * {@code sudo -v} alone, exits {@link #SUDO_PASSWORD_REFUSED} if sudo refuses it, and runs the
+     * activator with {@code sudo -n}, so the rest of stdin reaches the activator intact.
      */
     static String activator(ProfilePlan plan, String sshUser, String profileUser, String jar, List<String> args,
             boolean passwordOnStdin) {
@@ -47,9 +61,10 @@ final class HostCommands {
         List<String> argv = new ArrayList<>();
         if (!profileUser.equals(sshUser)) {
             List<String> sudo = plan.sudo();
-            argv.add(sudo.get(0));
             if (passwordOnStdin) {
-                argv.addAll(List.of("-k", "-S", "-p", ""));
+                argv.addAll(List.of("sh", "-c", SUDO_AFTER_PASSWORD, "nixdeploy-sudo", sudo.get(0), "-n"));
+            } else {
+                argv.add(sudo.get(0));
             }
             argv.addAll(sudo.subList(1, sudo.size()));
             argv.add(profileUser);

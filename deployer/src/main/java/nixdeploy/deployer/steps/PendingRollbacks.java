@@ -1,41 +1,117 @@
 package nixdeploy.deployer.steps;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import nixdeploy.deployer.Background;
+import nixdeploy.deployer.Causes;
 
 /**
  * Deployments that await confirmation right now. When the deployer is interrupted (Ctrl-C), each
- * is asked to roll back at once instead of waiting for its deadline, and no other may start
- * confirming.
+ * host is asked to roll back at once instead of waiting for its deadline, and no confirmation that
+ * was not yet sent is sent. One already sent may still win on the host, so each rollback reports
+ * what its host answered.
  */
 public final class PendingRollbacks {
-    private final Map<String, Runnable> pending = new LinkedHashMap<>();
+    /** What one host answered when asked to roll back. */
+    public record Report(String name, String message) {
+    }
+
+    /** One deployment between its activation and its confirmation's answer. */
+    static final class Entry {
+        private final String name;
+        private final Function<Boolean, String> rollBack;
+        private boolean confirmationSent;
+        private boolean interrupted;
+
+        private Entry(String name, Function<Boolean, String> rollBack) {
+            this.name = name;
+            this.rollBack = rollBack;
+        }
+
+        /** Records that the confirmation is being sent; false after an interrupt: do not send it. */
+        synchronized boolean sendingConfirmation() {
+            if (!interrupted) {
+                confirmationSent = true;
+            }
+            return !interrupted;
+        }
+
+        synchronized boolean interrupted() {
+            return interrupted;
+        }
+
+        private synchronized void interrupt() {
+            interrupted = true;
+        }
+
+        /** Whether the confirmation was sent; final once interrupted. */
+        private synchronized boolean confirmationSent() {
+            return confirmationSent;
+        }
+    }
+
+    private final Map<String, Entry> pending = new LinkedHashMap<>();
     private boolean interrupted;
 
-    /** Registers a deployment about to be confirmed; false when the run was interrupted: do not confirm. */
-    synchronized boolean add(String name, Runnable rollBack) {
+    /**
+     * Registers a deployment about to be confirmed, with how to roll it back (given whether its
+     * confirmation was sent; it returns what the host answered). Empty when the run was
+     * interrupted: do not confirm.
+     */
+    synchronized Optional<Entry> add(String name, Function<Boolean, String> rollBack) {
         if (interrupted) {
-            return false;
+            return Optional.empty();
         }
-        pending.put(name, rollBack);
-        return true;
+        Entry entry = new Entry(name, rollBack);
+        pending.put(name, entry);
+        return Optional.of(entry);
     }
 
-    synchronized void remove(String name) {
-        pending.remove(name);
+    synchronized void remove(Entry entry) {
+        pending.remove(entry.name, entry);
     }
 
-    /** Rolls back every pending deployment; called from the shutdown hook. */
-    public void rollBackAll() {
-        List<Runnable> all;
+    /**
+     * Asks every pending deployment's host to roll back, side by side in the background; called from
+     * the shutdown hook. Returns each host's answer, in the order the deployments were registered,
+     * after at most {@code wait}.
+     */
+    public List<Report> rollBackAll(Duration wait) {
+        List<Entry> all;
         synchronized (this) {
             interrupted = true;
             all = new ArrayList<>(pending.values());
             pending.clear();
         }
-        all.parallelStream().forEach(Runnable::run);
+        Map<Entry, CompletableFuture<String>> answers = new LinkedHashMap<>();
+        for (Entry entry : all) {
+            entry.interrupt();
+            boolean sent = entry.confirmationSent();
+            answers.put(entry, Background.supply(() -> entry.rollBack.apply(sent))
+                    .exceptionally(e -> "asking the host to roll back failed: " + Causes.rootMessage(e)));
+        }
+        try {
+            CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new))
+                    .get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // the reports say which hosts did not answer
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Report> reports = new ArrayList<>();
+        answers.forEach((entry, answer) -> reports.add(new Report(entry.name, answer.getNow("no answer within "
+                + wait.toSeconds() + " s; " + (entry.confirmationSent() ? "unless it accepted the confirmation "
+                + "already, " : "") + "the host rolls back by itself at its deadline"))));
+        return reports;
     }
 
     public synchronized boolean isEmpty() {

@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -191,7 +192,10 @@ public final class ProfileDeployer {
                     deploymentId);
         }
 
-        /** What the activator's stdin starts with: sudo's password when asked for, then the token. */
+        /**
+         * The command's stdin: sudo's password when asked for (only {@code sudo -v} reads it, see
+         * {@link HostCommands#activator}), then the token for the activator.
+         */
         String stdin(boolean withToken) {
             return (sudoPassword == null ? "" : sudoPassword + "\n") + (withToken ? token + "\n" : "");
         }
@@ -397,6 +401,10 @@ public final class ProfileDeployer {
         Invocation inv = planned.at(resolvedPath.get());
         String stderr = activator.stderr().trim();
         String message = result.get() != null && result.get().message != null ? result.get().message : stderr;
+        if (status == HostCommands.SUDO_PASSWORD_REFUSED && inv.sudoPassword() != null) {
+            return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "the sudo password was refused on " + plan.hostname()
+                    + "; nothing was changed" + sudoSaid(stderr));
+        }
         if (status == 0) {
             return new Outcome(plan, mode.dryActivate() ? Outcome.Status.DRY_ACTIVATED : Outcome.Status.ACTIVATED,
                     message);
@@ -424,10 +432,13 @@ public final class ProfileDeployer {
         long deadline = seenAt + plan.confirmTimeout() * 1000L - 1000;
         String until = clock(deadline);
         console.info(who, "confirming generation " + awaiting.generation + " over a new connection before " + until);
-        if (!pending.add(who, () -> rollBackNow(inv, "the deployer was interrupted"))) {
+        Optional<PendingRollbacks.Entry> registered = pending.add(who,
+                confirmSent -> rollBackOnInterrupt(inv, confirmSent));
+        if (registered.isEmpty()) {
             return new Outcome(plan, Outcome.Status.INTERRUPTED, "interrupted before confirming; the host rolls back "
                     + "by itself at " + until);
         }
+        PendingRollbacks.Entry entry = registered.get();
         try {
             Optional<String> unhealthy = runHealthChecks(inv);
             if (unhealthy.isPresent()) {
@@ -438,8 +449,16 @@ public final class ProfileDeployer {
                     plan.confirmSshOpts(), who);
             long start = System.nanoTime();
             AtomicReference<String> failedAttempts = new AtomicReference<>("");
-            Optional<RemoteHost.Result> answer = withFreshConnection(confirmTarget, deadline, failedAttempts,
-                    host -> confirmOn(host, inv, awaiting.confirmSocket));
+            Optional<RemoteHost.Result> answer = withFreshConnection(confirmTarget, deadline, failedAttempts, host -> {
+                if (!entry.sendingConfirmation()) {
+                    throw new CancellationException("interrupted before confirming");
+                }
+                return confirmOn(host, inv, awaiting.confirmSocket);
+            });
+            if (answer.isEmpty() && entry.interrupted()) {
+                return new Outcome(plan, Outcome.Status.INTERRUPTED, "interrupted before confirming; the host was "
+                        + "asked to roll back");
+            }
             if (answer.isEmpty()) {
                 return afterLostConnection(inv, "could not reconnect to " + confirmTarget.describe()
                         + " after activation" + failedAttempts.get(), deadline + 3000);
@@ -463,7 +482,7 @@ public final class ProfileDeployer {
             return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, "bad confirmSshOpts: " + e.getMessage()
                     + "; the host rolls back by itself at " + until);
         } finally {
-            pending.remove(who);
+            pending.remove(entry);
         }
     }
 
@@ -529,13 +548,11 @@ public final class ProfileDeployer {
         Optional<Event> last = Optional.empty();
         while (System.currentTimeMillis() < giveUp) {
             Optional<RemoteHost.Result> status = withFreshConnection(target, giveUp, new AtomicReference<>(),
-                    host -> host.run(inv.command(activatorPath, settleArgs("status", inv)), inv.stdin(false),
-                            Duration.ofSeconds(90)));
+                    host -> status(host, inv));
             if (status.isEmpty()) {
                 break;
             }
-            last = status.get().stdout().lines().map(Events::decode).flatMap(Optional::stream)
-                    .filter(e -> e.type == EventType.RESULT).findFirst();
+            last = resultEvent(status.get());
             // settled, or another deployment's record: this one never started
             if (last.isPresent() && (last.get().state != null && last.get().state.isFinal()
                     || !inv.deploymentId().equals(last.get().deploymentId))) {
@@ -578,24 +595,61 @@ public final class ProfileDeployer {
         return Optional.of(rollBack(inv, reason, true));
     }
 
-    private void rollBackNow(Invocation inv, String reason) {
-        console.info(inv.plan().name(), rollBack(inv, reason, false));
+    private String rollBack(Invocation inv, String reason, boolean evenIfConfirmed) {
+        return askToRollBack(inv, reason, evenIfConfirmed).map(RollbackAnswer::message)
+                .orElse("could not reach the host to roll back" + (evenIfConfirmed ? "; generation stays"
+                        : "; it rolls back by itself at its deadline"));
     }
 
-    private String rollBack(Invocation inv, String reason, boolean evenIfConfirmed) {
-        ProfilePlan plan = inv.plan();
-        SshTarget target = inv.target();
+    /** After Ctrl-C: what the host answered; a confirmation sent before may have won. */
+    private String rollBackOnInterrupt(Invocation inv, boolean confirmSent) {
+        Optional<RollbackAnswer> answer = askToRollBack(inv, "the deployer was interrupted", false);
+        if (answer.isPresent() && answer.get().confirmed(inv.deploymentId())) {
+            return "confirmed before the interrupt; the host keeps it: " + answer.get().status().get().message;
+        }
+        return answer.map(RollbackAnswer::message).orElse("could not reach the host to roll back; "
+                + (confirmSent ? "unless it accepted the confirmation already, " : "") + "it rolls back by itself at "
+                + "its deadline");
+    }
+
+    /** What a host answered a rollback request, and its status when nothing awaited confirmation there. */
+    private record RollbackAnswer(RemoteHost.Result asked, Optional<Event> status) {
+        boolean confirmed(String deploymentId) {
+            return status.isPresent() && status.get().state == DeploymentState.CONFIRMED
+                    && deploymentId.equals(status.get().deploymentId);
+        }
+
+        String message() {
+            if (asked.ok()) {
+                return resultMessage(asked);
+            }
+            return "rollback request answered: " + resultMessage(asked)
+                    + status.map(e -> "; the host reports: " + e.message).orElse("");
+        }
+    }
+
+    /**
+     * Asks the host to roll back over a fresh connection; when the deployment was settled already
+     * (confirmed, or rolled back at its deadline), also reads the host's status on that connection.
+     */
+    private Optional<RollbackAnswer> askToRollBack(Invocation inv, String reason, boolean evenIfConfirmed) {
         List<String> args = settleArgs("rollback", inv);
         args.add("--reason");
         args.add(reason);
         if (evenIfConfirmed) {
             args.add("--confirmed");
         }
-        Optional<RemoteHost.Result> result = withFreshConnection(target, System.currentTimeMillis() + 10_000, new AtomicReference<>(), host ->
-                host.run(inv.command(activatorPath, args), inv.stdin(true), Duration.ofSeconds(60)));
-        return result.map(r -> r.ok() ? resultMessage(r) : "rollback request answered: " + resultMessage(r))
-                .orElse("could not reach the host to roll back" + (evenIfConfirmed ? "; generation stays"
-                        : "; it rolls back by itself at its deadline"));
+        return withFreshConnection(inv.target(), System.currentTimeMillis() + 10_000, new AtomicReference<>(), host -> {
+            RemoteHost.Result asked = host.run(inv.command(activatorPath, args), inv.stdin(true), Duration.ofSeconds(60));
+            if (asked.exitStatus() != ActivatorExit.NOTHING_PENDING.code) {
+                return new RollbackAnswer(asked, Optional.empty());
+            }
+            return new RollbackAnswer(asked, resultEvent(status(host, inv)));
+        });
+    }
+
+    private RemoteHost.Result status(RemoteHost host, Invocation inv) throws IOException {
+        return host.run(inv.command(activatorPath, settleArgs("status", inv)), inv.stdin(false), Duration.ofSeconds(90));
     }
 
     private List<String> settleArgs(String command, Invocation inv) {
@@ -622,7 +676,8 @@ public final class ProfileDeployer {
         RetryConfig config = RetryConfig.custom()
                 .maxAttempts(Integer.MAX_VALUE)
                 .intervalFunction(IntervalFunction.of(Duration.ofMillis(500)))
-                .retryOnException(e -> System.currentTimeMillis() + 500 < deadline)
+                .retryOnException(e -> !(e instanceof CancellationException)
+                        && System.currentTimeMillis() + 500 < deadline)
                 .failAfterMaxAttempts(false)
                 .build();
         Retry retry = Retry.of("fresh-connection", config);
@@ -650,10 +705,22 @@ public final class ProfileDeployer {
                 .truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    private static String resultMessage(RemoteHost.Result result) {
+    private static Optional<Event> resultEvent(RemoteHost.Result result) {
         return result.stdout().lines().map(Events::decode).flatMap(Optional::stream)
+                .filter(e -> e.type == EventType.RESULT).findFirst();
+    }
+
+    private static String resultMessage(RemoteHost.Result result) {
+        String said = result.stdout().lines().map(Events::decode).flatMap(Optional::stream)
                 .filter(e -> e.type == EventType.RESULT && e.message != null).map(e -> e.message).findFirst()
                 .orElse(result.stderr().trim());
+        return result.exitStatus() == HostCommands.SUDO_PASSWORD_REFUSED
+                ? "the sudo password was refused" + sudoSaid(said) : said;
+    }
+
+    private static String sudoSaid(String stderr) {
+        List<String> lines = stderr.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return lines.isEmpty() ? "" : " (" + String.join("; ", lines) + ")";
     }
 
     private static String newToken() {
