@@ -40,7 +40,7 @@ class RebootIT {
     static void setUp() {
         host = HOSTS.get(0);
         activator = new HostActivator(host);
-        host.sh("mkdir -p /run/systemd /etc/systemd/system && mount -t tmpfs tmpfs /run/systemd && mkdir -p /run/systemd/system"
+        host.sh("mkdir -p /run/systemd /etc/systemd/system /nix/var && mount -t tmpfs tmpfs /run/systemd && mkdir -p /run/systemd/system"
                 + " && mount -t tmpfs tmpfs /etc/systemd/system"
                 + " && echo boot-1 > /nix/var/fake-boot-id"
                 + " && mount --bind /nix/var/fake-boot-id /proc/sys/kernel/random/boot_id").orThrow();

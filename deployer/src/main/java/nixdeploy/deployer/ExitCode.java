@@ -11,7 +11,8 @@ public enum ExitCode {
     ROLLED_BACK(6, "a host was not confirmed in time and rolled back to its previous generation"),
     HEALTH_CHECK_FAILED(7, "a health check failed, so the host was rolled back"),
     STATE_UNKNOWN(8, "a host became unreachable after activation; its state could not be read back"),
-    INTERRUPTED(9, "interrupted; pending deployments were asked to roll back");
+    INTERRUPTED(9, "interrupted; pending deployments were asked to roll back"),
+    ROLLBACK_FAILED(10, "rolling back failed on a host (its old generation would not activate): it needs attention");
 
     public final int code;
     public final String meaning;

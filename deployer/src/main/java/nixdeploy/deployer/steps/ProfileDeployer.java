@@ -414,8 +414,10 @@ public final class ProfileDeployer {
             case ACTIVATION_FAILED_ROLLED_BACK -> new Outcome(plan, Outcome.Status.ACTIVATION_FAILED,
                     "activation failed and was rolled back: " + message);
             case ACTIVATION_FAILED -> new Outcome(plan, Outcome.Status.ACTIVATION_FAILED, message);
-            case ROLLBACK_FAILED -> new Outcome(plan, Outcome.Status.ACTIVATION_FAILED, message
+            case ROLLBACK_FAILED -> new Outcome(plan, Outcome.Status.ROLLBACK_FAILED, message
                     + ". Log in and check the profile " + inv.profilePath());
+            case INTERNAL_ERROR -> new Outcome(plan, Outcome.Status.STATE_UNKNOWN, "the activator failed: " + message
+                    + ". Check the profile " + inv.profilePath() + " on the host");
             case ROLLED_BACK -> new Outcome(plan, Outcome.Status.ROLLED_BACK, message);
             default -> new Outcome(plan, Outcome.Status.NOT_DEPLOYED, status == 127 || status == 126
                     ? "the host could not run the activator (" + stderr + "): it needs Java 17 or newer as '"
@@ -442,8 +444,7 @@ public final class ProfileDeployer {
         try {
             Optional<String> unhealthy = runHealthChecks(inv);
             if (unhealthy.isPresent()) {
-                String rolledBack = rollBack(inv, "health check failed: " + unhealthy.get(), false);
-                return new Outcome(plan, Outcome.Status.HEALTH_CHECK_FAILED, "the host " + rolledBack);
+                return afterUnhealthy(inv, unhealthy.get());
             }
             SshTarget confirmTarget = target(plan.confirmHostname(), plan.sshUser().orElse(null),
                     plan.confirmSshOpts(), who);
@@ -469,6 +470,9 @@ public final class ProfileDeployer {
                 confirmed.put(who, inv);
                 return new Outcome(plan, Outcome.Status.CONFIRMED, "generation " + awaiting.generation
                         + " confirmed over a new connection (" + millis(start) + " ms)");
+            }
+            if (result.exitStatus() == ActivatorExit.ROLLBACK_FAILED.code) {
+                return new Outcome(plan, Outcome.Status.ROLLBACK_FAILED, "could not confirm in time, and " + message);
             }
             if (result.exitStatus() == ActivatorExit.ROLLED_BACK.code) {
                 return new Outcome(plan, Outcome.Status.ROLLED_BACK, "could not confirm in time"
@@ -580,6 +584,12 @@ public final class ProfileDeployer {
             return new Outcome(plan, Outcome.Status.CONFIRMED, what + ", but the deployment was confirmed: "
                     + result.message);
         }
+        if (result.state == DeploymentState.ROLLBACK_FAILED) {
+            return new Outcome(plan, Outcome.Status.ROLLBACK_FAILED, what + "; the host " + result.message);
+        }
+        if (result.state == DeploymentState.SUPERSEDED) {
+            return new Outcome(plan, Outcome.Status.SUPERSEDED, what + "; the host " + result.message);
+        }
         return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, what + "; the host now reports: " + result.message);
     }
 
@@ -599,6 +609,18 @@ public final class ProfileDeployer {
         return askToRollBack(inv, reason, evenIfConfirmed).map(RollbackAnswer::message)
                 .orElse("could not reach the host to roll back" + (evenIfConfirmed ? "; generation stays"
                         : "; it rolls back by itself at its deadline"));
+    }
+
+    /** A health check failed: ask the host to roll back now, and report what it answered. */
+    private Outcome afterUnhealthy(Invocation inv, String unhealthy) {
+        String reason = "health check failed: " + unhealthy;
+        Optional<RollbackAnswer> answer = askToRollBack(inv, reason, false);
+        if (answer.isPresent() && answer.get().asked().exitStatus() == ActivatorExit.ROLLBACK_FAILED.code) {
+            return new Outcome(inv.plan(), Outcome.Status.ROLLBACK_FAILED, reason + "; " + answer.get().message());
+        }
+        return new Outcome(inv.plan(), Outcome.Status.HEALTH_CHECK_FAILED, reason + "; " + answer
+                .map(RollbackAnswer::message)
+                .orElse("could not reach the host to roll back; it rolls back by itself at its deadline"));
     }
 
     /** After Ctrl-C: what the host answered; a confirmation sent before may have won. */
