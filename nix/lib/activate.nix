@@ -20,8 +20,9 @@ let
   orNoop = script: if builtins.match "[[:space:]]*" script != null then ":" else script;
 
   # Build the profile. `dryActivate` / `boot` are the optional overrides that
-  # deploy-rs reads from the functor's own attributes.
-  mkActivatable = { base, activate, dryActivate ? null, boot ? null }:
+  # deploy-rs reads from the functor's own attributes. `confirmed`, ours, is a
+  # script nixdeploy runs once the generation is confirmed (`nixdeploy-confirmed`).
+  mkActivatable = { base, activate, dryActivate ? null, boot ? null, confirmed ? null }:
     let
       name = "activatable-" + (base.name or "profile");
 
@@ -48,13 +49,22 @@ let
     in
     linkJoin {
       inherit name base;
-      # Ours replaces any activation script base already has.
-      exclude = [ "deploy-rs-activate" ];
-      env = { activateScript = script; passAsFile = [ "activateScript" ]; };
+      # Ours replace any activation script and confirmed step base already has.
+      exclude = [ "deploy-rs-activate" "nixdeploy-confirmed" ];
+      env = if confirmed == null
+        then { activateScript = script; passAsFile = [ "activateScript" ]; }
+        else {
+          activateScript = script;
+          confirmedScript = "#!/bin/sh\n# Run by nixdeploy once this generation is confirmed.\nset -eu\n${confirmed}\n";
+          passAsFile = [ "activateScript" "confirmedScript" ];
+        };
       extra = ''
         cp "$activateScriptPath" "$out/deploy-rs-activate"
         chmod 555 "$out/deploy-rs-activate"
-      '';
+      '' + (if confirmed == null then "" else ''
+        cp "$confirmedScriptPath" "$out/nixdeploy-confirmed"
+        chmod 555 "$out/nixdeploy-confirmed"
+      '');
     };
 in
 rec {
@@ -67,6 +77,7 @@ rec {
         inherit base activate;
         dryActivate = self.dryActivate or null;
         boot = self.boot or null;
+        confirmed = self.confirmed or null;
       };
   };
 
@@ -74,30 +85,35 @@ rec {
   noop = base: custom base ":";
 
   # A NixOS configuration (the result of nixosSystem). Activation is
-  # switch-to-configuration, in the mode the deployer asks for.
+  # switch-to-configuration `test`: the new generation runs, but the boot
+  # loader keeps starting the previous one until nixdeploy confirms it and runs
+  # `nixdeploy-confirmed`, which makes it the boot default. So a host that
+  # restarts inside the confirmation window comes back on the previous
+  # generation. (deploy-rs activates with `switch` at once.)
   nixos = cfg:
     let
       loader = cfg.config.boot.loader or { };
       systemdBoot = loader.systemd-boot.enable or false;
       efiMount = loader.efi.efiSysMountPoint or "/boot";
+      # switch-to-configuration can fail when started from a directory that
+      # goes away during the switch (nixpkgs issue #73404).
+      inTmp = mode: ''
+        cd /tmp
+        $PROFILE/bin/switch-to-configuration ${mode}
+      '';
+      # As deploy-rs does (its issue #31): drop the `default` line that
+      # switch-to-configuration leaves in systemd-boot's loader.conf.
+      dropDefault = if systemdBoot then ''
+        sed -i '/^default /d' ${shellQuote "${efiMount}/loader/loader.conf"}
+      '' else "";
     in
     (custom // {
       dryActivate = "$PROFILE/bin/switch-to-configuration dry-activate";
-      boot = "$PROFILE/bin/switch-to-configuration boot";
+      boot = inTmp "boot" + dropDefault;
+      confirmed = inTmp "boot" + dropDefault;
     })
       cfg.config.system.build.toplevel
-      (''
-        # switch-to-configuration can fail when started from a directory that
-        # goes away during the switch (nixpkgs issue #73404).
-        cd /tmp
-
-        $PROFILE/bin/switch-to-configuration switch
-      '' + (if systemdBoot then ''
-
-        # As deploy-rs does (its issue #31): drop the `default` line that
-        # switch-to-configuration leaves in systemd-boot's loader.conf.
-        sed -i '/^default /d' ${shellQuote "${efiMount}/loader/loader.conf"}
-      '' else ""));
+      (inTmp "test");
 
   # A home-manager configuration (homeManagerConfiguration's result): runs its
   # activation package's `activate`. Optional, as a functor attribute:

@@ -129,20 +129,30 @@ else not_ok "noop: build" "$(cat "$err")"; fi
 # ------------------------------------------------------------ activate.nixos
 
 if p=$(build profiles.nix nixos); then
-  activate "$p"; expect_log "nixos: plain run = switch-to-configuration switch, from /tmp" "^switch-to-configuration switch cwd=/tmp"
+  activate "$p"; expect_log "nixos: plain run = switch-to-configuration test, from /tmp (not yet the boot default)" "^switch-to-configuration test cwd=/tmp"
   activate "$p" DRY_ACTIVATE=1; expect_log "nixos: DRY_ACTIVATE=1 = switch-to-configuration dry-activate" "^switch-to-configuration dry-activate "
   activate "$p" BOOT=1; expect_log "nixos: BOOT=1 = switch-to-configuration boot" "^switch-to-configuration boot "
   if [ "$(wc -l < "$log")" -eq 1 ]; then ok "nixos: one switch-to-configuration call per activation"
   else not_ok "nixos: calls" "$(cat "$log")"; fi
+  : > "$log"
+  if [ -x "$p/nixdeploy-confirmed" ] && env PROFILE="$p" NIXDEPLOY_TEST_LOG="$log" "$p/nixdeploy-confirmed" > "$tmp/out" 2>&1 &&
+     grep -q "^switch-to-configuration boot cwd=/tmp" "$log"; then
+    ok "nixos: nixdeploy-confirmed makes the confirmed generation the boot default (switch-to-configuration boot)"
+  else not_ok "nixos: nixdeploy-confirmed" "$(ls -la "$p"; cat "$log" "$tmp/out")"; fi
 else not_ok "nixos: build" "$(cat "$err")"; fi
 
 if p=$(build profiles.nix nixosSystemdBoot); then
   printf 'timeout 3\ndefault nixos-generation-1.conf\nconsole-mode keep\n' > "$efi/loader/loader.conf"
   activate "$p"
-  if grep -q '^switch-to-configuration switch' "$log" && ! grep -q '^default ' "$efi/loader/loader.conf" &&
+  if grep -q '^switch-to-configuration test' "$log" && grep -q '^default ' "$efi/loader/loader.conf"; then
+    ok "nixos with systemd-boot: activation (test) leaves loader.conf alone"
+  else not_ok "nixos with systemd-boot: activation" "$(cat "$log" "$efi/loader/loader.conf" "$tmp/out")"; fi
+  : > "$log"
+  env PROFILE="$p" NIXDEPLOY_TEST_LOG="$log" "$p/nixdeploy-confirmed" > "$tmp/out" 2>&1
+  if grep -q '^switch-to-configuration boot' "$log" && ! grep -q '^default ' "$efi/loader/loader.conf" &&
      grep -q '^timeout 3' "$efi/loader/loader.conf"; then
-    ok "nixos with systemd-boot: switch, then drop loader.conf's default line"
-  else not_ok "nixos with systemd-boot" "$(cat "$log" "$efi/loader/loader.conf" "$tmp/out")"; fi
+    ok "nixos with systemd-boot: confirmed = boot, then drop loader.conf's default line"
+  else not_ok "nixos with systemd-boot: confirmed" "$(cat "$log" "$efi/loader/loader.conf" "$tmp/out")"; fi
 else not_ok "nixos systemd-boot: build" "$(cat "$err")"; fi
 
 # ----------------------------------------------------- activate.home-manager

@@ -1,0 +1,242 @@
+package nixdeploy.deployer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import nixdeploy.testhosts.Cmd;
+import nixdeploy.testhosts.TestHost;
+import nixdeploy.testhosts.TestHosts;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code deploy} under faults between the deployer and the host, one per test. Each ends
+ * with the host on exactly one of {the previous generation, the new one confirmed}, SSH working,
+ * no generation lost, and the deployer's exit code agreeing with the host. Each prints how long the
+ * host took to heal.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class DeployFaultMatrixIT {
+    @RegisterExtension
+    static final TestHosts HOSTS = TestHosts.count(1);
+    /** The steady generation's activation also undoes what the faulty ones break. */
+    static String steady;
+
+    static TestHost host;
+    static DeployCli deploy;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void setUp(@TempDir Path home) {
+        host = HOSTS.get(0);
+        deploy = new DeployCli(home);
+        Path key = host.dir().resolve("host_key");
+        host.sh("cp " + key + " " + key + ".orig && ssh-keygen -q -t ed25519 -N '' -f " + key + ".other").orThrow();
+        steady = "kill -CONT " + host.sshdPid() + "; if ! cmp -s " + key + ".orig " + key + "; then cp " + key
+                + ".orig " + key + "; kill -HUP " + host.sshdPid() + "; fi; echo steady";
+    }
+
+    @BeforeEach
+    void steadyHost() {
+        host.sh("rm -rf /nix/var/nix/profiles/system* /nix/var/nixdeploy").orThrow();
+        Cmd.Result first = deploy.to(host, flake("steady", steady, ""), ".#web", "--skip-checks");
+        assertThat(first.exitCode()).as(first.stdout()).isZero();
+    }
+
+    @Test
+    void theDeployerKilledDuringTheCopyLeavesTheHostAsItWas() throws Exception {
+        Path flake = flake("big", "echo big", "confirmTimeout = 5;", "dd if=/dev/urandom of=$out/blob bs=1M count=150 2>/dev/null");
+        Process deployer = start(flake);
+
+        waitForLog("copying");
+        kill(deployer);
+        long start = System.nanoTime();
+
+        waitFor(() -> !host.sh("pgrep -f '[n]ixdeploy.activator.Main watch'").ok(), "no watcher left");
+        assertSteady("deployer killed during the copy", start);
+    }
+
+    @Test
+    void theDeployerKilledRightAfterTheSwitchIsRolledBackByTheHost() throws Exception {
+        Process deployer = start(flake("orphan", "echo orphan", "confirmTimeout = 5;"));
+
+        waitForLog("switched /nix/var/nix/profiles/system to generation 2");
+        kill(deployer);
+        long start = System.nanoTime();
+
+        waitFor(() -> name().equals("steady"), "the host back on the steady generation");
+        assertSteady("deployer killed right after the switch", start);
+    }
+
+    @Test
+    void theDeployerKilledWhileConfirmingIsRolledBackByTheHost() throws Exception {
+        Process deployer = start(flake("unconfirmed", "echo unconfirmed", "confirmTimeout = 5; confirmHostname = \""
+                + host.gatewayAddress().replaceAll("\\.1$", ".3") + "\";"));
+
+        waitForLog("over a new connection before");
+        kill(deployer);
+        long start = System.nanoTime();
+
+        waitFor(() -> name().equals("steady"), "the host back on the steady generation");
+        assertSteady("deployer killed while confirming", start);
+    }
+
+    @Test
+    void theHostsLinkDownThroughTheConfirmWindowEndsRolledBack() throws Exception {
+        Process deployer = start(flake("cut-off", "echo cut off", "confirmTimeout = 6;"));
+        String link = host.namespace().replace("-", "") + "n";
+
+        waitForLog("activated generation 2");
+        host.sh("ip link set " + link + " down").orThrow();
+        long start = System.nanoTime();
+        Thread.sleep(8_000);
+        host.sh("ip link set " + link + " up").orThrow();
+        int exit = finish(deployer);
+
+        assertThat(exit).as(log()).isEqualTo(ExitCode.ROLLED_BACK.code);
+        assertThat(log()).contains("the host rolled back at");
+        assertSteady("link down through the confirm window", start);
+    }
+
+    @Test
+    void sshdStoppedByTheActivationIsRolledBackAndStartedAgain() {
+        long start = System.nanoTime();
+        Cmd.Result result = deploy.to(host, flake("no-sshd", "kill -STOP " + host.sshdPid() + "; echo sshd stopped",
+                "confirmTimeout = 6;"), ".#web", "--skip-checks");
+
+        assertThat(result.exitCode()).as(result.stdout()).isEqualTo(ExitCode.ROLLED_BACK.code);
+        assertThat(result.stdout()).contains("sshd stopped").contains("rolled back by itself");
+        assertSteady("sshd stopped by the activation", start);
+    }
+
+    @Test
+    void aHostKeyChangedBetweenTheDeployAndTheConfirmationIsNeverConfirmed() {
+        Path key = host.dir().resolve("host_key");
+        long start = System.nanoTime();
+        Cmd.Result result = deploy.to(host, flake("new-key", "cp " + key + ".other " + key + " && kill -HUP "
+                + host.sshdPid() + " && echo host key replaced", "confirmTimeout = 6;"), ".#web", "--skip-checks");
+
+        assertThat(result.exitCode()).as(result.stdout()).isEqualTo(ExitCode.ROLLED_BACK.code);
+        assertThat(result.stdout()).contains("host key replaced").doesNotContain("confirmed over a new connection");
+        assertSteady("host key changed before the confirmation", start);
+    }
+
+    @Test
+    void aSecondDeployOfTheSameProfileIsRefusedAndNamesTheHolder() throws Exception {
+        Process first = start(flake("slow", "sleep 4; echo slow done", "confirmTimeout = 30;"));
+        waitForLog("switched /nix/var/nix/profiles/system to generation 2");
+
+        Cmd.Result second = deploy.to(host, flake("eager", "echo eager", ""), ".#web", "--skip-checks");
+        int firstExit = finish(first);
+
+        assertThat(second.exitCode()).as(second.stdout()).isNotZero();
+        assertThat(second.stdout()).contains("is being deployed by pid").doesNotContain("eager\n");
+        assertThat(firstExit).as(log()).isZero();
+        assertThat(name()).isEqualTo("slow");
+        assertThat(generations()).isEqualTo("1 2");
+    }
+
+    private Path flake(String name, String script, String profileAttrs) {
+        return flake(name, script, profileAttrs, null);
+    }
+
+    private Path flake(String name, String script, String profileAttrs, String extraBuild) {
+        String path = "profile \"" + name + "\" " + nixString(script);
+        if (extraBuild != null) {
+            path = "builtins.derivation { name = \"" + name + "\"; system = \"x86_64-linux\"; builder = \"/bin/sh\";"
+                    + " PATH = \"/usr/bin:/bin\"; script = " + nixString(script) + "; args = [ \"-c\" "
+                    + nixString("mkdir -p $out && echo $name > $out/name && printf '%s\\n' '#!/bin/sh' \"$script\""
+                    + " > $out/deploy-rs-activate && chmod +x $out/deploy-rs-activate && " + extraBuild) + " ]; }";
+        }
+        return TestFlake.write(work.resolve(name), String.join("\n",
+                "    deploy.nodes.web = {",
+                "      hostname = \"" + host.address() + "\";",
+                "      sshUser = \"root\";",
+                "      activationTimeout = 30;",
+                "      profiles.system = { user = \"root\"; path = " + path + "; " + profileAttrs + " };",
+                "    };"));
+    }
+
+    private Process start(Path flake) throws Exception {
+        return deploy.start(flake, work.resolve("deploy.log"), ".#web", "--skip-checks", "--ssh-opts",
+                DeployCli.sshOpts(host));
+    }
+
+    private int finish(Process deployer) throws Exception {
+        try {
+            assertThat(deployer.waitFor(150, TimeUnit.SECONDS)).as("the deployer ends").isTrue();
+            return deployer.exitValue();
+        } finally {
+            deployer.destroyForcibly();
+            System.out.println(log());
+        }
+    }
+
+    private static void kill(Process deployer) throws Exception {
+        Cmd.run("kill", "-KILL", Long.toString(deployer.pid())).orThrow();
+        deployer.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** The host runs the steady generation, kept all along, reachable over SSH, with no deployment pending. */
+    private void assertSteady(String fault, long startNanos) {
+        waitFor(() -> name().equals("steady"), "the steady generation");
+        System.out.printf("fault matrix: %s: healed in %d ms%n", fault,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        assertThat(generations()).as("the failed generation deleted, the steady one kept").isEqualTo("1");
+        waitFor(() -> !host.sh("pgrep -f '[n]ixdeploy.activator.Main watch'").ok(), "no watcher left");
+        Cmd.Result ssh = Cmd.run(java.util.List.of("ssh", "-i", host.clientKey().toString(), "-o",
+                "UserKnownHostsFile=" + host.knownHostsFile(), "-o", "BatchMode=yes", "-o", "ConnectTimeout=5",
+                "root@" + host.address(), "readlink /nix/var/nix/profiles/system"), null, 30);
+        assertThat(ssh.exitCode()).as("SSH works: " + ssh.stderr()).isZero();
+        assertThat(ssh.stdout().trim()).isEqualTo("system-1-link");
+    }
+
+    private String log() {
+        try {
+            return Files.readString(work.resolve("deploy.log"));
+        } catch (java.io.IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private void waitForLog(String text) {
+        waitFor(() -> log().contains(text), "deploy to print '" + text + "'");
+    }
+
+    private String name() {
+        return host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim();
+    }
+
+    private String generations() {
+        return host.sh("ls -d /nix/var/nix/profiles/system-*-link | sed 's/.*-\\([0-9]*\\)-link/\\1/' | sort -n"
+                + " | tr '\\n' ' '").stdout().trim();
+    }
+
+    private static String nixString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("${", "\\${") + "\"";
+    }
+
+    private static void waitFor(Supplier<Boolean> condition, String what) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!condition.get()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("waited 90 s for " + what);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+}
