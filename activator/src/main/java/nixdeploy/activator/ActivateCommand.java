@@ -245,7 +245,8 @@ final class ActivateCommand {
                 return new ActivatorException(ActivatorExit.ACTIVATION_FAILED, journal.reason, e);
             }
             String done = Recovery.rollBack(inv, journal, activationTimeout, what);
-            return new ActivatorException(ActivatorExit.ACTIVATION_FAILED_ROLLED_BACK, done, e);
+            return new ActivatorException(journal.state == DeploymentState.ROLLED_BACK
+                    ? ActivatorExit.ACTIVATION_FAILED_ROLLED_BACK : ActivatorExit.ACTIVATION_FAILED, done, e);
         } catch (IOException secondary) {
             return new ActivatorException(ActivatorExit.ROLLBACK_FAILED, what + "; undoing it failed too: "
                     + secondary.getMessage(), e);
@@ -278,10 +279,11 @@ final class ActivateCommand {
             // with magic rollback, an unconfirmed generation never stays live, whatever autoRollback says
             String done = Recovery.rollBack(inv, journal, timeout, why + (journal.autoRollback ? ""
                     : " (auto rollback is off, but magic rollback never leaves an unconfirmed generation live)"));
+            ActivatorExit exit = journal.state == DeploymentState.ROLLED_BACK
+                    ? ActivatorExit.ACTIVATION_FAILED_ROLLED_BACK : ActivatorExit.ACTIVATION_FAILED;
             inv.out.report(Event.of(EventType.RESULT).state(journal.state)
-                    .generation(journal.previousGeneration)
-                    .exitCode(ActivatorExit.ACTIVATION_FAILED_ROLLED_BACK.code), done);
-            return ActivatorExit.ACTIVATION_FAILED_ROLLED_BACK;
+                    .generation(journal.previousGeneration).exitCode(exit.code), done);
+            return exit;
         }
         journal.state = DeploymentState.FAILED;
         inv.state.journal(inv.profile).write(journal);
@@ -324,9 +326,8 @@ final class ActivateCommand {
             return;
         }
         try {
-            unit.install(inv.profile, Main.command("status", "--profile", inv.profile.toString(), "--state-dir",
-                    inv.state.path().toString(), "--activation-timeout", Long.toString(activationTimeout)),
-                    System.getenv());
+            unit.install(inv.profile, Main.command("status", "--profile", inv.profile.toString(),
+                    "--activation-timeout", Long.toString(activationTimeout)), System.getenv());
         } catch (IOException | IllegalArgumentException e) {
             inv.out.say("warning: could not install " + unit.unitFile(inv.profile) + " (" + e.getMessage()
                     + "): if the host restarts before the confirmation, the next deployment or status rolls back");
@@ -337,10 +338,12 @@ final class ActivateCommand {
             throws ActivatorException {
         journal.state = DeploymentState.CONFIRMED;
         Recovery.record(inv, journal);
+        Optional<String> stepFailed = Confirmation.runConfirmedStep(inv, journal, activationTimeout);
+        ActivatorExit exit = stepFailed.isEmpty() ? ActivatorExit.OK : ActivatorExit.CONFIRMED_STEP_FAILED;
         inv.out.report(Event.of(EventType.RESULT).state(DeploymentState.CONFIRMED).generation(journal.newGeneration)
-                .exitCode(0), "generation " + journal.newGeneration + " of " + inv.profile
-                + " is active (magic rollback off)" + Confirmation.runConfirmedStep(inv, journal, activationTimeout));
-        return ActivatorExit.OK;
+                .exitCode(exit.code), "generation " + journal.newGeneration + " of " + inv.profile
+                + " is active (magic rollback off)" + stepFailed.orElse(""));
+        return exit;
     }
 
     static String describe(CommandRunner.Outcome outcome) {

@@ -37,11 +37,22 @@ final class Confirmation {
             }
             switch (journal.state) {
                 case AWAITING:
+                    if (!journal.isLiveIn(inv.profile)) {
+                        journal.state = DeploymentState.SUPERSEDED;
+                        journal.reason = "not confirmed at " + now + ": " + inv.profile + " no longer points at "
+                                + "generation " + journal.newGeneration + " (someone else switched it); left as it is";
+                        Recovery.record(inv, journal);
+                        throw new ActivatorException(ActivatorExit.NOTHING_PENDING, journal.reason);
+                    }
                     journal.state = DeploymentState.CONFIRMED;
                     journal.reason = "confirmed at " + now;
                     Recovery.record(inv, journal);
-                    return result(journal, "confirmed generation " + journal.newGeneration + " of " + inv.profile
-                            + runConfirmedStep(inv, journal, activationTimeout));
+                    Optional<String> stepFailed = runConfirmedStep(inv, journal, activationTimeout);
+                    Event confirmed = result(journal, "confirmed generation " + journal.newGeneration + " of "
+                            + inv.profile + stepFailed.orElse(ActivationScript.hasConfirmedStep(inv.profile.path())
+                            ? "; ran its " + ActivationScript.CONFIRMED + " step" : ""));
+                    return stepFailed.isEmpty() ? confirmed
+                            : confirmed.exitCode(ActivatorExit.CONFIRMED_STEP_FAILED.code);
                 case CONFIRMED:
                     return result(journal, "generation " + journal.newGeneration + " of " + inv.profile
                             + " was already " + journal.reason);
@@ -56,11 +67,13 @@ final class Confirmation {
 
     /**
      * Runs the confirmed generation's {@code nixdeploy-confirmed} step, if it has one (a NixOS
-     * profile becomes the boot default there), and records how it went; says so for the report.
+     * profile becomes the boot default there), and records how it went; the failure, said for the
+     * report, or empty when it ran well or there is none.
      */
-    static String runConfirmedStep(Invocation inv, Journal journal, long activationTimeout) throws ActivatorException {
+    static Optional<String> runConfirmedStep(Invocation inv, Journal journal, long activationTimeout)
+            throws ActivatorException {
         if (!ActivationScript.hasConfirmedStep(inv.profile.path())) {
-            return "";
+            return Optional.empty();
         }
         journal.confirmedStepRan = true;
         Recovery.record(inv, journal);
@@ -69,7 +82,7 @@ final class Confirmation {
             Optional<CommandRunner.Outcome> outcome = ActivationScript.runConfirmed(inv.profile.path(),
                     activationTimeout, line -> inv.out.event(Event.of(EventType.OUTPUT).line(line)));
             if (outcome.isEmpty() || outcome.get().ok()) {
-                return "; ran its " + ActivationScript.CONFIRMED + " step";
+                return Optional.empty();
             }
             failure = ActivateCommand.describe(outcome.get());
         } catch (IOException e) {
@@ -77,8 +90,9 @@ final class Confirmation {
         }
         journal.reason += "; its " + ActivationScript.CONFIRMED + " step " + failure;
         Recovery.record(inv, journal);
-        return "; but its " + ActivationScript.CONFIRMED + " step " + failure + ", so the host may start the previous "
-                + "generation after a reboot: run " + inv.profile + "/" + ActivationScript.CONFIRMED + " by hand";
+        return Optional.of("; but its " + ActivationScript.CONFIRMED + " step " + failure + ", so the host may start "
+                + "the previous generation after a restart: run " + inv.profile + "/" + ActivationScript.CONFIRMED
+                + " by hand");
     }
 
     private static Event result(Journal journal, String message) {

@@ -15,24 +15,37 @@ import nixdeploy.activator.profile.ProfilePaths;
 import nixdeploy.activator.profile.StateDir;
 import nixdeploy.protocol.ActivatorExit;
 
-/** What every subcommand needs: the profile, its state folder, the output, the clock, and how to lock. */
+/**
+ * What every subcommand needs: the profile, its state folders, the output, the clock, and how to
+ * lock. Journals (and the watcher's log) live in the persistent state folder of the user; the
+ * runtime folder ({@code --state-dir}, the flake's {@code tempPath}) holds only what a running
+ * watcher needs, so a temp path that a restart empties never loses a journal.
+ */
 final class Invocation {
     final Profile profile;
     final StateDir state;
+    final StateDir runtime;
     final Output out;
     final HostClock clock;
 
-    Invocation(Profile profile, StateDir state, Output out, HostClock clock) {
+    Invocation(Profile profile, StateDir state, StateDir runtime, Output out, HostClock clock) {
         this.profile = profile;
         this.state = state;
+        this.runtime = runtime;
         this.out = out;
         this.clock = clock;
     }
 
+    Invocation(Profile profile, StateDir state, Output out, HostClock clock) {
+        this(profile, state, state, out, clock);
+    }
+
     static Invocation open(Args args, Output out) throws ActivatorException {
         Profile profile = profile(args);
-        Path dir = args.option("--state-dir").map(Path::of).orElse(StateDir.defaultPath());
-        return new Invocation(profile, openState(dir), out, HostClock.SYSTEM);
+        StateDir state = openState(StateDir.defaultPath());
+        Optional<String> runtime = args.option("--state-dir");
+        return new Invocation(profile, state, runtime.isPresent() ? openState(Path.of(runtime.get())) : state, out,
+                HostClock.SYSTEM);
     }
 
     private static StateDir openState(Path dir) throws ActivatorException {
@@ -67,12 +80,13 @@ final class Invocation {
 
     /** The same profile with another state folder. */
     Invocation withState(StateDir other) {
-        return new Invocation(profile, other, out, clock);
+        return new Invocation(profile, other, runtime, out, clock);
     }
 
     /**
-     * The state folder of the profile's latest deployment when it is not this one (a deployer with
-     * another temp path made it), so that its journal is settled before anything else happens.
+     * The state folder of the profile's latest deployment when it is not this one (made under
+     * another XDG_STATE_HOME, or by an activator that kept journals in the temp path), so that its
+     * journal is settled before anything else happens.
      */
     Optional<Invocation> recordedElsewhere() throws ActivatorException, IOException {
         Path record = profile.stateRecord();

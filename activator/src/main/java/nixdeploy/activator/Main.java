@@ -21,7 +21,8 @@ public final class Main {
             "  confirm  [--state-dir DIR]                                                  (token on stdin)",
             "  rollback [--state-dir DIR] [--reason TEXT] [--confirmed]   (token on stdin; --confirmed undoes a",
             "           confirmed deployment, which needs its token)",
-            "  status   [--state-dir DIR]");
+            "  status   [--state-dir DIR]",
+            "  --state-dir: the runtime folder (the watcher's socket); journals stay in the user's state folder");
 
     private Main() {}
 

@@ -32,7 +32,7 @@ final class SettleCommands {
         Invocation inv = Invocation.open(args, out);
         Event result = Confirmation.confirm(inv, token, args.seconds("--activation-timeout", 240));
         out.report(result, result.message);
-        return ActivatorExit.OK;
+        return ActivatorExit.fromCode(result.exitCode);
     }
 
     static ActivatorExit rollback(List<String> argv, InputStream stdin, Output out)
@@ -84,6 +84,10 @@ final class SettleCommands {
             return ActivatorExit.OK;
         }
         Journal j = journal.get();
+        if (j.state.isFinal()) {
+            // a boot-time settle unit whose removal failed earlier has nothing left to do
+            BootSettleUnit.system().remove(inv.profile);
+        }
         event.state(j.state).previousGeneration(j.previousGeneration).deadline(j.deadline).deploymentId(j.deploymentId);
         String when = j.state == DeploymentState.AWAITING ? " until " + Instant.ofEpochMilli(j.deadline) : "";
         out.report(event, "last deployment of " + inv.profile + " (generation " + j.newGeneration + ", was "

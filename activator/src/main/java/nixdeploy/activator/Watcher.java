@@ -41,6 +41,8 @@ final class Watcher {
     private static final long POLL_MILLIS = 100;
     private static final long READY_TIMEOUT_SECONDS = 20;
     private static final int MAX_TOKEN_BYTES = 1024;
+    /** A client that connects but sends no token must not hold the watcher up. */
+    private static final long READ_TIMEOUT_MILLIS = 10_000;
 
     /** A started watcher, not yet known to be ready. */
     record Launched(Path ready, File log) {
@@ -54,10 +56,10 @@ final class Watcher {
 
     /** Starts the watcher for {@code deploymentId}; it waits in standby while the activation runs. */
     static Launched launch(Invocation inv, String deploymentId, long activationTimeout) throws IOException {
-        Path ready = inv.state.watcherReady(inv.profile, deploymentId);
+        Path ready = inv.runtime.watcherReady(inv.profile, deploymentId);
         Files.deleteIfExists(ready);
         List<String> watcher = Main.command("watch",
-                "--profile", inv.profile.toString(), "--state-dir", inv.state.path().toString(),
+                "--profile", inv.profile.toString(), "--state-dir", inv.runtime.path().toString(),
                 "--deployment", deploymentId, "--activation-timeout", Long.toString(activationTimeout),
                 "--activator-pid", Long.toString(ProcessHandle.current().pid()));
         File log = inv.state.watcherLog(inv.profile).toFile();
@@ -115,8 +117,8 @@ final class Watcher {
     /** The watcher's own loop: returns when the deployment is confirmed, rolled back, or replaced. */
     static ActivatorExit watch(Invocation inv, String deploymentId, long activationTimeout, long activatorPid)
             throws ActivatorException, IOException {
-        Path ready = inv.state.watcherReady(inv.profile, deploymentId);
-        Path socketPath = inv.state.confirmSocket(inv.profile, deploymentId);
+        Path ready = inv.runtime.watcherReady(inv.profile, deploymentId);
+        Path socketPath = inv.runtime.confirmSocket(inv.profile, deploymentId);
         List<Thread> handlers = new ArrayList<>();
         try (Selector selector = Selector.open(); ServerSocketChannel server = listen(inv, socketPath, selector)) {
             Path temp = ready.resolveSibling(ready.getFileName() + ".tmp");
@@ -126,7 +128,6 @@ final class Watcher {
             return loop(inv, deploymentId, activationTimeout, activatorPid, selector, handlers);
         } catch (IOException | RuntimeException | ActivatorException e) {
             inv.out.say("the watcher failed (" + e + "); rolling back what it guards before it exits");
-            joinAll(handlers);
             return rollBackIfStillPending(inv, deploymentId, activationTimeout, true);
         } finally {
             // a confirmation being answered may be rolling back a late deployment: never cut it short
@@ -241,17 +242,31 @@ final class Watcher {
         }
     }
 
+    /** The first line a client sends, or null when it sends none within {@link #READ_TIMEOUT_MILLIS}. */
     private static String readLine(SocketChannel client) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(MAX_TOKEN_BYTES);
-        while (buffer.hasRemaining()) {
-            if (client.read(buffer) < 0) {
-                break;
-            }
-            for (int i = 0; i < buffer.position(); i++) {
-                if (buffer.get(i) == '\n') {
-                    return new String(buffer.array(), 0, i, StandardCharsets.UTF_8);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READ_TIMEOUT_MILLIS);
+        client.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            client.register(selector, SelectionKey.OP_READ);
+            while (buffer.hasRemaining()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return null;
+                }
+                selector.select(left);
+                selector.selectedKeys().clear();
+                if (client.read(buffer) < 0) {
+                    break;
+                }
+                for (int i = 0; i < buffer.position(); i++) {
+                    if (buffer.get(i) == '\n') {
+                        return new String(buffer.array(), 0, i, StandardCharsets.UTF_8);
+                    }
                 }
             }
+        } finally {
+            client.configureBlocking(true);
         }
         return null;
     }

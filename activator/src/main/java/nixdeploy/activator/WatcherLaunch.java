@@ -38,7 +38,8 @@ final class WatcherLaunch {
             List<String> watcher) {
         List<String> argv = new ArrayList<>();
         if (systemdUnit) {
-            argv.addAll(List.of("systemd-run", "--unit=" + unitName, "--collect", "--quiet",
+            // --no-block: queue the unit and return; the activator waits for the watcher's ready file anyway
+            argv.addAll(List.of("systemd-run", "--unit=" + unitName, "--collect", "--quiet", "--no-block",
                     // the old generation's activation may start services from the watcher: keep them when it exits
                     "--property=KillMode=process",
                     "--setenv=NIXDEPLOY_WATCHER_LOG=" + log));

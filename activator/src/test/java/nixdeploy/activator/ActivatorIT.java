@@ -438,16 +438,23 @@ class ActivatorIT {
     }
 
     private void waitForNoWatcher() throws InterruptedException {
-        for (int i = 0; i < 100 && host.sh("ls /nix/var/nixdeploy/*" + name(profile) + "-*.ready").ok(); i++) {
-            Thread.sleep(50);
-        }
+        waitUntil(() -> !host.sh("ls /nix/var/nixdeploy/*" + name(profile) + "-*.ready").ok(), "the watcher to end");
     }
 
     private void waitForLock() throws InterruptedException {
-        for (int i = 0; i < 200 && !host.sh("grep -q activate " + profile + ".nixdeploy-lock").ok(); i++) {
+        waitUntil(() -> host.sh("grep -q activate " + profile + ".nixdeploy-lock").ok(), "the activation's lock");
+        Thread.sleep(300);
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition, String what)
+            throws InterruptedException {
+        long end = System.currentTimeMillis() + 30_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError("waited 30 s for " + what);
+            }
             Thread.sleep(50);
         }
-        Thread.sleep(300);
     }
 
     private void waitUntilTargetIs(String expected, int seconds) throws InterruptedException {

@@ -41,6 +41,7 @@ class FaultMatrixIT {
     static String notExecutable;
     static String breakableOld;
     static String fillsTheDisk;
+    static String bareNixos;
 
     String profile;
     String marker;
@@ -57,12 +58,16 @@ class FaultMatrixIT {
         killsItsActivator = LocalNix.profile("fm-kills", "echo killing my activator; kill -9 $PPID; sleep 5");
         breakableOld = LocalNix.profile("fm-breakable", "if [ -e /tmp/fm-break-$(basename $PROFILE) ]; then "
                 + "echo old activation broken; exit 1; fi; echo activating breakable");
-        fillsTheDisk = LocalNix.profile("fm-fill", "cat /dev/zero > /nix/var/fm-full/fill 2>/dev/null; echo disk full");
+        fillsTheDisk = LocalNix.profile("fm-fill", "cat /dev/zero > /nix/var/nixdeploy/fill 2>/dev/null; echo disk full");
         notExecutable = LocalNix.build("derivation { name = \"fm-noexec\"; system = builtins.currentSystem;"
                 + " builder = \"/bin/sh\"; PATH = \"/usr/bin:/bin\"; args = [ \"-c\" \"mkdir -p $out && "
                 + "printf '#!/bin/sh\\\\necho hi\\\\n' > $out/deploy-rs-activate && chmod 644 $out/deploy-rs-activate\" ]; }");
+        bareNixos = LocalNix.build("derivation { name = \"fm-bare-nixos\"; system = builtins.currentSystem;"
+                + " builder = \"/bin/sh\"; PATH = \"/usr/bin:/bin\"; args = [ \"-c\" \"mkdir -p $out/bin && "
+                + "printf '#!/bin/sh\\\\necho switch-to-configuration $1 >> /tmp/fm-stc-$(basename $PROFILE)\\\\n' "
+                + "> $out/bin/switch-to-configuration && chmod +x $out/bin/switch-to-configuration\" ]; }");
         for (String path : new String[] {good, good2, plain, failing, slow, killsItsActivator, notExecutable,
-                breakableOld, fillsTheDisk}) {
+                breakableOld, fillsTheDisk, bareNixos}) {
             host.importFromLocalStore(path);
         }
     }
@@ -76,7 +81,8 @@ class FaultMatrixIT {
 
     @AfterEach
     void cleanUp() {
-        host.sh("rm -f " + marker + "; umount /nix/var/fm-full 2>/dev/null; rm -rf /nix/var/fm-full");
+        // lazily: a watcher of a full-disk test may still hold its log open there
+        host.sh("rm -f " + marker + "; umount -l /nix/var/nixdeploy 2>/dev/null; true");
     }
 
     @Test
@@ -166,13 +172,25 @@ class FaultMatrixIT {
     }
 
     @Test
+    void rollingBackToABareNixosGenerationSwitchesToItsConfigurationAgain() {
+        host.sh("nix-env -p " + profile + " --set " + bareNixos + " && rm -f /tmp/fm-stc-" + name()).orThrow();
+
+        HostActivator.Run run = activator.run(null, "activate", "--profile", profile, "--closure", failing,
+                "--auto-rollback");
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(ActivatorExit.ACTIVATION_FAILED_ROLLED_BACK.code);
+        assertThat(target()).isEqualTo(bareNixos);
+        assertThat(host.sh("cat /tmp/fm-stc-" + name()).stdout()).isEqualTo("switch-to-configuration switch\n");
+    }
+
+    @Test
     void aFullDiskUnderTheStateFolderBeforeTheFirstWriteChangesNothing() {
         activate(good);
         fullStateDisk();
-        host.sh("cat /dev/zero > /nix/var/fm-full/fill 2>/dev/null; true");
+        host.sh("cat /dev/zero > /nix/var/nixdeploy/fill 2>/dev/null; true");
 
         HostActivator.Run run = activator.run(TOKEN, "activate", "--profile", profile, "--closure", good2,
-                "--magic-rollback", "--auto-rollback", "--state-dir", "/nix/var/fm-full/state");
+                "--magic-rollback", "--auto-rollback");
 
         assertThat(run.exitCode()).isNotZero();
         assertThat(target()).isEqualTo(good);
@@ -186,14 +204,13 @@ class FaultMatrixIT {
         long start = System.nanoTime();
 
         HostActivator.Run run = activator.run(TOKEN, "activate", "--profile", profile, "--closure", fillsTheDisk,
-                "--magic-rollback", "--state-dir", "/nix/var/fm-full/state");
+                "--magic-rollback");
 
         assertThat(run.exitCode()).as(run.stderr()).isNotZero();
         assertThat(run.stderr()).contains("No space left").doesNotContain("\tat ");
         awaitTarget(good, "state folder full at the AWAITING write", start);
-        host.sh("rm -f /nix/var/fm-full/fill").orThrow();
-        HostActivator.Run status = activator.run(null, "status", "--profile", profile, "--state-dir",
-                "/nix/var/fm-full/state");
+        host.sh("rm -f /nix/var/nixdeploy/fill").orThrow();
+        HostActivator.Run status = activator.run(null, "status", "--profile", profile);
         assertThat(status.result().state).as(status.stderr()).isEqualTo(DeploymentState.ROLLED_BACK);
         assertThat(target()).isEqualTo(good);
         assertThat(generations()).isEqualTo("1");
@@ -205,12 +222,11 @@ class FaultMatrixIT {
         fullStateDisk();
         long start = System.nanoTime();
         HostActivator.Run run = activator.run(TOKEN, "activate", "--profile", profile, "--closure", good2,
-                "--magic-rollback", "--confirm-timeout", "3", "--state-dir", "/nix/var/fm-full/state");
+                "--magic-rollback", "--confirm-timeout", "3");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        host.sh("cat /dev/zero > /nix/var/fm-full/fill 2>/dev/null; true");
+        host.sh("cat /dev/zero > /nix/var/nixdeploy/fill 2>/dev/null; true");
 
-        HostActivator.Run confirm = activator.run(TOKEN, "confirm", "--profile", profile, "--state-dir",
-                "/nix/var/fm-full/state");
+        HostActivator.Run confirm = activator.run(TOKEN, "confirm", "--profile", profile);
 
         assertThat(confirm.exitCode()).as("a confirmation that could not be recorded is no confirmation")
                 .isNotZero();
@@ -303,9 +319,10 @@ class FaultMatrixIT {
         assertThat(run.exitCode()).as(run.stderr()).isZero();
     }
 
-    /** A 256 KiB tmpfs for the state folder, in the test host's own mount namespace. */
+    /** A 256 KiB tmpfs for the journals' folder, in the test host's own mount namespace. */
     private void fullStateDisk() {
-        host.sh("mkdir -p /nix/var/fm-full && mount -t tmpfs -o size=256k tmpfs /nix/var/fm-full").orThrow();
+        host.sh("mkdir -p /nix/var/nixdeploy && mount -t tmpfs -o size=256k,mode=700 tmpfs /nix/var/nixdeploy")
+                .orThrow();
     }
 
     private String pathWithNixEnvThatFailsAfterSet() {
@@ -316,6 +333,10 @@ class FaultMatrixIT {
                 + " && printf '#!/bin/sh\\n%s \"$@\" || exit\\ncase \" $* \" in *\" --set \"*) echo killed >&2; exit 137;; esac\\n'"
                 + " $(command -v nix-env) > " + dir + "/nix-env && chmod +x " + dir + "/nix-env").orThrow();
         return dir;
+    }
+
+    private String name() {
+        return profile.substring(profile.lastIndexOf('/') + 1);
     }
 
     private DeploymentState state() {

@@ -93,6 +93,21 @@ class RebootIT {
     }
 
     @Test
+    void aTempPathThatTheRestartEmptiesLosesNoJournal() {
+        activate(systemA);
+        HostActivator.Run run = activator.run(TOKEN, "activate", "--profile", profile, "--closure", systemB,
+                "--magic-rollback", "--confirm-timeout", "600", "--state-dir", "/nix/var/rb-tmp");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+
+        restart();
+        host.sh("rm -rf /nix/var/rb-tmp").orThrow();
+        host.sh("sh -c \"$(sed -n 's/^ExecStart=//p' /etc/systemd/system/nixdeploy-settle-*.service)\"").orThrow();
+
+        assertThat(target()).isEqualTo(systemA);
+        assertThat(generations()).isEqualTo("1");
+    }
+
+    @Test
     void aConfirmedGenerationBecomesTheBootDefaultAndItsUnitGoes() {
         activate(systemA);
         magic(systemB);

@@ -41,7 +41,7 @@ class WatcherLaunchTest {
                 Path.of("/nix/var/nixdeploy/p.watcher.log"), WATCHER);
 
         assertThat(argv.subList(0, 2)).containsExactly("systemd-run", "--unit=nixdeploy-watcher-0123456789abcdef");
-        assertThat(argv).contains("--collect", "--property=KillMode=process",
+        assertThat(argv).contains("--collect", "--no-block", "--property=KillMode=process",
                 "--setenv=PATH=/run/current-system/sw/bin", "--setenv=NIX_REMOTE=daemon", "--setenv=HOME=/root",
                 "--setenv=NIXDEPLOY_WATCHER_LOG=/nix/var/nixdeploy/p.watcher.log");
         assertThat(argv).noneMatch(a -> a.contains("SSH_AUTH_SOCK"));

@@ -13,7 +13,8 @@ public enum ActivatorExit {
     ROLLED_BACK(6, "the deployment was rolled back (not confirmed in time, or on request)"),
     NOTHING_PENDING(7, "no deployment of this profile awaits confirmation"),
     ROLLBACK_FAILED(8, "rolling back failed; the host needs attention"),
-    SWITCH_FAILED(9, "could not switch the profile; nothing was changed");
+    SWITCH_FAILED(9, "could not switch the profile; nothing was changed"),
+    CONFIRMED_STEP_FAILED(10, "confirmed, but the generation's nixdeploy-confirmed step failed");
 
     public final int code;
     public final String meaning;

@@ -12,7 +12,9 @@ public enum ExitCode {
     HEALTH_CHECK_FAILED(7, "a health check failed, so the host was rolled back"),
     STATE_UNKNOWN(8, "a host became unreachable after activation; its state could not be read back"),
     INTERRUPTED(9, "interrupted; pending deployments were asked to roll back"),
-    ROLLBACK_FAILED(10, "rolling back failed on a host (its old generation would not activate): it needs attention");
+    ROLLBACK_FAILED(10, "rolling back failed on a host (its old generation would not activate): it needs attention"),
+    CONFIRMED_STEP_FAILED(11, "confirmed, but the generation's nixdeploy-confirmed step failed (NixOS: not the boot "
+            + "default yet)");
 
     public final int code;
     public final String meaning;

@@ -37,6 +37,25 @@ public final class ActivationScript {
         return run(root, ACTIVATE, env, timeoutSeconds, lines);
     }
 
+    /**
+     * Like {@link #run}, for bringing an old generation back up: a bare NixOS system (made by
+     * {@code nixos-rebuild} or {@code nixos-install}, so without {@code deploy-rs-activate}) is
+     * re-activated with its own {@code switch-to-configuration}, which also makes it the boot
+     * default again. Switching the link alone would leave the undone configuration running.
+     */
+    public static Optional<CommandRunner.Outcome> runOrSwitchNixos(Path root, ActivationMode mode,
+            long timeoutSeconds, Consumer<String> lines) throws IOException {
+        Path switchTo = root.resolve("bin").resolve("switch-to-configuration");
+        if (Files.isRegularFile(root.resolve(ACTIVATE)) || !Files.isRegularFile(switchTo)) {
+            return run(root, mode, timeoutSeconds, lines);
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("PROFILE", root.toString());
+        // switch-to-configuration can fail when started from a folder that goes away (nixpkgs #73404)
+        return Optional.of(CommandRunner.run(List.of(switchTo.toString(), mode == ActivationMode.BOOT ? "boot" : "switch"),
+                env, Path.of("/"), timeoutSeconds, lines));
+    }
+
     /** Runs the profile's confirmed step, or returns empty when it has none. */
     public static Optional<CommandRunner.Outcome> runConfirmed(Path root, long timeoutSeconds,
             Consumer<String> lines) throws IOException {

@@ -18,7 +18,7 @@ public interface HostClock {
     /** Nanoseconds on a clock that only moves forward, shared by every process of this boot. */
     long monotonicNanos();
 
-    /** Names this boot of the host; empty when the host cannot tell. */
+    /** Names this boot of the host; empty when the host cannot tell (then only the monotonic clock can). */
     String bootId();
 
     HostClock SYSTEM = new HostClock() {
@@ -47,8 +47,8 @@ public interface HostClock {
             if (Files.isReadable(linux)) {
                 return Files.readString(linux, StandardCharsets.US_ASCII).trim();
             }
-            // macOS and the BSDs: the boot's start time, fixed for the whole boot
-            return CommandRunner.check(List.of("sysctl", "-n", "kern.boottime"), 5).trim();
+            // macOS: a UUID made at boot (kern.boottime would move when the wall clock is stepped)
+            return CommandRunner.check(List.of("sysctl", "-n", "kern.bootsessionuuid"), 5).trim();
         } catch (IOException e) {
             return "";
         }

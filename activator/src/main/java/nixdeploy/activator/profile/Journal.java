@@ -40,6 +40,16 @@ public final class Journal {
     /** The profile's generations before the switch, so a crash right after it can still be undone. */
     public java.util.List<Long> generationsBefore;
 
+    /**
+     * Whether {@code profile} points at this deployment's generation: its number and its closure,
+     * as Nix gives the number of a deleted generation to the next one.
+     */
+    public boolean isLiveIn(Profile profile) throws java.io.IOException {
+        java.util.Optional<Long> current = profile.currentGeneration();
+        return newGeneration != null && current.isPresent() && current.get().equals(newGeneration)
+                && (closure == null || profile.generationTarget(newGeneration).filter(closure::equals).isPresent());
+    }
+
     /** Opens the confirmation window: {@code seconds} from now on {@code clock}. */
     public void openWindow(HostClock clock, long seconds) {
         bootId = clock.bootId();
@@ -56,8 +66,9 @@ public final class Journal {
 
     /** Whether the host restarted since the window opened (so it has closed, whatever the deadline). */
     public boolean restartedSince(HostClock clock) {
+        boolean bootsKnown = bootId != null && !bootId.isEmpty() && !clock.bootId().isEmpty();
         return awaitingSinceNanos != null
-                && (!clock.bootId().equals(bootId) || clock.monotonicNanos() - awaitingSinceNanos < 0);
+                && (bootsKnown && !clock.bootId().equals(bootId) || clock.monotonicNanos() - awaitingSinceNanos < 0);
     }
 
     /**

@@ -59,14 +59,23 @@ public final class ProfileLock implements AutoCloseable {
                 inProcess.unlock();
                 return Optional.empty();
             }
-            String holder = "pid " + ProcessHandle.current().pid() + " (" + purpose + ") since " + Instant.now() + "\n";
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
-            channel.force(false);
+            writeHolder(channel, purpose);
             return Optional.of(new ProfileLock(inProcess, channel, lock));
         } catch (IOException | RuntimeException e) {
             inProcess.unlock();
             throw e;
+        }
+    }
+
+    /** Says who holds the lock, for others' error messages; a full disk must not cost the lock itself. */
+    private static void writeHolder(FileChannel channel, String purpose) {
+        String holder = "pid " + ProcessHandle.current().pid() + " (" + purpose + ") since " + Instant.now() + "\n";
+        try {
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
+            channel.force(false);
+        } catch (IOException e) {
+            // the lock holds all the same; only the note of who holds it is missing
         }
     }
 
@@ -89,9 +98,11 @@ public final class ProfileLock implements AutoCloseable {
 
     /** Who holds (or last held) the lock, as its holder wrote it. */
     public static String holder(Path file) {
-        ReentrantLock inProcess = IN_PROCESS.get(file.toAbsolutePath().normalize());
-        if (inProcess != null && inProcess.isLocked()) {
-            // reading the file here would release the lock another thread of this process holds
+        ReentrantLock inProcess = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(),
+                p -> new ReentrantLock());
+        // opening the file would release the lock if a thread of this process held it: read it only
+        // while no thread here can take it
+        if (inProcess.isHeldByCurrentThread() || !inProcess.tryLock()) {
             return "pid " + ProcessHandle.current().pid() + " (this process)";
         }
         try {
@@ -99,6 +110,8 @@ public final class ProfileLock implements AutoCloseable {
             return text.isEmpty() ? "another process" : text;
         } catch (IOException e) {
             return "another process";
+        } finally {
+            inProcess.unlock();
         }
     }
 

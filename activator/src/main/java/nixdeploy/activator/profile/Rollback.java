@@ -43,7 +43,7 @@ public final class Rollback {
         if (previous == null) {
             return removeProfile(profile, journal, current);
         }
-        if (current.isPresent() && current.get().equals(ours)) {
+        if (journal.isLiveIn(profile)) {
             switchBack(profile, journal);
         } else if (!current.equals(Optional.of(previous))) {
             throw superseded(profile, ours, current);
@@ -53,7 +53,7 @@ public final class Rollback {
         ActivationMode mode = journal.boot ? ActivationMode.BOOT : ActivationMode.SWITCH;
         Optional<CommandRunner.Outcome> reactivated;
         try {
-            reactivated = ActivationScript.run(profile.path(), mode, activationTimeoutSeconds, output);
+            reactivated = ActivationScript.runOrSwitchNixos(profile.path(), mode, activationTimeoutSeconds, output);
         } catch (IOException e) {
             throw reactivationFailed(done, e.getMessage(), ours);
         }
@@ -78,7 +78,8 @@ public final class Rollback {
             }
             done += ", ran its " + ActivationScript.CONFIRMED + " step";
         }
-        if (journal.createdGeneration && profile.generationTarget(ours).isPresent()) {
+        boolean stillOurs = profile.generationTarget(ours).filter(t -> t.equals(journal.closure)).isPresent();
+        if (journal.createdGeneration && stillOurs) {
             try {
                 NixEnv.deleteGeneration(profile, ours);
                 done += ", deleted generation " + ours;
@@ -108,7 +109,7 @@ public final class Rollback {
         if (current.isEmpty()) {
             return "profile " + profile + " is already gone";
         }
-        if (!current.get().equals(journal.newGeneration)) {
+        if (!journal.isLiveIn(profile)) {
             throw superseded(profile, journal.newGeneration, current);
         }
         Files.deleteIfExists(profile.path());

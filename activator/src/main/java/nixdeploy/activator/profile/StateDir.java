@@ -52,6 +52,7 @@ public final class StateDir {
         if (attributes.owner().getName().equals(me) && isPrivate(attributes)) {
             return writable(absolute);
         }
+        requireSafeParent(absolute, attributes, me);
         Path own = absolute.resolve("nixdeploy-" + me);
         if (!Files.exists(own, LinkOption.NOFOLLOW_LINKS)) {
             createPrivate(own);
@@ -67,6 +68,33 @@ public final class StateDir {
                     + "Remove it, or make it private with chmod 700");
         }
         return writable(own);
+    }
+
+    /**
+     * A folder of our own inside {@code dir} stays ours only if nobody else can rename or replace
+     * it: {@code dir} belongs to us or root, and if others may write to it, it is sticky (as /tmp).
+     */
+    private static void requireSafeParent(Path dir, PosixFileAttributes attributes, String me) throws IOException {
+        String owner = attributes.owner().getName();
+        if (!owner.equals(me) && !owner.equals("root")) {
+            throw new IOException("state directory " + dir + " belongs to " + owner + ", not to " + me
+                    + " or root; refusing to use it");
+        }
+        Set<PosixFilePermission> permissions = attributes.permissions();
+        boolean othersWrite = permissions.contains(PosixFilePermission.GROUP_WRITE)
+                || permissions.contains(PosixFilePermission.OTHERS_WRITE);
+        if (othersWrite && !isSticky(dir)) {
+            throw new IOException("state directory " + dir + " can be written by others and is not sticky (mode "
+                    + PosixFilePermissions.toString(permissions) + "); refusing to use it");
+        }
+    }
+
+    private static boolean isSticky(Path dir) throws IOException {
+        try {
+            return (((Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 01000) != 0;
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void createPrivate(Path dir) throws IOException {

@@ -69,6 +69,17 @@ class JournalWindowTest {
     }
 
     @Test
+    void aBootTheHostCannotNameIsJudgedByTheMonotonicClockAlone() {
+        Journal journal = awaiting(30);
+
+        clock.bootId = "";
+        clock.advanceMillis(1_000);
+
+        assertThat(journal.awaitingPast(clock)).isFalse();
+        assertThat(journal.millisLeft(clock)).isEqualTo(29_000);
+    }
+
+    @Test
     void onlyAnAwaitingDeploymentCanBePastItsDeadline() {
         Journal journal = awaiting(1);
         journal.state = DeploymentState.CONFIRMED;

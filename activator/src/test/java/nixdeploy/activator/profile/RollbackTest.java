@@ -19,10 +19,14 @@ class RollbackTest {
     private Profile profile;
     private final List<String> output = new ArrayList<>();
 
+    private static String closure(long generation) {
+        return "/nix/store/" + "a".repeat(32) + "-gen-" + generation;
+    }
+
     private void generations(long current, long... numbers) throws IOException {
         profile = new Profile(dir.resolve("p"));
         for (long n : numbers) {
-            Files.createSymbolicLink(profile.generationLink(n), Path.of("/nix/store/" + "a".repeat(32) + "-gen-" + n));
+            Files.createSymbolicLink(profile.generationLink(n), Path.of(closure(n)));
         }
         Files.createSymbolicLink(profile.path(), profile.generationLink(current).getFileName());
     }
@@ -31,6 +35,7 @@ class RollbackTest {
         Journal journal = new Journal();
         journal.previousGeneration = previous;
         journal.newGeneration = ours;
+        journal.closure = closure(ours);
         journal.createdGeneration = true;
         return journal;
     }
@@ -45,6 +50,19 @@ class RollbackTest {
 
         assertThat(profile.currentGeneration()).contains(3L);
         assertThat(profile.generations()).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void aGenerationWhoseNumberNixReusedForAnotherClosureIsNotOurs() throws IOException {
+        generations(1, 1);
+        Journal journal = journal(null, 1);
+        journal.closure = "/nix/store/" + "c".repeat(32) + "-the-deployments-own";
+
+        assertThatThrownBy(() -> Rollback.perform(profile, journal, 10, output::add))
+                .isInstanceOf(Rollback.Superseded.class);
+
+        assertThat(profile.currentGeneration()).contains(1L);
+        assertThat(profile.generations()).containsExactly(1L);
     }
 
     @Test

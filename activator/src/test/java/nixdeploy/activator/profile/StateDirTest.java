@@ -110,17 +110,29 @@ class StateDirTest {
     }
 
     @Test
-    void usesAPrivateFolderOfItsOwnInsideAFolderSomeoneElseOwns() throws IOException {
+    void refusesAFolderSomeoneElseOwnsForTheyCouldSwapWhatItMakesInside() throws IOException {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a folder away");
         Path dir = Files.createDirectory(tmp.resolve("state"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
         Files.setOwner(dir, nobody);
 
-        StateDir state = StateDir.open(dir);
-
-        assertThat(state.path()).isEqualTo(dir.resolve("nixdeploy-root"));
+        assertThatThrownBy(() -> StateDir.open(dir))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("belongs to nobody");
         assertThat(Files.getOwner(dir).getName()).isEqualTo("nobody");
+        assertThat(dir.resolve("nixdeploy-root")).doesNotExist();
+    }
+
+    @Test
+    void refusesAFolderOthersCanWriteThatIsNotSticky() throws IOException {
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        chmod(shared, "777");
+
+        assertThatThrownBy(() -> StateDir.open(shared))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not sticky");
+        assertThat(stat(shared)).isEqualTo("777 " + System.getProperty("user.name"));
     }
 
     @Test

@@ -22,6 +22,8 @@ public record Outcome(ProfilePlan plan, Status status, String message) {
         BUILD_FAILED("not deployed: the build on the host failed", ExitCode.BUILD_FAILED),
         STATE_UNKNOWN("unreachable, state unknown", ExitCode.STATE_UNKNOWN),
         ROLLBACK_FAILED("rolling back failed: check the host", ExitCode.ROLLBACK_FAILED),
+        CONFIRMED_STEP_FAILED("confirmed, but its nixdeploy-confirmed step failed (not the boot default)",
+                ExitCode.CONFIRMED_STEP_FAILED),
         SUPERSEDED("not confirmed; the profile was changed by someone else meanwhile and left as it is",
                 ExitCode.ROLLED_BACK),
         INTERRUPTED("interrupted", ExitCode.INTERRUPTED);

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -335,8 +336,10 @@ public final class ProfileDeployer {
         CompletableFuture<Event> awaiting = new CompletableFuture<>();
         AtomicReference<Event> result = new AtomicReference<>();
         AtomicLong awaitingSeenAt = new AtomicLong();
+        AtomicBoolean started = new AtomicBoolean();
         LineSink events = new LineSink(line -> Events.decode(line).ifPresentOrElse(e -> {
             switch (e.type) {
+                case HELLO -> started.set(true);
                 case OUTPUT -> console.output(who, e.line);
                 case SWITCHED, ACTIVATED, RECOVERED -> {
                     if (e.profile != null) {
@@ -419,12 +422,18 @@ public final class ProfileDeployer {
             case INTERNAL_ERROR -> new Outcome(plan, Outcome.Status.STATE_UNKNOWN, "the activator failed: " + message
                     + ". Check the profile " + inv.profilePath() + " on the host");
             case ROLLED_BACK -> new Outcome(plan, Outcome.Status.ROLLED_BACK, message);
-            default -> new Outcome(plan, Outcome.Status.NOT_DEPLOYED, status == 127 || status == 126
-                    ? "the host could not run the activator (" + stderr + "): it needs Java 17 or newer as '"
-                    + plan.java() + "' on the PATH of " + inv.profileUser() + ". Install it, or set javaPath "
-                    + "(lib.withJre can put a JRE into the profile). Nothing was changed."
-                    : message);
+            default -> status == 127 || status == 126 ? cannotRun(plan, inv, stderr)
+                    : new Outcome(plan, Outcome.Status.NOT_DEPLOYED, message);
         };
+    }
+
+    /** The activator never started (it said no hello): Java missing or too old, or sudo refused. */
+    private Outcome cannotRun(ProfilePlan plan, Invocation inv, String stderr) {
+        return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "the host could not run the activator (" + stderr
+                + "): it needs Java 17 or newer as '" + plan.java() + "' on the PATH of " + inv.profileUser()
+                + (inv.profileUser().equals(inv.sshUser()) ? "" : ", reached through '" + String.join(" ", plan.sudo())
+                + "'") + ". Install it, or set javaPath (lib.withJre can put a JRE into the profile). Nothing was "
+                + "changed.");
     }
 
     private Outcome confirm(Invocation inv, Event awaiting, long seenAt) {
@@ -471,6 +480,11 @@ public final class ProfileDeployer {
                 return new Outcome(plan, Outcome.Status.CONFIRMED, "generation " + awaiting.generation
                         + " confirmed over a new connection (" + millis(start) + " ms)");
             }
+            if (result.exitStatus() == ActivatorExit.CONFIRMED_STEP_FAILED.code) {
+                confirmed.put(who, inv);
+                return new Outcome(plan, Outcome.Status.CONFIRMED_STEP_FAILED, "generation " + awaiting.generation
+                        + " " + message);
+            }
             if (result.exitStatus() == ActivatorExit.ROLLBACK_FAILED.code) {
                 return new Outcome(plan, Outcome.Status.ROLLBACK_FAILED, "could not confirm in time, and " + message);
             }
@@ -497,7 +511,8 @@ public final class ProfileDeployer {
     private RemoteHost.Result confirmOn(RemoteHost host, Invocation inv, String socket) throws IOException {
         if (socket != null && inv.sudoPassword() == null && inv.sshUser().equals(inv.profileUser())) {
             try {
-                String line = host.exchangeWithSocket(socket, inv.token(), Duration.ofSeconds(30));
+                // the answer comes after the generation's confirmed step (a NixOS boot loader update)
+                String line = host.exchangeWithSocket(socket, inv.token(), Duration.ofSeconds(90));
                 Optional<Event> result = Events.decode(line).filter(e -> e.type == EventType.RESULT);
                 if (result.isPresent() && result.get().exitCode != null) {
                     console.debug(inv.plan().name(), "confirmed through the watcher's socket: " + line);
@@ -557,8 +572,10 @@ public final class ProfileDeployer {
                 break;
             }
             last = resultEvent(status.get());
-            // settled, or another deployment's record: this one never started
-            if (last.isPresent() && (last.get().state != null && last.get().state.isFinal()
+            // settled, or another deployment's record (this one never started); a failed status
+            // (the lock held by a rollback in progress, say) proves neither: ask again
+            if (last.isPresent() && last.get().exitCode != null && last.get().exitCode == 0
+                    && (last.get().state != null && last.get().state.isFinal()
                     || !inv.deploymentId().equals(last.get().deploymentId))) {
                 break;
             }
@@ -571,6 +588,10 @@ public final class ProfileDeployer {
                     + inv.profilePath());
         }
         Event result = last.get();
+        if (result.exitCode == null || result.exitCode != 0) {
+            return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, what + "; the host did not settle it in time: "
+                    + result.message + ". It rolls back by itself; check with the activator's status on the host");
+        }
         if (!inv.deploymentId().equals(result.deploymentId)) {
             return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, what + "; the host has no record of this "
                     + "deployment, so the activator never started and nothing was changed (" + result.message + ")");
