@@ -6,8 +6,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
-/** Picks the profiles a target names and resolves their settings (profile over node over deploy). */
+/**
+ * Picks the profiles a target names and resolves their settings (profile over node over deploy,
+ * the command line over all). Settings are checked once merged, for the planned profiles only:
+ * a flake's value the command line overrides is never used (deploy-rs's own test flake has
+ * {@code confirmTimeout = 0}, deployed with {@code --confirm-timeout 30}).
+ */
 public final class Planner {
     private Planner() {}
 
@@ -33,6 +39,10 @@ public final class Planner {
         }
         List<ProfilePlan> plans = new ArrayList<>();
         for (DeployConfig.Node node : nodes) {
+            if (hostnameOverride.isEmpty() && !Names.isHost(node.hostname())) {
+                throw new ConfigException(Names.nodeAt(node.name()) + ".hostname '" + Names.printable(node.hostname())
+                        + "' is not a host name or address");
+            }
             for (String profileName : profileNames(node, target.profile())) {
                 DeployConfig.Profile profile = node.profiles().get(profileName);
                 if (profile == null) {
@@ -40,6 +50,11 @@ public final class Planner {
                             + "'; its profiles are: " + known(node.profiles().keySet()));
                 }
                 Settings merged = cliOverrides.over(profile.settings().over(node.settings().over(config.settings())));
+                List<Settings> levels = List.of(cliOverrides, profile.settings(), node.settings(), config.settings());
+                List<String> where = List.of("--", Names.profileAt(node.name(), profileName) + ".",
+                        Names.nodeAt(node.name()) + ".", "deploy.");
+                checkSeconds("confirmTimeout", Settings::confirmTimeout, levels, where);
+                checkSeconds("activationTimeout", Settings::activationTimeout, levels, where);
                 boolean own = profile.healthChecks() != null;
                 plans.add(new ProfilePlan(node.name(), profileName, hostnameOverride.orElse(node.hostname()),
                         node.tags(), profile.path(), Optional.ofNullable(profile.profilePath()), merged,
@@ -51,6 +66,25 @@ public final class Planner {
             throw new ConfigException("nothing to deploy: " + target + " selects nodes without profiles");
         }
         return plans;
+    }
+
+    /**
+     * The timeout {@code key} from the first of {@code levels} (command line, profile, node, deploy)
+     * that sets it must be in range; the error names that level ({@code where}, a prefix each).
+     */
+    private static void checkSeconds(String key, Function<Settings, Integer> get, List<Settings> levels,
+            List<String> where) throws ConfigException {
+        for (int i = 0; i < levels.size(); i++) {
+            Integer value = get.apply(levels.get(i));
+            if (value != null) {
+                if (value < 1 || value > 86_400) {
+                    String name = i == 0 ? key.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT) : key;
+                    throw new ConfigException(where.get(i) + name + " must be whole seconds from 1 to 86400, not "
+                            + value);
+                }
+                return;
+            }
+        }
     }
 
     /** {@code profilesOrder} first, then the other profiles by name, as deploy-rs does. */
