@@ -104,6 +104,10 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--remote-build", description = "Build the profiles on the hosts instead of here.")
     boolean remoteBuild;
 
+    @Option(names = "--evaluate-only",
+            description = "Evaluate and print what would be deployed where, then stop: no build, no connection.")
+    boolean evaluateOnly;
+
     @Option(names = {"-d", "--debug-logs"}, description = "Print debug logs and stack traces.")
     boolean debug;
 

@@ -17,12 +17,14 @@ import nixdeploy.nix.StorePath;
  * Turns the JSON projection of {@code deploy} into a {@link DeployConfig}. Unlike deploy-rs it
  * rejects unknown keys, naming the key, where it is, and the closest known setting. Checks that
  * depend on the command line (the hostname, the timeouts' range) wait for {@link Planner}, which
- * sees the merged settings.
+ * sees the merged settings; a profile's path may be {@code true}, "there, not yet evaluated".
  */
 public final class ConfigParser {
     private static final Set<String> DEPLOY_KEYS = SettingsSchema.deployKeys();
     private static final Set<String> NODE_KEYS = SettingsSchema.nodeKeys();
     private static final Set<String> PROFILE_KEYS = SettingsSchema.profileKeys();
+    /** What FlakeEvaluator's settings projection gives for a profile's path, which it does not force. */
+    private static final JsonPrimitive NOT_EVALUATED = new JsonPrimitive(true);
 
     private ConfigParser() {}
 
@@ -72,7 +74,8 @@ public final class ConfigParser {
         Names.check(name, "profile", where);
         JsonObject profile = object(json, where);
         checkKeys(profile, PROFILE_KEYS, where);
-        String path = storePath(required(profile, "path", where), where + ".path");
+        JsonElement pathJson = required(profile, "path", where);
+        String path = pathJson.equals(NOT_EVALUATED) ? null : storePath(pathJson, where + ".path");
         String profilePath = profile.has("profilePath") ? string(profile.get("profilePath"), where + ".profilePath")
                 : null;
         if (profilePath != null && (!profilePath.startsWith("/") || profilePath.contains("/../")

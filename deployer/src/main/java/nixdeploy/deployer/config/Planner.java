@@ -1,5 +1,7 @@
 package nixdeploy.deployer.config;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,7 +12,7 @@ import java.util.function.Function;
 
 /**
  * Picks the profiles a target names and resolves their settings (profile over node over deploy,
- * the command line over all). Settings are checked once merged, for the planned profiles only:
+ * the command line over all). Settings are checked once merged, for the selected profiles only:
  * a flake's value the command line overrides is never used (deploy-rs's own test flake has
  * {@code confirmTimeout = 0}, deployed with {@code --confirm-timeout 30}).
  */
@@ -19,6 +21,15 @@ public final class Planner {
 
     public static List<ProfilePlan> plan(DeployConfig config, FlakeRef target, Settings cliOverrides,
             Optional<String> hostnameOverride) throws ConfigException {
+        return plan(config, target, cliOverrides, hostnameOverride, Optional.empty());
+    }
+
+    /**
+     * The plans of {@code target}'s nodes that {@code on} matches; with {@code on}, matching none of
+     * them gives no plans (the caller reports a selection that matched nothing in any target).
+     */
+    public static List<ProfilePlan> plan(DeployConfig config, FlakeRef target, Settings cliOverrides,
+            Optional<String> hostnameOverride, Optional<NodeSelector> on) throws ConfigException {
         if (hostnameOverride.isPresent() && !Names.isHost(hostnameOverride.get())) {
             throw new ConfigException("--hostname '" + Names.printable(hostnameOverride.get())
                     + "' is not a host name or address");
@@ -37,6 +48,7 @@ public final class Planner {
         if (nodes.isEmpty()) {
             throw new ConfigException("the flake " + target.flake() + " defines no nodes under deploy.nodes");
         }
+        nodes.removeIf(n -> on.isPresent() && !on.get().matches(n.name(), n.tags()));
         List<ProfilePlan> plans = new ArrayList<>();
         for (DeployConfig.Node node : nodes) {
             if (hostnameOverride.isEmpty() && !Names.isHost(node.hostname())) {
@@ -62,10 +74,28 @@ public final class Planner {
                         "deploy.nodes." + node.name() + (own ? ".profiles." + profileName : "") + ".healthChecks"));
             }
         }
-        if (plans.isEmpty()) {
+        if (plans.isEmpty() && !nodes.isEmpty()) {
             throw new ConfigException("nothing to deploy: " + target + " selects nodes without profiles");
         }
         return plans;
+    }
+
+    /**
+     * {@code plans} with their store paths, from {@code paths} ({@code {node: {profile: path}}}, what
+     * FlakeEvaluator gives for the selected profiles), each checked as the flake's {@code path}.
+     */
+    public static List<ProfilePlan> withPaths(List<ProfilePlan> plans, JsonElement paths) throws ConfigException {
+        List<ProfilePlan> out = new ArrayList<>();
+        for (ProfilePlan plan : plans) {
+            String where = Names.profileAt(plan.node(), plan.profile());
+            JsonElement path = paths.isJsonObject() && paths.getAsJsonObject().get(plan.node()) instanceof JsonObject n
+                    ? n.get(plan.profile()) : null;
+            if (path == null || path.isJsonNull()) {
+                throw new ConfigException(where + " has no 'path', which is required");
+            }
+            out.add(plan.withStorePath(ConfigParser.storePath(path, where + ".path")));
+        }
+        return out;
     }
 
     /**

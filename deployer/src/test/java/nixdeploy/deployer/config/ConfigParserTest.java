@@ -195,6 +195,15 @@ class ConfigParserTest {
     }
 
     @Test
+    void aProfilePathNotYetEvaluatedIsMarkedTrueAndReadAsUnknown() throws ConfigException {
+        DeployConfig config = parse("""
+                { "nodes": { "web": { "hostname": "web", "profiles": { "system": { "path": true } } } } }
+                """);
+
+        assertThat(config.nodes().get("web").profiles().get("system").path()).isNull();
+    }
+
+    @Test
     void confirmTimeoutMustBeANumberNotAString() {
         assertThatThrownBy(() -> parse(withProfile("\"confirmTimeout\": \"30\"")))
                 .isInstanceOf(ConfigException.class)

@@ -238,4 +238,59 @@ class PlannerTest {
         assertThat(Planner.plan(config, FlakeRef.parse(".#web"), Settings.EMPTY, Optional.of("10.0.0.9")))
                 .extracting(ProfilePlan::hostname).containsExactly("10.0.0.9");
     }
+
+    @Test
+    void aSelectorKeepsTheNodesItMatchesAndChecksOnlyTheirSettings() throws ConfigException {
+        DeployConfig config = config("""
+                { "nodes": {
+                    "web": { "hostname": "web", "tags": ["front"], "profiles": { "system": { "path": "%s" } } },
+                    "db": { "hostname": "db", "confirmTimeout": 0, "profiles": { "system": { "path": "%s" } } } } }
+                """.formatted(A, B));
+
+        List<ProfilePlan> plans = Planner.plan(config, FlakeRef.parse("."), Settings.EMPTY, Optional.empty(),
+                Optional.of(NodeSelector.parse("@front")));
+
+        assertThat(plans).extracting(ProfilePlan::name).containsExactly("web.system");
+        assertThatThrownBy(() -> Planner.plan(config, FlakeRef.parse("."), Settings.EMPTY, Optional.empty()))
+                .hasMessageContaining("deploy.nodes.db.confirmTimeout");
+    }
+
+    @Test
+    void aSelectorThatMatchesNoneOfTheTargetsNodesGivesNoPlans() throws ConfigException {
+        assertThat(Planner.plan(CONFIG, FlakeRef.parse(".#web"), Settings.EMPTY, Optional.empty(),
+                Optional.of(NodeSelector.parse("db")))).isEmpty();
+    }
+
+    @Test
+    void profilesWhosePathsAreNotEvaluatedYetArePlannedWithoutAStorePath() throws ConfigException {
+        DeployConfig config = config("""
+                { "nodes": { "web": { "hostname": "web", "profiles": { "system": { "path": true } } } } }
+                """);
+
+        assertThat(planWeb(config, Settings.EMPTY)).singleElement()
+                .satisfies(p -> assertThat(p.storePath()).isNull());
+    }
+
+    @Test
+    void theEvaluatedPathsFillInThePlans() throws ConfigException {
+        List<ProfilePlan> plans = Planner.withPaths(plan(".#web.system").stream().map(p -> p.withStorePath(null))
+                .toList(), JsonParser.parseString("{ \"web\": { \"system\": \"" + B + "\" } }"));
+
+        assertThat(plans).singleElement().satisfies(p -> {
+            assertThat(p.storePath()).isEqualTo(B);
+            assertThat(p.sshUser()).contains("profile-level");
+        });
+    }
+
+    @Test
+    void anEvaluatedPathThatIsNotAStorePathIsNamedWhereItIs() {
+        assertThatThrownBy(() -> Planner.withPaths(plan(".#web.system"),
+                JsonParser.parseString("{ \"web\": { \"system\": \"<function>\" } }")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("deploy.nodes.web.profiles.system.path must be a derivation or store path, not "
+                        + "'<function>'");
+        assertThatThrownBy(() -> Planner.withPaths(plan(".#web.system"),
+                JsonParser.parseString("{ \"web\": { \"system\": null } }")))
+                .hasMessage("deploy.nodes.web.profiles.system has no 'path', which is required");
+    }
 }
