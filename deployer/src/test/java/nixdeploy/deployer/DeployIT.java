@@ -253,6 +253,25 @@ class DeployIT {
     }
 
     @Test
+    void argumentsAfterADoubleDashReachTheEvaluationSoTheProfileBuiltIsTheOneDeployed() {
+        Path flake = TestFlake.write(work.resolve("impure"), webNode(
+                "profile (\"variant-\" + builtins.getEnv \"NIXDEPLOY_TEST_VARIANT\") " + nixString(GOOD), ""));
+        deploy.env("NIXDEPLOY_TEST_VARIANT", "overridden");
+        Cmd.Result result;
+        try {
+            result = deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts", DeployCli.sshOpts(host), "--",
+                    "--impure");
+        } finally {
+            deploy.env("NIXDEPLOY_TEST_VARIANT", null);
+        }
+
+        assertThat(result.exitCode()).as(result.stdout()).isZero();
+        assertThat(result.stdout()).contains("| serving version variant-overridden");
+        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim())
+                .isEqualTo("variant-overridden");
+    }
+
+    @Test
     void withoutMagicRollbackTheProfileIsActivatedWithoutConfirmation() {
         Cmd.Result result = deployFlake(flake("v1", GOOD, ""), "--magic-rollback", "false");
 

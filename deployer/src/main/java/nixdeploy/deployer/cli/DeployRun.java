@@ -115,7 +115,7 @@ final class DeployRun {
             }
             for (ProfilePlan plan : entry.getValue()) {
                 if (plan.remoteBuild()) {
-                    derivations.put(plan.name(), Builder.derivation(entry.getKey(), plan));
+                    derivations.put(plan.name(), Builder.derivation(entry.getKey(), plan, options.extraBuildArgs));
                 }
             }
         }
@@ -149,7 +149,7 @@ final class DeployRun {
             DeployConfig config = configs.get(ref.flake());
             if (config == null) {
                 console.info("", "evaluating " + ref.flake() + "#deploy");
-                config = ConfigParser.parse(FlakeEvaluator.settings(ref.flake()));
+                config = ConfigParser.parse(FlakeEvaluator.settings(ref.flake(), options.extraBuildArgs));
                 configs.put(ref.flake(), config);
             }
             byFlake.computeIfAbsent(ref.flake(), f -> new ArrayList<>())
@@ -165,7 +165,7 @@ final class DeployRun {
         for (Map.Entry<String, List<ProfilePlan>> entry : byFlake.entrySet()) {
             console.info("", "evaluating " + entry.getValue().size() + " profile(s) from " + entry.getKey());
             entry.setValue(Planner.withPaths(entry.getValue(),
-                    FlakeEvaluator.paths(entry.getKey(), entry.getValue())));
+                    FlakeEvaluator.paths(entry.getKey(), entry.getValue(), options.extraBuildArgs)));
         }
         return byFlake;
     }

@@ -1,6 +1,7 @@
 package nixdeploy.deployer.nix;
 
 import com.google.gson.JsonElement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,7 +16,8 @@ import nixdeploy.deployer.config.ProfilePlan;
  * Evaluates what is deployed, not the whole flake, in two {@code nix eval --json}: every node's
  * settings and tags (cheap; selectors and error messages need them all), then the {@code path}
  * of the selected profiles only, so a slow or broken profile elsewhere costs nothing (deploy-rs
- * too evaluates only the selected node or profile). Derivations become their output paths.
+ * too evaluates only the selected node or profile). Derivations become their output paths. The
+ * arguments after {@code --} go to both, as to the build: what is built is what was evaluated.
  */
 public final class FlakeEvaluator {
     /** Makes {@code v} JSON: a derivation becomes its outPath, a function a marker the parser rejects. */
@@ -41,23 +43,29 @@ public final class FlakeEvaluator {
 
     private FlakeEvaluator() {}
 
-    public static JsonElement settings(String flake) throws DeployException {
-        return eval(flake, settingsArgv(flake), "evaluating " + flake + "#deploy failed", true);
+    public static JsonElement settings(String flake, List<String> extraArgs) throws DeployException {
+        return eval(flake, settingsArgv(flake, extraArgs), "evaluating " + flake + "#deploy failed", true);
     }
 
     /** {@code {node: {profile: path}}} for the profiles of {@code plans}. */
-    public static JsonElement paths(String flake, List<ProfilePlan> plans) throws DeployException {
-        return eval(flake, pathsArgv(flake, plans), "evaluating the profiles to deploy from " + flake
+    public static JsonElement paths(String flake, List<ProfilePlan> plans, List<String> extraArgs)
+            throws DeployException {
+        return eval(flake, pathsArgv(flake, plans, extraArgs), "evaluating the profiles to deploy from " + flake
                 + " (" + String.join(", ", new LinkedHashSet<>(plans.stream().map(ProfilePlan::name).toList()))
                 + ") failed", false);
     }
 
-    static List<String> settingsArgv(String flake) {
-        return List.of("nix", "eval", "--json", flake + "#deploy", "--apply", SETTINGS);
+    static List<String> settingsArgv(String flake, List<String> extraArgs) {
+        List<String> argv = new ArrayList<>(List.of("nix", "eval", "--json", flake + "#deploy", "--apply", SETTINGS));
+        argv.addAll(extraArgs);
+        return argv;
     }
 
-    static List<String> pathsArgv(String flake, List<ProfilePlan> plans) {
-        return List.of("nix", "eval", "--json", flake + "#deploy", "--apply", selection(plans));
+    static List<String> pathsArgv(String flake, List<ProfilePlan> plans, List<String> extraArgs) {
+        List<String> argv = new ArrayList<>(List.of("nix", "eval", "--json", flake + "#deploy", "--apply",
+                selection(plans)));
+        argv.addAll(extraArgs);
+        return argv;
     }
 
     /** {@code deploy: { "node" = { "profile" = <its path>; ... }; ... }}, naming each profile once. */
