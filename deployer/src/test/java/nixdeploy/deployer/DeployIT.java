@@ -204,6 +204,16 @@ class DeployIT {
         assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo(name);
     }
 
+    /** Node web on the test host (plus {@code nodeAttrs}), its system profile's path the Nix expression {@code path}. */
+    private String webNode(String path, String nodeAttrs) {
+        return String.join("\n",
+                "    deploy.nodes.web = {",
+                "      hostname = \"" + host.address() + "\";",
+                "      sshUser = \"root\";" + nodeAttrs,
+                "      profiles.system = { user = \"root\"; path = " + path + "; };",
+                "    };");
+    }
+
     /** A flake whose profile {@code name} is built by {@code buildScript} (sh), to time or fail the build. */
     private Path builtFlake(String name, String buildScript) {
         return TestFlake.write(work.resolve(name), String.join("\n",
@@ -218,6 +228,47 @@ class DeployIT {
 
     private static int sessionsStarted(Path sshdLog) throws java.io.IOException {
         return Files.readString(sshdLog).split("Starting session: command", -1).length - 1;
+    }
+
+    @Test
+    void onlyTheSelectedProfilesAreEvaluatedSoABrokenNodeElsewhereBlocksNothing() {
+        Path flake = TestFlake.write(work.resolve("one-broken"), String.join("\n",
+                webNode("profile \"selected\" " + nixString(GOOD), " tags = [ \"served\" ];"),
+                "    deploy.nodes.broken = {",
+                "      hostname = \"broken.invalid\";",
+                "      profiles.system.path = throw \"the broken node was evaluated\";",
+                "    };"));
+
+        Cmd.Result byName = deploy.to(host, flake, ".#web", "--skip-checks");
+        Cmd.Result byTag = deploy.to(host, flake, ".", "--on", "@served", "--skip-checks");
+        Cmd.Result broken = deploy.to(host, flake, ".#broken", "--skip-checks");
+
+        assertThat(byName.exitCode()).as(byName.stdout()).isZero();
+        assertThat(byName.stdout()).contains("| serving version selected");
+        assertThat(byTag.exitCode()).as(byTag.stdout()).isZero();
+        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("selected");
+        assertThat(broken.exitCode()).as(broken.stdout()).isEqualTo(ExitCode.BUILD_FAILED.code);
+        assertThat(broken.stdout() + broken.stderr()).contains("the broken node was evaluated");
+        assertThat(generations()).isEqualTo("1");
+    }
+
+    @Test
+    void argumentsAfterADoubleDashReachTheEvaluationSoTheProfileBuiltIsTheOneDeployed() {
+        Path flake = TestFlake.write(work.resolve("impure"), webNode(
+                "profile (\"variant-\" + builtins.getEnv \"NIXDEPLOY_TEST_VARIANT\") " + nixString(GOOD), ""));
+        deploy.env("NIXDEPLOY_TEST_VARIANT", "overridden");
+        Cmd.Result result;
+        try {
+            result = deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts", DeployCli.sshOpts(host), "--",
+                    "--impure");
+        } finally {
+            deploy.env("NIXDEPLOY_TEST_VARIANT", null);
+        }
+
+        assertThat(result.exitCode()).as(result.stdout()).isZero();
+        assertThat(result.stdout()).contains("| serving version variant-overridden");
+        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim())
+                .isEqualTo("variant-overridden");
     }
 
     @Test

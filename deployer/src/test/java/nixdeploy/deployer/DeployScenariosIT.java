@@ -113,6 +113,39 @@ class DeployScenariosIT {
     }
 
     @Test
+    void deployRsOptionsOverridingTestDeploysItsServerOverrideNode() throws Exception {
+        // as in deploy-rs's test: the client key is the default one, and the host key is known nowhere
+        DeployCli fresh = new DeployCli(work.resolve("home"));
+        Path key = fresh.home().resolve(".ssh/id_ed25519");
+        Files.copy(host.clientKey(), key);
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        // deploy-rs's nix/tests/deploy-flake.nix, node server-override, with a profile of ours
+        Path flake = TestFlake.write(work.resolve("override"), String.join("\n",
+                "    deploy.nodes.server-override = {",
+                "      hostname = \"override\";",
+                "      sshUser = \"override\";",
+                "      user = \"override\";",
+                "      sudo = \"override\";",
+                "      sshOpts = [ ];",
+                "      confirmTimeout = 0;",
+                "      activationTimeout = 0;",
+                "      profiles.system.path = profile \"overridden\" \"echo activated as $(id -un)\";",
+                "    };"));
+
+        // its options-overriding test's arguments, with the test host's address for "server"
+        Cmd.Result result = fresh.run(flake, "-s", ".#server-override", "--hostname", host.address(),
+                "--profile-user", "root", "--ssh-user", "root", "--sudo", "sudo -u",
+                "--ssh-opts=-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null",
+                "--confirm-timeout", "30", "--activation-timeout", "30", "--", "--offline");
+
+        assertThat(result.exitCode()).as(result.stdout()).isZero();
+        assertThat(result.stdout()).contains("connected to root@" + host.address()).contains("| activated as root")
+                .contains("confirmed over a new connection");
+        assertThat(result.stdout().split("StrictHostKeyChecking=no: ", -1)).as("warned once").hasSize(2);
+        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("overridden");
+    }
+
+    @Test
     void whenALaterProfileFailsTheConfirmedOnesAreRolledBackToo() {
         Path first = TestFlake.write(work.resolve("before"), node("base-sys", "true", "base-app", "true"));
         assertThat(deploy.run(first, ".#web", "--skip-checks", "--ssh-opts", opts()).exitCode()).isZero();

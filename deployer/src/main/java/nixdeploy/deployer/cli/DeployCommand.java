@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
         usageHelpAutoWidth = true,
         description = {"Deploy Nix profiles from a flake's deploy.nodes to hosts over SSH, confirming each over a",
             "new connection and rolling back by itself if it cannot (magic rollback).", ""},
-        footer = {"", "Arguments after -- go to nix build, e.g. deploy .#web -- --offline.",
+        footer = {"", "Arguments after -- go to every nix command that evaluates or builds the flake (nix eval,",
+            "nix build, nix flake check), e.g. deploy .#web -- --offline.",
             "Exit codes: 0 all confirmed; 2 bad input; 3 evaluation/build failed; 4 cannot connect;",
             "5 activation failed; 6 rolled back (not confirmed); 7 health check failed; 8 state unknown;",
             "9 interrupted. Docs: README.md."})
@@ -103,6 +104,10 @@ public final class DeployCommand implements Callable<Integer> {
 
     @Option(names = "--remote-build", description = "Build the profiles on the hosts instead of here.")
     boolean remoteBuild;
+
+    @Option(names = "--evaluate-only",
+            description = "Evaluate and print what would be deployed where, then stop: no build, no connection.")
+    boolean evaluateOnly;
 
     @Option(names = {"-d", "--debug-logs"}, description = "Print debug logs and stack traces.")
     boolean debug;

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,6 +75,10 @@ final class DeployRun {
         Map<String, List<ProfilePlan>> byFlake = plan(overrides);
         List<ProfilePlan> plans = byFlake.values().stream().flatMap(List::stream).toList();
         Map<String, List<HealthCheck>> checks = healthChecks(plans);
+        if (options.evaluateOnly) {
+            plans.forEach(p -> console.info(p.name(), p.storePath() + " to " + p.hostname()));
+            return ExitCode.OK;
+        }
         String activator = Closure.addFile(activatorJar());
         PendingRollbacks pending = new PendingRollbacks();
         List<List<List<Integer>>> hosts = hosts(byFlake);
@@ -110,7 +115,7 @@ final class DeployRun {
             }
             for (ProfilePlan plan : entry.getValue()) {
                 if (plan.remoteBuild()) {
-                    derivations.put(plan.name(), Builder.derivation(entry.getKey(), plan));
+                    derivations.put(plan.name(), Builder.derivation(entry.getKey(), plan, options.extraBuildArgs));
                 }
             }
         }
@@ -132,29 +137,35 @@ final class DeployRun {
         return hosts.values().stream().map(nodes -> List.copyOf(nodes.values())).toList();
     }
 
+    /**
+     * Evaluates every node's settings, picks the profiles the targets and {@code --on} select, then
+     * evaluates the paths of those profiles only.
+     */
     private Map<String, List<ProfilePlan>> plan(Settings overrides) throws DeployException {
+        Optional<NodeSelector> on = options.on == null ? Optional.empty() : Optional.of(NodeSelector.parse(options.on));
         Map<String, DeployConfig> configs = new LinkedHashMap<>();
         Map<String, List<ProfilePlan>> byFlake = new LinkedHashMap<>();
         for (FlakeRef ref : options.flakeRefs()) {
             DeployConfig config = configs.get(ref.flake());
             if (config == null) {
                 console.info("", "evaluating " + ref.flake() + "#deploy");
-                config = ConfigParser.parse(FlakeEvaluator.evaluate(ref.flake()));
+                config = ConfigParser.parse(FlakeEvaluator.settings(ref.flake(), options.extraBuildArgs));
                 configs.put(ref.flake(), config);
             }
             byFlake.computeIfAbsent(ref.flake(), f -> new ArrayList<>())
-                    .addAll(Planner.plan(config, ref, overrides, options.hostnameOverride()));
+                    .addAll(Planner.plan(config, ref, overrides, options.hostnameOverride(), on));
         }
-        if (options.on == null) {
-            return byFlake;
-        }
-        NodeSelector selector = NodeSelector.parse(options.on);
-        byFlake.values().forEach(plans -> plans.removeIf(p -> !selector.matches(p.node(), p.tags())));
         byFlake.values().removeIf(List::isEmpty);
         if (byFlake.isEmpty()) {
+            // only --on can select nothing: Planner refuses a target without profiles
             Map<String, List<String>> nodes = new LinkedHashMap<>();
             configs.values().forEach(c -> c.nodes().values().forEach(n -> nodes.put(n.name(), n.tags())));
-            throw selector.matchedNothing(nodes);
+            throw on.orElseThrow().matchedNothing(nodes);
+        }
+        for (Map.Entry<String, List<ProfilePlan>> entry : byFlake.entrySet()) {
+            console.info("", "evaluating " + entry.getValue().size() + " profile(s) from " + entry.getKey());
+            entry.setValue(Planner.withPaths(entry.getValue(),
+                    FlakeEvaluator.paths(entry.getKey(), entry.getValue(), options.extraBuildArgs)));
         }
         return byFlake;
     }

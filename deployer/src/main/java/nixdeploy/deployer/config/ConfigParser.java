@@ -15,12 +15,16 @@ import nixdeploy.nix.StorePath;
 
 /**
  * Turns the JSON projection of {@code deploy} into a {@link DeployConfig}. Unlike deploy-rs it
- * rejects unknown keys, naming the key, where it is, and the closest known setting.
+ * rejects unknown keys, naming the key, where it is, and the closest known setting. Checks that
+ * depend on the command line (the hostname, the timeouts' range) wait for {@link Planner}, which
+ * sees the merged settings; a profile's path may be {@code true}, "there, not yet evaluated".
  */
 public final class ConfigParser {
     private static final Set<String> DEPLOY_KEYS = SettingsSchema.deployKeys();
     private static final Set<String> NODE_KEYS = SettingsSchema.nodeKeys();
     private static final Set<String> PROFILE_KEYS = SettingsSchema.profileKeys();
+    /** What FlakeEvaluator's settings projection gives for a profile's path, which it does not force. */
+    private static final JsonPrimitive NOT_EVALUATED = new JsonPrimitive(true);
 
     private ConfigParser() {}
 
@@ -37,15 +41,11 @@ public final class ConfigParser {
     }
 
     private static DeployConfig.Node node(String name, JsonElement json) throws ConfigException {
-        String where = "deploy.nodes." + Names.quoteIfNeeded(name);
+        String where = Names.nodeAt(name);
         Names.check(name, "node", where);
         JsonObject node = object(json, where);
         checkKeys(node, NODE_KEYS, where);
         String hostname = string(required(node, "hostname", where), where + ".hostname");
-        if (!Names.isHost(hostname)) {
-            throw new ConfigException(where + ".hostname '" + Names.printable(hostname) + "' is not a host name or "
-                    + "address");
-        }
         List<String> tags = node.has("tags") ? strings(node.get("tags"), where + ".tags") : List.of();
         for (String tag : tags) {
             Names.check(tag, "tag", where + ".tags");
@@ -54,7 +54,7 @@ public final class ConfigParser {
                 : new JsonObject();
         Map<String, DeployConfig.Profile> profiles = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> entry : profilesJson.entrySet()) {
-            profiles.put(entry.getKey(), profile(entry.getKey(), entry.getValue(), where + ".profiles"));
+            profiles.put(entry.getKey(), profile(name, entry.getKey(), entry.getValue()));
         }
         List<String> order = node.has("profilesOrder") ? strings(node.get("profilesOrder"), where + ".profilesOrder")
                 : List.of();
@@ -69,15 +69,13 @@ public final class ConfigParser {
                 settings(node, where), checks);
     }
 
-    private static DeployConfig.Profile profile(String name, JsonElement json, String parent) throws ConfigException {
-        String where = parent + "." + Names.quoteIfNeeded(name);
+    private static DeployConfig.Profile profile(String node, String name, JsonElement json) throws ConfigException {
+        String where = Names.profileAt(node, name);
         Names.check(name, "profile", where);
         JsonObject profile = object(json, where);
         checkKeys(profile, PROFILE_KEYS, where);
-        String path = string(required(profile, "path", where), where + ".path");
-        if (!StorePath.isValid(path)) {
-            throw new ConfigException(where + ".path must be a derivation or store path, not '" + path + "'");
-        }
+        JsonElement pathJson = required(profile, "path", where);
+        String path = pathJson.equals(NOT_EVALUATED) ? null : storePath(pathJson, where + ".path");
         String profilePath = profile.has("profilePath") ? string(profile.get("profilePath"), where + ".profilePath")
                 : null;
         if (profilePath != null && (!profilePath.startsWith("/") || profilePath.contains("/../")
@@ -87,6 +85,15 @@ public final class ConfigParser {
         JsonArray checks = profile.has("healthChecks") ? array(profile.get("healthChecks"), where + ".healthChecks")
                 : null;
         return new DeployConfig.Profile(name, path, profilePath, settings(profile, where), checks);
+    }
+
+    /** A profile's evaluated {@code path}, at {@code where}. */
+    static String storePath(JsonElement e, String where) throws ConfigException {
+        String path = string(e, where);
+        if (!StorePath.isValid(path)) {
+            throw new ConfigException(where + " must be a derivation or store path, not '" + path + "'");
+        }
+        return path;
     }
 
     static Settings settings(JsonObject o, String where) throws ConfigException {
@@ -181,8 +188,9 @@ public final class ConfigParser {
         if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
             throw new ConfigException(where + "." + key + " must be a number of seconds, not " + describe(e));
         }
+        // the range is Planner's to check: the command line may override an out-of-range value
         double value = e.getAsDouble();
-        if (value != Math.rint(value) || value < 1 || value > 86_400) {
+        if (value != Math.rint(value) || Math.abs(value) > Integer.MAX_VALUE) {
             throw new ConfigException(where + "." + key + " must be whole seconds from 1 to 86400, not " + e);
         }
         return (int) value;

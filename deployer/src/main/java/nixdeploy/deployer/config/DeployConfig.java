@@ -12,7 +12,7 @@ public record DeployConfig(Settings settings, Map<String, Node> nodes) {
             Map<String, Profile> profiles, Settings settings, JsonArray healthChecks) {
     }
 
-    /** {@code deploy.nodes.<node>.profiles.<name>}. */
+    /** {@code deploy.nodes.<node>.profiles.<name>}; {@code path} is null until it is evaluated (see Planner). */
     public record Profile(String name, String path, String profilePath, Settings settings, JsonArray healthChecks) {
     }
 }

@@ -27,6 +27,15 @@ final class Names {
         return HOST.matcher(host).matches();
     }
 
+    /** Where node {@code node} stands in {@code deploy}, as messages name it. */
+    static String nodeAt(String node) {
+        return "deploy.nodes." + quoteIfNeeded(node);
+    }
+
+    static String profileAt(String node, String profile) {
+        return nodeAt(node) + ".profiles." + quoteIfNeeded(profile);
+    }
+
     static String quoteIfNeeded(String name) {
         return name.matches("[A-Za-z_][A-Za-z0-9_'-]*") ? name : "\"" + printable(name) + "\"";
     }

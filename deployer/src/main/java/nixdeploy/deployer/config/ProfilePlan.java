@@ -12,6 +12,11 @@ public record ProfilePlan(String node, String profile, String hostname, List<Str
         return node + "." + profile;
     }
 
+    public ProfilePlan withStorePath(String path) {
+        return new ProfilePlan(node, profile, hostname, tags, path, explicitProfilePath, settings, healthChecks,
+                healthChecksAt);
+    }
+
     public Optional<String> sshUser() {
         return Optional.ofNullable(settings.sshUser());
     }

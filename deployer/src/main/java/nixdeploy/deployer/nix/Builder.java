@@ -15,7 +15,6 @@ public final class Builder {
     /** Builds; with {@code keepIn}, also leaves GC roots {@code result, result-1, ...} in that folder. */
     public static void build(String flake, List<ProfilePlan> plans, List<String> extraArgs,
             java.util.Optional<java.nio.file.Path> keepIn) throws DeployException {
-        List<String> argv = new ArrayList<>(List.of("nix", "build", "--json"));
         if (keepIn.isPresent()) {
             try {
                 java.nio.file.Files.createDirectories(keepIn.get());
@@ -23,15 +22,8 @@ public final class Builder {
                 throw new DeployException(ExitCode.BAD_INPUT, "cannot create the result folder " + keepIn.get()
                         + ": " + e.getMessage());
             }
-            argv.addAll(List.of("--out-link", keepIn.get().resolve("result").toString()));
-        } else {
-            argv.add("--no-link");
         }
-        for (ProfilePlan plan : plans) {
-            argv.add(installable(flake, plan));
-        }
-        argv.addAll(extraArgs);
-        NixCli.Output output = NixCli.run(argv);
+        NixCli.Output output = NixCli.run(buildArgv(flake, plans, extraArgs, keepIn));
         if (output.exitCode() != 0) {
             throw new DeployException(ExitCode.BUILD_FAILED, "building the profiles failed:\n"
                     + NixCli.errorText(output.stderr()));
@@ -45,14 +37,38 @@ public final class Builder {
         }
     }
 
-    /** The derivation of a profile, instantiated here but not built, for building it on the host. */
-    public static String derivation(String flake, ProfilePlan plan) throws DeployException {
-        NixCli.Output output = NixCli.run(List.of("nix", "eval", "--raw", installable(flake, plan) + ".drvPath"));
+    static List<String> buildArgv(String flake, List<ProfilePlan> plans, List<String> extraArgs,
+            java.util.Optional<java.nio.file.Path> keepIn) {
+        List<String> argv = new ArrayList<>(List.of("nix", "build", "--json"));
+        if (keepIn.isPresent()) {
+            argv.addAll(List.of("--out-link", keepIn.get().resolve("result").toString()));
+        } else {
+            argv.add("--no-link");
+        }
+        for (ProfilePlan plan : plans) {
+            argv.add(installable(flake, plan));
+        }
+        argv.addAll(extraArgs);
+        return argv;
+    }
+
+    /**
+     * The derivation of a profile, instantiated here but not built, for building it on the host;
+     * evaluated with {@code extraArgs} too, so the host builds what was evaluated.
+     */
+    public static String derivation(String flake, ProfilePlan plan, List<String> extraArgs) throws DeployException {
+        NixCli.Output output = NixCli.run(derivationArgv(flake, plan, extraArgs));
         if (output.exitCode() != 0) {
             throw new DeployException(ExitCode.BUILD_FAILED, "evaluating the derivation of " + plan.name()
                     + " failed:\n" + NixCli.errorText(output.stderr()));
         }
         return output.stdout().trim();
+    }
+
+    static List<String> derivationArgv(String flake, ProfilePlan plan, List<String> extraArgs) {
+        List<String> argv = new ArrayList<>(List.of("nix", "eval", "--raw", installable(flake, plan) + ".drvPath"));
+        argv.addAll(extraArgs);
+        return argv;
     }
 
     private static String installable(String flake, ProfilePlan plan) {
@@ -61,12 +77,16 @@ public final class Builder {
 
     /** {@code nix flake check}, as deploy-rs runs it before deploying unless told to skip. */
     public static void check(String flake, List<String> extraArgs) throws DeployException {
-        List<String> argv = new ArrayList<>(List.of("nix", "flake", "check", flake));
-        argv.addAll(extraArgs);
-        NixCli.Output output = NixCli.run(argv);
+        NixCli.Output output = NixCli.run(checkArgv(flake, extraArgs));
         if (output.exitCode() != 0) {
             throw new DeployException(ExitCode.BUILD_FAILED, "the flake's checks failed (skip them with "
                     + "--skip-checks):\n" + NixCli.errorText(output.stderr()));
         }
+    }
+
+    static List<String> checkArgv(String flake, List<String> extraArgs) {
+        List<String> argv = new ArrayList<>(List.of("nix", "flake", "check", flake));
+        argv.addAll(extraArgs);
+        return argv;
     }
 }

@@ -1,35 +1,104 @@
 package nixdeploy.deployer.nix;
 
 import com.google.gson.JsonElement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
 import nixdeploy.deployer.config.ConfigException;
+import nixdeploy.deployer.config.ProfilePlan;
 
 /**
- * Evaluates a flake's {@code deploy} output in one {@code nix eval --json}, as a projection:
- * derivations become their output paths, so no derivation is evaluated more than it must be.
+ * Evaluates what is deployed, not the whole flake, in two {@code nix eval --json}: every node's
+ * settings and tags (cheap; selectors and error messages need them all), then the {@code path}
+ * of the selected profiles only, so a slow or broken profile elsewhere costs nothing (deploy-rs
+ * too evaluates only the selected node or profile). Derivations become their output paths. The
+ * arguments after {@code --} go to both, as to the build: what is built is what was evaluated.
  */
 public final class FlakeEvaluator {
-    /** Walks {@code deploy}; a derivation becomes its outPath, a function a marker the parser rejects. */
-    static final String PROJECTION = String.join(" ",
+    /** Makes {@code v} JSON: a derivation becomes its outPath, a function a marker the parser rejects. */
+    static final String WALK = String.join(" ",
+            "walk = v:",
+            "  if builtins.isAttrs v then",
+            "    (if (v.type or null) == \"derivation\" then v.outPath",
+            "     else builtins.mapAttrs (n: walk) v)",
+            "  else if builtins.isList v then map walk v",
+            "  else if builtins.isFunction v then \"<function>\"",
+            "  else if builtins.isPath v then toString v",
+            "  else v;");
+
+    /** {@code deploy} with every profile's {@code path} replaced by {@code true}, which does not force it. */
+    static final String SETTINGS = String.join(" ",
             "deploy: let",
-            "  walk = v:",
-            "    if builtins.isAttrs v then",
-            "      (if (v.type or null) == \"derivation\" then v.outPath",
-            "       else builtins.mapAttrs (n: walk) v)",
-            "    else if builtins.isList v then map walk v",
-            "    else if builtins.isFunction v then \"<function>\"",
-            "    else if builtins.isPath v then toString v",
-            "    else v;",
-            "in walk deploy");
+            WALK,
+            "  each = f: v: if builtins.isAttrs v && (v.type or null) != \"derivation\"",
+            "    then builtins.mapAttrs f v else walk v;",
+            "  profile = each (n: v: if n == \"path\" then true else walk v);",
+            "  node = each (n: v: if n == \"profiles\" then each (p: profile) v else walk v);",
+            "in each (n: v: if n == \"nodes\" then each (name: node) v else walk v) deploy");
 
     private FlakeEvaluator() {}
 
-    public static JsonElement evaluate(String flake) throws DeployException {
-        NixCli.Output output = NixCli.run(List.of("nix", "eval", "--json", flake + "#deploy", "--apply", PROJECTION));
+    public static JsonElement settings(String flake, List<String> extraArgs) throws DeployException {
+        return eval(flake, settingsArgv(flake, extraArgs), "evaluating " + flake + "#deploy failed", true);
+    }
+
+    /** {@code {node: {profile: path}}} for the profiles of {@code plans}. */
+    public static JsonElement paths(String flake, List<ProfilePlan> plans, List<String> extraArgs)
+            throws DeployException {
+        return eval(flake, pathsArgv(flake, plans, extraArgs), "evaluating the profiles to deploy from " + flake
+                + " (" + String.join(", ", new LinkedHashSet<>(plans.stream().map(ProfilePlan::name).toList()))
+                + ") failed", false);
+    }
+
+    static List<String> settingsArgv(String flake, List<String> extraArgs) {
+        List<String> argv = new ArrayList<>(List.of("nix", "eval", "--json", flake + "#deploy", "--apply", SETTINGS));
+        argv.addAll(extraArgs);
+        return argv;
+    }
+
+    static List<String> pathsArgv(String flake, List<ProfilePlan> plans, List<String> extraArgs) {
+        List<String> argv = new ArrayList<>(List.of("nix", "eval", "--json", flake + "#deploy", "--apply",
+                selection(plans)));
+        argv.addAll(extraArgs);
+        return argv;
+    }
+
+    /** {@code deploy: { "node" = { "profile" = <its path>; ... }; ... }}, naming each profile once. */
+    static String selection(List<ProfilePlan> plans) {
+        Map<String, Set<String>> nodes = new LinkedHashMap<>();
+        for (ProfilePlan plan : plans) {
+            nodes.computeIfAbsent(plan.node(), n -> new LinkedHashSet<>()).add(plan.profile());
+        }
+        StringBuilder expr = new StringBuilder("deploy: let " + WALK
+                + " path = n: p: walk deploy.nodes.${n}.profiles.${p}.path; in {");
+        nodes.forEach((node, profiles) -> {
+            expr.append(' ').append(nixString(node)).append(" = {");
+            profiles.forEach(p -> expr.append(' ').append(nixString(p)).append(" = path ").append(nixString(node))
+                    .append(' ').append(nixString(p)).append(';'));
+            expr.append(" };");
+        });
+        return expr.append(" }").toString();
+    }
+
+    static String nixString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("${", "\\${") + "\"";
+    }
+
+    /** Runs {@code argv}; with {@code first}, a flake that cannot be read or has no deploy is bad input. */
+    private static JsonElement eval(String flake, List<String> argv, String failed, boolean first)
+            throws DeployException {
+        NixCli.Output output = NixCli.run(argv);
         if (output.exitCode() != 0) {
             String err = output.stderr();
+            if (!first) {
+                // the flake was read: this is a profile's own error, such as a missing file it refers to
+                throw new DeployException(ExitCode.BUILD_FAILED, failed + ":\n" + NixCli.errorText(err));
+            }
             if (err.contains("does not provide attribute") && err.contains("deploy")) {
                 throw new ConfigException("the flake " + flake + " has no 'deploy' output; define deploy.nodes as "
                         + "deploy-rs does (see README)");
@@ -38,8 +107,7 @@ public final class FlakeEvaluator {
                     || err.contains("is not a flake") || err.contains("does not contain a 'flake.nix'")) {
                 throw new ConfigException("cannot read the flake " + flake + ":\n" + NixCli.errorText(err));
             }
-            throw new DeployException(ExitCode.BUILD_FAILED, "evaluating " + flake + "#deploy failed:\n"
-                    + NixCli.errorText(err));
+            throw new DeployException(ExitCode.BUILD_FAILED, failed + ":\n" + NixCli.errorText(err));
         }
         return NixCli.json(output, "nix eval");
     }

@@ -109,9 +109,9 @@ public final class SshOptions {
                 return HostKeyPolicy.ACCEPT_NEW;
             case "no":
             case "off":
-                warn.accept("StrictHostKeyChecking=" + value + " is treated as accept-new: nixdeploy never "
-                        + "accepts a changed host key");
-                return HostKeyPolicy.ACCEPT_NEW;
+                warn.accept("StrictHostKeyChecking=" + value + ": the host's key is not checked; any key is "
+                        + "accepted, even one that differs from known_hosts (use accept-new to trust only new keys)");
+                return HostKeyPolicy.ACCEPT_ANY;
             default:
                 throw new IllegalArgumentException("StrictHostKeyChecking must be yes, accept-new or no, not '"
                         + value + "'");

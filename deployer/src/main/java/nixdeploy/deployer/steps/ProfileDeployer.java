@@ -74,6 +74,8 @@ public final class ProfileDeployer {
     private final Supplier<String> sudoPassword;
     private final HttpClient http;
     private final Map<String, Invocation> confirmed = new ConcurrentHashMap<>();
+    /** Warnings about a profile's SSH options already shown: its connections read the same options. */
+    private final java.util.Set<String> sshWarnings = ConcurrentHashMap.newKeySet();
 
     public ProfileDeployer(RemoteConnector connector, Console console, String activatorPath, Mode mode,
             PendingRollbacks pending, Supplier<String> sudoPassword, HttpClient http) {
@@ -203,7 +205,11 @@ public final class ProfileDeployer {
     }
 
     private SshTarget target(String host, String user, List<String> opts, String who) {
-        return SshOptions.apply(SshTarget.of(host, user), opts, warning -> console.warn(who, warning));
+        return SshOptions.apply(SshTarget.of(host, user), opts, warning -> {
+            if (sshWarnings.add(who + "\n" + warning)) {
+                console.warn(who, warning);
+            }
+        });
     }
 
     /** Asks the host which paths it lacks (one round trip) and streams just those to it. */

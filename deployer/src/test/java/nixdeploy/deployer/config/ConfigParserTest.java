@@ -179,12 +179,28 @@ class ConfigParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1.5", "0", "-3", "86401"})
-    void confirmTimeoutMustBeWholeSecondsInRange(String value) {
+    @ValueSource(strings = {"1.5", "1e12"})
+    void confirmTimeoutMustBeWholeSeconds(String value) {
         assertThatThrownBy(() -> parse(withProfile("\"confirmTimeout\": " + value)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("deploy.nodes.web.profiles.system.confirmTimeout must be whole seconds "
                         + "from 1 to 86400");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-3", "86401"})
+    void aTimeoutOutOfRangeIsLeftForThePlannerWhichSeesTheCommandLine(String value) throws ConfigException {
+        assertThat(parse(withProfile("\"confirmTimeout\": " + value)).nodes().get("web").profiles().get("system")
+                .settings().confirmTimeout()).isEqualTo(Integer.parseInt(value));
+    }
+
+    @Test
+    void aProfilePathNotYetEvaluatedIsMarkedTrueAndReadAsUnknown() throws ConfigException {
+        DeployConfig config = parse("""
+                { "nodes": { "web": { "hostname": "web", "profiles": { "system": { "path": true } } } } }
+                """);
+
+        assertThat(config.nodes().get("web").profiles().get("system").path()).isNull();
     }
 
     @Test
@@ -297,7 +313,9 @@ class ConfigParserTest {
         JsonObject deploy = JsonParser.parseString(withNode("")).getAsJsonObject();
         deploy.getAsJsonObject("nodes").getAsJsonObject("web").addProperty("hostname", hostname);
 
-        assertThatThrownBy(() -> ConfigParser.parse(deploy))
+        // checked when planned, as --hostname may replace it
+        assertThatThrownBy(() -> Planner.plan(ConfigParser.parse(deploy), FlakeRef.parse(".#web"), Settings.EMPTY,
+                java.util.Optional.empty()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("deploy.nodes.web.hostname")
                 .hasMessageContaining("is not a host name or address");

@@ -195,4 +195,102 @@ class PlannerTest {
     void aProfileOfANodeWithoutHealthChecksHasNone() throws ConfigException {
         assertThat(only(".#db.system").healthChecks()).isNull();
     }
+
+    /** One node "web" (hostname {@code hostname}) with {@code nodeExtra}, and a profile "system". */
+    static DeployConfig web(String deployExtra, String nodeExtra, String profileExtra, String hostname) {
+        return config("""
+                { %s "nodes": { "web": { "hostname": "%s", %s "profiles": { "system": { %s "path": "%s" } } } } }
+                """.formatted(deployExtra, hostname, nodeExtra, profileExtra, A));
+    }
+
+    static List<ProfilePlan> planWeb(DeployConfig config, Settings cli) throws ConfigException {
+        return Planner.plan(config, FlakeRef.parse(".#web"), cli, Optional.empty());
+    }
+
+    @Test
+    void aTimeoutOutOfRangeIsNamedAtTheLevelThatSetsIt() {
+        assertThatThrownBy(() -> planWeb(web("\"confirmTimeout\": 0,", "", "", "web"), Settings.EMPTY))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("deploy.confirmTimeout must be whole seconds from 1 to 86400, not 0");
+        assertThatThrownBy(() -> planWeb(web("", "\"activationTimeout\": 86401,", "", "web"), Settings.EMPTY))
+                .hasMessage("deploy.nodes.web.activationTimeout must be whole seconds from 1 to 86400, not 86401");
+        assertThatThrownBy(() -> planWeb(web("", "", "\"confirmTimeout\": -3,", "web"), Settings.EMPTY))
+                .hasMessage("deploy.nodes.web.profiles.system.confirmTimeout must be whole seconds from 1 to 86400, "
+                        + "not -3");
+        assertThatThrownBy(() -> planWeb(web("", "", "", "web"), cli(null, 0)))
+                .hasMessage("--confirm-timeout must be whole seconds from 1 to 86400, not 0");
+    }
+
+    @Test
+    void aTimeoutOutOfRangeThatAMoreSpecificLevelOrTheCommandLineOverridesIsNeverUsed() throws ConfigException {
+        assertThat(planWeb(web("\"confirmTimeout\": 0,", "", "\"confirmTimeout\": 20,", "web"), Settings.EMPTY))
+                .singleElement().satisfies(p -> assertThat(p.confirmTimeout()).isEqualTo(20));
+        assertThat(planWeb(web("", "", "\"confirmTimeout\": 0,", "web"), cli(null, 30)))
+                .singleElement().satisfies(p -> assertThat(p.confirmTimeout()).isEqualTo(30));
+    }
+
+    @Test
+    void aHostnameThatIsNotAHostIsRefusedUnlessTheCommandLineReplacesIt() throws ConfigException {
+        DeployConfig config = web("", "", "", "web;reboot");
+
+        assertThatThrownBy(() -> planWeb(config, Settings.EMPTY))
+                .hasMessage("deploy.nodes.web.hostname 'web;reboot' is not a host name or address");
+        assertThat(Planner.plan(config, FlakeRef.parse(".#web"), Settings.EMPTY, Optional.of("10.0.0.9")))
+                .extracting(ProfilePlan::hostname).containsExactly("10.0.0.9");
+    }
+
+    @Test
+    void aSelectorKeepsTheNodesItMatchesAndChecksOnlyTheirSettings() throws ConfigException {
+        DeployConfig config = config("""
+                { "nodes": {
+                    "web": { "hostname": "web", "tags": ["front"], "profiles": { "system": { "path": "%s" } } },
+                    "db": { "hostname": "db", "confirmTimeout": 0, "profiles": { "system": { "path": "%s" } } } } }
+                """.formatted(A, B));
+
+        List<ProfilePlan> plans = Planner.plan(config, FlakeRef.parse("."), Settings.EMPTY, Optional.empty(),
+                Optional.of(NodeSelector.parse("@front")));
+
+        assertThat(plans).extracting(ProfilePlan::name).containsExactly("web.system");
+        assertThatThrownBy(() -> Planner.plan(config, FlakeRef.parse("."), Settings.EMPTY, Optional.empty()))
+                .hasMessageContaining("deploy.nodes.db.confirmTimeout");
+    }
+
+    @Test
+    void aSelectorThatMatchesNoneOfTheTargetsNodesGivesNoPlans() throws ConfigException {
+        assertThat(Planner.plan(CONFIG, FlakeRef.parse(".#web"), Settings.EMPTY, Optional.empty(),
+                Optional.of(NodeSelector.parse("db")))).isEmpty();
+    }
+
+    @Test
+    void profilesWhosePathsAreNotEvaluatedYetArePlannedWithoutAStorePath() throws ConfigException {
+        DeployConfig config = config("""
+                { "nodes": { "web": { "hostname": "web", "profiles": { "system": { "path": true } } } } }
+                """);
+
+        assertThat(planWeb(config, Settings.EMPTY)).singleElement()
+                .satisfies(p -> assertThat(p.storePath()).isNull());
+    }
+
+    @Test
+    void theEvaluatedPathsFillInThePlans() throws ConfigException {
+        List<ProfilePlan> plans = Planner.withPaths(plan(".#web.system").stream().map(p -> p.withStorePath(null))
+                .toList(), JsonParser.parseString("{ \"web\": { \"system\": \"" + B + "\" } }"));
+
+        assertThat(plans).singleElement().satisfies(p -> {
+            assertThat(p.storePath()).isEqualTo(B);
+            assertThat(p.sshUser()).contains("profile-level");
+        });
+    }
+
+    @Test
+    void anEvaluatedPathThatIsNotAStorePathIsNamedWhereItIs() {
+        assertThatThrownBy(() -> Planner.withPaths(plan(".#web.system"),
+                JsonParser.parseString("{ \"web\": { \"system\": \"<function>\" } }")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("deploy.nodes.web.profiles.system.path must be a derivation or store path, not "
+                        + "'<function>'");
+        assertThatThrownBy(() -> Planner.withPaths(plan(".#web.system"),
+                JsonParser.parseString("{ \"web\": { \"system\": null } }")))
+                .hasMessage("deploy.nodes.web.profiles.system has no 'path', which is required");
+    }
 }

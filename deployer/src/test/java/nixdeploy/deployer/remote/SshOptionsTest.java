@@ -114,13 +114,22 @@ class SshOptionsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"no", "off"})
-    void strictHostKeyCheckingNoIsTreatedAsAcceptNewWithAWarning(String value) {
+    void strictHostKeyCheckingNoAcceptsAnyKeyWithAWarning(String value) {
         assertThat(apply("-o", "StrictHostKeyChecking=" + value).hostKeyPolicy())
-                .isEqualTo(HostKeyPolicy.ACCEPT_NEW);
+                .isEqualTo(HostKeyPolicy.ACCEPT_ANY);
         assertThat(warnings).singleElement().asString()
                 .contains("StrictHostKeyChecking=" + value)
-                .contains("treated as accept-new")
-                .contains("never accepts a changed host key");
+                .contains("any key is accepted")
+                .contains("accept-new");
+    }
+
+    @Test
+    void deployRsOwnTestOptionsAreAcceptedAsOpenSshWouldTakeThem() {
+        SshTarget target = apply("-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null");
+
+        assertThat(target.hostKeyPolicy()).isEqualTo(HostKeyPolicy.ACCEPT_ANY);
+        assertThat(target.effectiveKnownHostsFiles()).containsExactly(java.nio.file.Path.of("/dev/null"));
+        assertThat(warnings).singleElement().asString().contains("StrictHostKeyChecking=no");
     }
 
     @Test

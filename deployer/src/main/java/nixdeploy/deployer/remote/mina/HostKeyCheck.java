@@ -17,8 +17,8 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /**
  * Checks a server's key against the target's known_hosts files. An unknown key is refused unless
- * the target says accept-new; a changed key is always refused. What went wrong is kept for the
- * error message, with the key's fingerprint.
+ * the target says accept-new or no; a changed key is refused unless it says no (the user's opt-out,
+ * honoured as OpenSSH does). What went wrong is kept for the error message, with the fingerprint.
  */
 final class HostKeyCheck implements ServerKeyVerifier {
     static final AttributeKey<SshTarget> TARGET = new AttributeKey<>();
@@ -48,27 +48,38 @@ final class HostKeyCheck implements ServerKeyVerifier {
                 return true;
             }
             if (problem.get() != null) {
-                return false;
-            }
-        }
-        if (target.hostKeyPolicy() == HostKeyPolicy.ACCEPT_NEW) {
-            Path file = files.get(0);
-            KnownHostsServerKeyVerifier recorder = new KnownHostsServerKeyVerifier((s, r, k) -> true, file);
-            try {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                if (!Files.exists(file)) {
-                    Files.createFile(file);
+                if (target.hostKeyPolicy() != HostKeyPolicy.ACCEPT_ANY) {
+                    return false;
                 }
-            } catch (java.io.IOException e) {
-                problem.set("cannot record the host key of " + host + " in " + file + ": " + e.getMessage());
-                return false;
+                // StrictHostKeyChecking=no: OpenSSH goes on too (SshOptions warned when it read the option)
+                problem.set(null);
+                return true;
             }
-            return recorder.verifyServerKey(session, remote, key);
         }
-        problem.set("the host key of " + host + " (" + fingerprint + ") is not in " + files
-                + ". Check the fingerprint, then add it (ssh-keyscan " + host + " >> " + files.get(0)
-                + "), or pass --ssh-opts '-o StrictHostKeyChecking=accept-new' to trust it on first use.");
-        return false;
+        if (target.hostKeyPolicy() == HostKeyPolicy.STRICT) {
+            problem.set("the host key of " + host + " (" + fingerprint + ") is not in " + files
+                    + ". Check the fingerprint, then add it (ssh-keyscan " + host + " >> " + files.get(0)
+                    + "), or pass --ssh-opts '-o StrictHostKeyChecking=accept-new' to trust it on first use.");
+            return false;
+        }
+        boolean any = target.hostKeyPolicy() == HostKeyPolicy.ACCEPT_ANY;
+        Path file = files.get(0);
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // such as UserKnownHostsFile=/dev/null: the key is trusted for this connection only
+            return true;
+        }
+        KnownHostsServerKeyVerifier recorder = new KnownHostsServerKeyVerifier((s, r, k) -> true, file);
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            if (!Files.exists(file)) {
+                Files.createFile(file);
+            }
+        } catch (java.io.IOException e) {
+            // OpenSSH with StrictHostKeyChecking=no, too, goes on when it cannot record the key
+            problem.set(any ? null : "cannot record the host key of " + host + " in " + file + ": " + e.getMessage());
+            return any;
+        }
+        return recorder.verifyServerKey(session, remote, key) || any;
     }
 
     private static String hostOf(SocketAddress remote, SshTarget target) {

@@ -1,0 +1,48 @@
+package nixdeploy.deployer.nix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import nixdeploy.deployer.config.ProfilePlan;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The arguments after {@code --} reach every Nix command that evaluates the flake, as with
+ * deploy-rs: with {@code --impure} or {@code --override-input} in the build only, the deployer would
+ * build one profile and deploy another.
+ */
+class ExtraNixArgsTest {
+    static final List<String> EXTRA = List.of("--impure", "--override-input", "nixpkgs", "path:/tmp/np");
+    static final List<ProfilePlan> PLANS = List.of(FlakeEvaluatorTest.plan("web", "system"));
+
+    @Test
+    void theSettingsEvaluationGetsThem() {
+        assertThat(FlakeEvaluator.settingsArgv(".", EXTRA)).containsSubsequence(EXTRA);
+    }
+
+    @Test
+    void thePathsEvaluationGetsThem() {
+        assertThat(FlakeEvaluator.pathsArgv(".", PLANS, EXTRA)).startsWith("nix", "eval").containsSubsequence(EXTRA);
+    }
+
+    @Test
+    void theBuildGetsThem() {
+        assertThat(Builder.buildArgv(".", PLANS, EXTRA, Optional.empty())).startsWith("nix", "build")
+                .containsSubsequence(EXTRA);
+        assertThat(Builder.buildArgv(".", PLANS, EXTRA, Optional.of(Path.of("/tmp/gc"))))
+                .containsSubsequence(EXTRA);
+    }
+
+    @Test
+    void theChecksGetThem() {
+        assertThat(Builder.checkArgv(".", EXTRA)).startsWith("nix", "flake", "check").containsSubsequence(EXTRA);
+    }
+
+    @Test
+    void theDerivationForABuildOnTheHostGetsThem() {
+        assertThat(Builder.derivationArgv(".", PLANS.get(0), EXTRA)).startsWith("nix", "eval")
+                .containsSubsequence(EXTRA);
+    }
+}
