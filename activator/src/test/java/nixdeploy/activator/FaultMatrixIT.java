@@ -355,6 +355,9 @@ class FaultMatrixIT {
     private void awaitTarget(String expected, String fault, long startNanos) {
         waitFor(() -> target().equals(expected), "profile back at " + expected);
         healed(fault, startNanos);
+        // the rollback goes on after the switch back: the old activation, then deleting the failed generation
+        waitFor(() -> !host.sh("pgrep -f '[n]ixdeploy.activator.* (activate|watch) --profile " + profile + " '").ok(),
+                "the activator and the watcher of " + profile + " to end");
     }
 
     private static void healed(String fault, long startNanos) {
