@@ -420,12 +420,11 @@ class ActivatorIT {
     }
 
     private String target(String path) {
-        return host.sh("readlink -f " + path).stdout().trim();
+        return host.resolve(path);
     }
 
     private String generations(String path) {
-        return host.sh("ls -d " + path + "-*-link | sed 's/.*-\\([0-9]*\\)-link/\\1/' | sort -n | tr '\\n' ' '")
-                .stdout().trim();
+        return host.generations(path);
     }
 
     private static String name(String path) {
@@ -446,15 +445,8 @@ class ActivatorIT {
         Thread.sleep(300);
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition, String what)
-            throws InterruptedException {
-        long end = System.currentTimeMillis() + 30_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > end) {
-                throw new AssertionError("waited 30 s for " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) {
+        nixdeploy.testhosts.Poll.until(condition, what, java.time.Duration.ofSeconds(30));
     }
 
     private void waitUntilTargetIs(String expected, int seconds) throws InterruptedException {

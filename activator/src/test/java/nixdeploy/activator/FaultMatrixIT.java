@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import nixdeploy.protocol.ActivatorExit;
 import nixdeploy.protocol.DeploymentState;
 import nixdeploy.testhosts.LocalNix;
+import nixdeploy.testhosts.Poll;
 import nixdeploy.testhosts.TestHost;
 import nixdeploy.testhosts.TestHosts;
 import org.junit.jupiter.api.AfterEach;
@@ -344,12 +346,11 @@ class FaultMatrixIT {
     }
 
     private String target() {
-        return host.sh("readlink -f " + profile).stdout().trim();
+        return host.resolve(profile);
     }
 
     private String generations() {
-        return host.sh("ls -d " + profile + "-*-link | sed 's/.*-\\([0-9]*\\)-link/\\1/' | sort -n | tr '\\n' ' '")
-                .stdout().trim();
+        return host.generations(profile);
     }
 
     private void awaitTarget(String expected, String fault, long startNanos) {
@@ -365,18 +366,7 @@ class FaultMatrixIT {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 
-    private static void waitFor(Supplier<Boolean> condition, String what) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.get()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("waited 60 s for " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+    private static void waitFor(BooleanSupplier condition, String what) {
+        Poll.until(condition, what, Duration.ofSeconds(60));
     }
 }

@@ -160,11 +160,10 @@ class RebootIT {
     }
 
     private String target() {
-        return host.sh("readlink -f " + profile).stdout().trim();
+        return host.resolve(profile);
     }
 
     private String generations() {
-        return host.sh("ls -d " + profile + "-*-link | sed 's/.*-\\([0-9]*\\)-link/\\1/' | sort -n | tr '\\n' ' '")
-                .stdout().trim();
+        return host.generations(profile);
     }
 }

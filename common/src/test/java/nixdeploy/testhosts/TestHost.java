@@ -92,6 +92,17 @@ public final class TestHost {
         return exec("sh", "-c", script);
     }
 
+    /** Where {@code path} leads in the end ({@code readlink -f}): a profile's store path. */
+    public String resolve(String path) {
+        return sh("readlink -f " + path).stdout().trim();
+    }
+
+    /** The generation numbers of {@code profile}, ascending, space-separated: "1 2". */
+    public String generations(String profile) {
+        return sh("ls -d " + profile + "-*-link | sed 's/.*-\\([0-9]*\\)-link/\\1/' | sort -n | tr '\\n' ' '")
+                .stdout().trim();
+    }
+
     /** Runs a command inside the host's network and mount namespaces, as root. */
     public Cmd.Result exec(String... argv) {
         return execWithInput(null, List.of(argv));

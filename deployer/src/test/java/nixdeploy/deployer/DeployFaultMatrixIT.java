@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import nixdeploy.testhosts.Cmd;
+import nixdeploy.testhosts.Poll;
 import nixdeploy.testhosts.TestHost;
 import nixdeploy.testhosts.TestHosts;
 import org.junit.jupiter.api.BeforeAll;
@@ -219,26 +221,14 @@ class DeployFaultMatrixIT {
     }
 
     private String generations() {
-        return host.sh("ls -d /nix/var/nix/profiles/system-*-link | sed 's/.*-\\([0-9]*\\)-link/\\1/' | sort -n"
-                + " | tr '\\n' ' '").stdout().trim();
+        return host.generations("/nix/var/nix/profiles/system");
     }
 
     private static String nixString(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("${", "\\${") + "\"";
     }
 
-    private static void waitFor(Supplier<Boolean> condition, String what) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!condition.get()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("waited 90 s for " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+    private static void waitFor(BooleanSupplier condition, String what) {
+        Poll.until(condition, what, Duration.ofSeconds(90));
     }
 }

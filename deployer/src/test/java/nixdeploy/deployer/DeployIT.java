@@ -280,8 +280,7 @@ class DeployIT {
     }
 
     private String generations() {
-        return host.sh("ls -d /nix/var/nix/profiles/system-*-link | sed 's/.*-\\([0-9]*\\)-link/\\1/' | sort -n"
-                + " | tr '\\n' ' '").stdout().trim();
+        return host.generations("/nix/var/nix/profiles/system");
     }
 
     static String nixString(String s) {
