@@ -17,4 +17,11 @@ public final class Causes {
         Throwable root = root(e);
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
+
+    /** The stack trace, for --debug-logs only. */
+    public static String stackTrace(Throwable e) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(text));
+        return text.toString();
+    }
 }

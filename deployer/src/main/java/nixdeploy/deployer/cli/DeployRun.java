@@ -283,7 +283,7 @@ final class DeployRun {
                         java.util.Optional.ofNullable(derivations.get(plan.name()))));
             } catch (RuntimeException e) {
                 // a bug must not take the other hosts down with it
-                console.debug(plan.name(), stackTrace(e));
+                console.debug(plan.name(), nixdeploy.deployer.Causes.stackTrace(e));
                 outcomes[i] = report(new Outcome(plan, Outcome.Status.STATE_UNKNOWN, "unexpected failure (" + e
                         + "); check the profile on the host, and please report it with --debug-logs"));
             }
@@ -295,12 +295,6 @@ final class DeployRun {
     private java.util.function.Supplier<String> askingPassword() {
         SudoPassword password = new SudoPassword();
         return () -> console.withoutLive(password);
-    }
-
-    private static String stackTrace(Throwable e) {
-        java.io.StringWriter text = new java.io.StringWriter();
-        e.printStackTrace(new java.io.PrintWriter(text));
-        return text.toString();
     }
 
     private Outcome report(Outcome outcome) {

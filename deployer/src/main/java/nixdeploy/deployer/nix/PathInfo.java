@@ -3,6 +3,7 @@ package nixdeploy.deployer.nix;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,11 +25,12 @@ public record PathInfo(String path, String deriver, String narHash, List<String>
             throw new DeployException(ExitCode.BUILD_FAILED, "cannot read the store paths to send:\n"
                     + NixCli.errorText(output.stderr()));
         }
+        return inDependencyOrder(parse(NixCli.json(output, "nix path-info")));
+    }
+
+    static List<PathInfo> inDependencyOrder(Collection<PathInfo> infos) {
         Map<String, PathInfo> byPath = new LinkedHashMap<>();
-        for (JsonElement e : NixCli.json(output, "nix path-info").getAsJsonArray()) {
-            PathInfo info = parse(e.getAsJsonObject());
-            byPath.put(info.path(), info);
-        }
+        infos.forEach(info -> byPath.put(info.path(), info));
         Set<String> done = new LinkedHashSet<>();
         List<PathInfo> ordered = new ArrayList<>();
         for (String path : byPath.keySet()) {
@@ -50,18 +52,68 @@ public record PathInfo(String path, String deriver, String narHash, List<String>
         ordered.add(info);
     }
 
-    private static PathInfo parse(JsonObject o) {
-        List<String> references = new ArrayList<>();
-        o.getAsJsonArray("references").forEach(r -> references.add(r.getAsString()));
-        List<String> signatures = new ArrayList<>();
-        if (o.has("signatures")) {
-            o.getAsJsonArray("signatures").forEach(s -> signatures.add(s.getAsString()));
+    /**
+     * Reads {@code nix path-info --json} in both of its shapes: up to Nix 2.18 an array of objects
+     * that each carry their {@code path}; from 2.19 an object keyed by path, whose absent fields are
+     * {@code null} ({@code "ca": null}, {@code "deriver": null}) and whose invalid paths map to null.
+     * {@code narHash} is passed on as Nix printed it ({@code sha256:<base32>} from older Nix, SRI
+     * {@code sha256-<base64>} from newer): the host's serve protocol accepts both.
+     */
+    static List<PathInfo> parse(JsonElement json) throws DeployException {
+        List<PathInfo> infos = new ArrayList<>();
+        try {
+            if (json.isJsonArray()) {
+                for (JsonElement e : json.getAsJsonArray()) {
+                    JsonObject o = e.getAsJsonObject();
+                    infos.add(parse(string(o, "path"), o));
+                }
+            } else if (json.isJsonObject()) {
+                for (Map.Entry<String, JsonElement> e : json.getAsJsonObject().entrySet()) {
+                    infos.add(parse(e.getKey(), e.getValue().isJsonNull() ? null : e.getValue().getAsJsonObject()));
+                }
+            } else {
+                throw new IllegalStateException("neither an array nor an object");
+            }
+        } catch (IllegalStateException | UnsupportedOperationException | ClassCastException e) {
+            throw new DeployException(ExitCode.INTERNAL_ERROR, "nix path-info --json printed a format this deployer "
+                    + "does not know (" + e.getMessage() + "): " + abbreviate(json.toString()), e);
         }
-        return new PathInfo(o.get("path").getAsString(), o.has("deriver") ? o.get("deriver").getAsString() : "",
-                o.get("narHash").getAsString(), references,
-                o.has("registrationTime") ? o.get("registrationTime").getAsLong() : 0, o.get("narSize").getAsLong(),
-                o.has("ultimate") && o.get("ultimate").getAsBoolean(), signatures,
-                o.has("ca") ? o.get("ca").getAsString() : "");
+        return infos;
+    }
+
+    private static PathInfo parse(String path, JsonObject o) throws DeployException {
+        if (o == null || (o.has("valid") && !o.get("valid").getAsBoolean())) {
+            throw new DeployException(ExitCode.INTERNAL_ERROR, "nix path-info says " + path + " is not a valid "
+                    + "store path here, although it is in the closure to send");
+        }
+        if (!o.has("narHash") || !o.get("narHash").isJsonPrimitive() || !o.has("narSize")) {
+            throw new IllegalStateException("no narHash string or narSize for " + path);
+        }
+        return new PathInfo(path, string(o, "deriver"), o.get("narHash").getAsString(), strings(o, "references"),
+                o.has("registrationTime") && !o.get("registrationTime").isJsonNull()
+                        ? o.get("registrationTime").getAsLong() : 0,
+                o.get("narSize").getAsLong(),
+                o.has("ultimate") && !o.get("ultimate").isJsonNull() && o.get("ultimate").getAsBoolean(),
+                strings(o, "signatures"), string(o, "ca"));
+    }
+
+    /** A string field; "" when absent or null, as the serve protocol writes "none". */
+    private static String string(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        return e == null || e.isJsonNull() ? "" : e.getAsString();
+    }
+
+    private static List<String> strings(JsonObject o, String key) {
+        List<String> values = new ArrayList<>();
+        JsonElement e = o.get(key);
+        if (e != null && !e.isJsonNull()) {
+            e.getAsJsonArray().forEach(v -> values.add(v.getAsString()));
+        }
+        return values;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
     }
 
     /** Signs the closure of {@code roots} with a local secret key, as deploy-rs does with LOCAL_KEY. */

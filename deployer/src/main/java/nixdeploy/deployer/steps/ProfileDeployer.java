@@ -158,28 +158,42 @@ public final class ProfileDeployer {
         }
         RemoteHost host = ready.host();
         try (host) {
-            Closure closure = Closure.of(List.of(derivation.orElse(plan.storePath()), activatorPath));
-            String profileUser = ready.profileUser();
-            boolean sudo = !profileUser.equals(host.user());
-            if (sudo && plan.interactiveSudo() && !plan.sudo().get(0).endsWith("sudo")) {
-                return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "interactiveSudo works with sudo only, not with '"
-                        + String.join(" ", plan.sudo()) + "'");
+            Invocation inv;
+            // up to the activation nothing on the host changes: whatever fails, it is not deployed
+            try {
+                Closure closure = Closure.of(List.of(derivation.orElse(plan.storePath()), activatorPath));
+                String profileUser = ready.profileUser();
+                boolean sudo = !profileUser.equals(host.user());
+                if (sudo && plan.interactiveSudo() && !plan.sudo().get(0).endsWith("sudo")) {
+                    return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "interactiveSudo works with sudo only, "
+                            + "not with '" + String.join(" ", plan.sudo()) + "'");
+                }
+                String password = sudo && plan.interactiveSudo() ? sudoPassword.get() : null;
+                copy(host, ready.serve(), plan, closure);
+                if (derivation.isPresent()) {
+                    buildOnHost(host, plan, derivation.get());
+                }
+                inv = new Invocation(plan, ready.target(), host.user(), profileUser,
+                        plan.explicitProfilePath().orElse(null), newToken(), password, checks, ready.deploymentId());
+            } catch (DeployException e) {
+                return new Outcome(plan, e.exitCode() == nixdeploy.deployer.ExitCode.BUILD_FAILED
+                        ? Outcome.Status.BUILD_FAILED : Outcome.Status.NOT_DEPLOYED, nothingChanged(e.getMessage()));
+            } catch (RuntimeException e) {
+                console.debug(plan.name(), "before activation: " + Causes.stackTrace(e));
+                return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "unexpected failure before activation (" + e
+                        + "); nothing was changed on the host. Please report it, with --debug-logs");
             }
-            String password = sudo && plan.interactiveSudo() ? sudoPassword.get() : null;
-            copy(host, ready.serve(), plan, closure);
-            if (derivation.isPresent()) {
-                buildOnHost(host, plan, derivation.get());
-            }
-            Invocation inv = new Invocation(plan, ready.target(), host.user(), profileUser,
-                    plan.explicitProfilePath().orElse(null), newToken(), password, checks, ready.deploymentId());
             return activateAndConfirm(host, ready, inv);
-        } catch (DeployException e) {
-            return new Outcome(plan, e.exitCode() == nixdeploy.deployer.ExitCode.BUILD_FAILED
-                    ? Outcome.Status.BUILD_FAILED : Outcome.Status.NOT_DEPLOYED, e.getMessage());
         } catch (IOException e) {
             return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "the connection to " + plan.hostname()
                     + " failed before activation (" + e.getMessage() + "); nothing was changed");
         }
+    }
+
+    /** Failures before the activation left the host's profiles as they were: say so, once. */
+    static String nothingChanged(String message) {
+        return message.toLowerCase(java.util.Locale.ROOT).contains("nothing was") ? message
+                : message + "\nNothing was changed on the host.";
     }
 
     /** What one activation needs to be confirmed or undone later. */
