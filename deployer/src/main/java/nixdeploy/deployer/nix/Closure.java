@@ -18,10 +18,12 @@ public record Closure(Map<String, Long> sizes) {
     public static Closure of(List<String> roots) throws DeployException {
         List<String> argv = new ArrayList<>(List.of("nix-store", "--query", "--requisites"));
         argv.addAll(roots);
+        // dependencies first (nix-store sorts them so), which the batched export to the host relies on
         List<String> paths = query(argv, roots).lines().filter(l -> !l.isBlank()).toList();
-        List<String> sizeArgv = new ArrayList<>(List.of("nix-store", "--query", "--size"));
-        sizeArgv.addAll(paths);
-        List<String> sizes = query(sizeArgv, roots).lines().filter(l -> !l.isBlank()).toList();
+        List<String> sizes = new ArrayList<>();
+        for (List<String> sizeArgv : NixCli.batches(List.of("nix-store", "--query", "--size"), paths)) {
+            query(sizeArgv, roots).lines().filter(l -> !l.isBlank()).forEach(sizes::add);
+        }
         if (sizes.size() != paths.size()) {
             throw new DeployException(ExitCode.INTERNAL_ERROR, "nix-store reported " + sizes.size() + " sizes for "
                     + paths.size() + " paths of " + roots);

@@ -18,6 +18,12 @@ import nixdeploy.deployer.ExitCode;
  */
 public final class NixCli {
     static final List<String> FEATURES = List.of("--extra-experimental-features", "nix-command flakes");
+    /**
+     * The most bytes of arguments one command gets. The kernel refuses an exec whose arguments and
+     * environment pass ARG_MAX (2 MiB on Linux, 256 KiB on older macOS); a closure of 30,000 paths
+     * is more than that, so lists of store paths are split into runs of at most this size.
+     */
+    static final int ARG_BUDGET = 128 * 1024;
 
     /** What a finished Nix command printed. */
     public record Output(int exitCode, String stdout, String stderr) {
@@ -26,12 +32,7 @@ public final class NixCli {
     private NixCli() {}
 
     public static Output run(List<String> argv) throws DeployException {
-        List<String> full = new ArrayList<>();
-        full.add(argv.get(0));
-        if (argv.get(0).equals("nix")) {
-            full.addAll(FEATURES);
-        }
-        full.addAll(argv.subList(1, argv.size()));
+        List<String> full = withFeatures(argv);
         try {
             Process process = new ProcessBuilder(full).redirectInput(ProcessBuilder.Redirect.from(
                     new java.io.File("/dev/null"))).start();
@@ -39,12 +40,69 @@ public final class NixCli {
             String out = read(process.getInputStream());
             return new Output(process.waitFor(), out, err.join());
         } catch (IOException e) {
-            throw new DeployException(ExitCode.BAD_INPUT, "cannot run " + argv.get(0) + " (is Nix installed and on "
-                    + "PATH?): " + e.getMessage(), e);
+            throw new DeployException(ExitCode.BAD_INPUT, cannotRun(argv.get(0), e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeployException(ExitCode.INTERRUPTED, "interrupted while running " + argv.get(0), e);
         }
+    }
+
+    private static List<String> withFeatures(List<String> argv) {
+        List<String> full = new ArrayList<>();
+        full.add(argv.get(0));
+        if (argv.get(0).equals("nix")) {
+            full.addAll(FEATURES);
+        }
+        full.addAll(argv.subList(1, argv.size()));
+        return full;
+    }
+
+    /**
+     * Why {@code program} did not start. Only a missing executable (ENOENT, which Java reports as
+     * "error=2") means Nix is not installed; anything else (too many arguments, no permission) is
+     * shown as it is.
+     */
+    public static String cannotRun(String program, IOException e) {
+        String why = String.valueOf(e.getMessage());
+        return "cannot run " + program + (why.contains("error=2,") ? " (is Nix installed and on PATH?)" : "")
+                + ": " + why;
+    }
+
+    /**
+     * The commands that run {@code prefix} on every one of {@code paths}, in order: one command when
+     * they fit in {@link #ARG_BUDGET}, else as many as needed; none for no paths. Nix's commands that
+     * take store paths read none from stdin ({@code nix-store}), or only since 2.19
+     * ({@code nix path-info --stdin}).
+     */
+    public static List<List<String>> batches(List<String> prefix, List<String> paths) {
+        int prefixBytes = argvBytes(prefix);
+        List<List<String>> batches = new ArrayList<>();
+        List<String> batch = new ArrayList<>(prefix);
+        int bytes = prefixBytes;
+        for (String path : paths) {
+            int size = argBytes(path);
+            if (batch.size() > prefix.size() && bytes + size > ARG_BUDGET) {
+                batches.add(batch);
+                batch = new ArrayList<>(prefix);
+                bytes = prefixBytes;
+            }
+            batch.add(path);
+            bytes += size;
+        }
+        if (batch.size() > prefix.size()) {
+            batches.add(batch);
+        }
+        return batches;
+    }
+
+    /** The bytes {@code argv} takes in an exec (see {@link #batches}), Nix's own options included. */
+    static int argvBytes(List<String> argv) {
+        return withFeatures(argv).stream().mapToInt(NixCli::argBytes).sum();
+    }
+
+    /** What exec copies of an argument: the string, its NUL, and a pointer to it. */
+    private static int argBytes(String arg) {
+        return arg.getBytes(StandardCharsets.UTF_8).length + 1 + Long.BYTES;
     }
 
     public static JsonElement json(Output output, String what) throws DeployException {

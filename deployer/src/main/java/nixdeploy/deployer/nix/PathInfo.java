@@ -18,14 +18,16 @@ public record PathInfo(String path, String deriver, String narHash, List<String>
 
     /** The infos of {@code paths}, ordered so that every path comes after the paths it references. */
     public static List<PathInfo> inDependencyOrder(List<String> paths) throws DeployException {
-        List<String> argv = new ArrayList<>(List.of("nix", "path-info", "--json"));
-        argv.addAll(paths);
-        NixCli.Output output = NixCli.run(argv);
-        if (output.exitCode() != 0) {
-            throw new DeployException(ExitCode.BUILD_FAILED, "cannot read the store paths to send:\n"
-                    + NixCli.errorText(output.stderr()));
+        List<PathInfo> infos = new ArrayList<>();
+        for (List<String> argv : NixCli.batches(List.of("nix", "path-info", "--json"), paths)) {
+            NixCli.Output output = NixCli.run(argv);
+            if (output.exitCode() != 0) {
+                throw new DeployException(ExitCode.BUILD_FAILED, "cannot read the store paths to send:\n"
+                        + NixCli.errorText(output.stderr()));
+            }
+            infos.addAll(parse(NixCli.json(output, "nix path-info")));
         }
-        return inDependencyOrder(parse(NixCli.json(output, "nix path-info")));
+        return inDependencyOrder(infos);
     }
 
     static List<PathInfo> inDependencyOrder(Collection<PathInfo> infos) {
@@ -116,14 +118,18 @@ public record PathInfo(String path, String deriver, String narHash, List<String>
         return text.length() <= 300 ? text : text.substring(0, 300) + "...";
     }
 
-    /** Signs the closure of {@code roots} with a local secret key, as deploy-rs does with LOCAL_KEY. */
-    public static void sign(List<String> roots, String keyFile) throws DeployException {
-        List<String> argv = new ArrayList<>(List.of("nix", "store", "sign", "--key-file", keyFile, "--recursive"));
-        argv.addAll(roots);
-        NixCli.Output output = NixCli.run(argv);
-        if (output.exitCode() != 0) {
-            throw new DeployException(ExitCode.BAD_INPUT, "signing with LOCAL_KEY (" + keyFile + ") failed:\n"
-                    + NixCli.errorText(output.stderr()));
+    /**
+     * Signs {@code paths} with a local secret key, as deploy-rs does with LOCAL_KEY. Not
+     * recursively: the paths are the ones to send, and their references the host already has or
+     * are among them.
+     */
+    public static void sign(List<String> paths, String keyFile) throws DeployException {
+        for (List<String> argv : NixCli.batches(List.of("nix", "store", "sign", "--key-file", keyFile), paths)) {
+            NixCli.Output output = NixCli.run(argv);
+            if (output.exitCode() != 0) {
+                throw new DeployException(ExitCode.BAD_INPUT, "signing with LOCAL_KEY (" + keyFile + ") failed:\n"
+                        + NixCli.errorText(output.stderr()));
+            }
         }
     }
 }

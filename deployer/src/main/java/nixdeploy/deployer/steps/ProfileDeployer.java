@@ -41,6 +41,7 @@ import nixdeploy.deployer.health.HealthCheck;
 import nixdeploy.deployer.health.HealthChecks;
 import nixdeploy.deployer.health.HttpClient;
 import nixdeploy.deployer.nix.Closure;
+import nixdeploy.deployer.nix.NixCli;
 import nixdeploy.deployer.nix.PathInfo;
 import nixdeploy.deployer.output.Console;
 import nixdeploy.deployer.remote.RemoteConnector;
@@ -247,15 +248,7 @@ public final class ProfileDeployer {
                 if (localKey != null && !localKey.isBlank() && missing.stream().noneMatch(p -> p.endsWith(".drv"))) {
                     sendSigned(store, plan, missing, localKey);
                 } else {
-                    List<String> argv = new ArrayList<>(List.of("nix-store", "--export"));
-                    argv.addAll(missing);
-                    Process export = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                    try (InputStream stream = new Progress(export.getInputStream(), sent -> console.status(who,
-                            "copying " + missing.size() + " paths: " + human(sent) + " of " + human(bytes)))) {
-                        store.importExport(stream);
-                    } finally {
-                        export.destroy();
-                    }
+                    sendExported(store, who, missing, bytes);
                 }
             } catch (IOException e) {
                 String why = serve.stderr().trim();
@@ -272,13 +265,32 @@ public final class ProfileDeployer {
         }
     }
 
+    /**
+     * Streams {@code missing} as {@code nix-store --export} archives, one import per batch of paths
+     * that fits on a command line. They come dependencies first (as {@link Closure} lists them), so
+     * every batch's references are on the host before it arrives.
+     */
+    private void sendExported(StoreCopy store, String who, List<String> missing, long bytes)
+            throws IOException, DeployException {
+        long before = 0;
+        for (List<String> argv : NixCli.batches(List.of("nix-store", "--export"), missing)) {
+            Process export = startLocal(argv);
+            long sentBefore = before;
+            try (InputStream stream = new Progress(export.getInputStream(), sent -> console.status(who,
+                    "copying " + missing.size() + " paths: " + human(sentBefore + sent) + " of " + human(bytes)))) {
+                before += store.importExport(stream);
+            } finally {
+                export.destroy();
+            }
+        }
+    }
+
     /** LOCAL_KEY: signs the paths here and sends each with its signatures, for hosts that require them. */
     private void sendSigned(StoreCopy store, ProfilePlan plan, List<String> missing, String keyFile)
             throws IOException, DeployException {
         PathInfo.sign(missing, keyFile);
         for (PathInfo info : PathInfo.inDependencyOrder(missing)) {
-            Process dump = new ProcessBuilder("nix-store", "--dump", info.path())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process dump = startLocal(List.of("nix-store", "--dump", info.path()));
             try (InputStream nar = dump.getInputStream()) {
                 store.addToStoreNar(info, nar);
             } finally {
@@ -286,6 +298,15 @@ public final class ProfileDeployer {
             }
         }
         console.debug(plan.name(), "sent " + missing.size() + " paths signed with " + keyFile);
+    }
+
+    /** Starts a local Nix command whose output goes to the host; failing to start it is not the host's fault. */
+    private static Process startLocal(List<String> argv) throws DeployException {
+        try {
+            return new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            throw new DeployException(nixdeploy.deployer.ExitCode.BAD_INPUT, NixCli.cannotRun(argv.get(0), e), e);
+        }
     }
 
     private void buildOnHost(RemoteHost host, ProfilePlan plan, String derivation)

@@ -50,6 +50,32 @@ class StoreCopyTest {
         }
     }
 
+    /** A closure too long for one command line goes over as several exports, in one conversation. */
+    @Test
+    void importsSeveralExportsInOneConversation() throws Exception {
+        assumeTrue(nixStoreOnPath(), "nix-store is not on PATH");
+        String dependency = "derivation { name = \"nixdeploy-storecopy-dep\"; system = builtins.currentSystem; "
+                + "builder = \"/bin/sh\"; args = [ \"-c\" \"echo dep > $out\" ]; }";
+        String dep = LocalNix.build(dependency);
+        String top = LocalNix.build("let dep = " + dependency + "; in derivation { name = \"nixdeploy-storecopy-top\"; "
+                + "system = builtins.currentSystem; builder = \"/bin/sh\"; args = [ \"-c\" \"echo ${dep} > $out\" ]; }");
+
+        Process serve = new ProcessBuilder("nix-store", "--serve", "--write")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (StoreCopy copy = new StoreCopy(serve.getOutputStream(), serve.getInputStream())) {
+            for (String path : List.of(dep, top)) {
+                Process export = new ProcessBuilder("nix-store", "--export", path)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                try (var stream = export.getInputStream()) {
+                    assertThat(copy.importExport(stream)).isPositive();
+                }
+            }
+            assertThat(copy.missing(List.of(dep, top), false)).isEmpty();
+        } finally {
+            serve.destroyForcibly();
+        }
+    }
+
     @Test
     void refusesAPeerThatDoesNotSpeakTheServeProtocol() {
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
