@@ -21,7 +21,8 @@ public interface RemoteHost extends AutoCloseable {
 
     /**
      * Runs {@code command}, feeding it {@code stdin} (null for none) and streaming its output.
-     * Returns the exit status, or throws when the connection broke or {@code timeout} passed.
+     * Returns the exit status, or throws when the connection broke or {@code timeout} passed (null:
+     * no limit; the connection's keepalives still notice a host that is gone).
      */
     int exec(String command, InputStream stdin, OutputStream stdout, OutputStream stderr, Duration timeout)
             throws IOException;

@@ -60,7 +60,12 @@ import nixdeploy.protocol.Events;
  * new connection. It reports the state it read back from the host, never a guess.
  */
 public final class ProfileDeployer {
-    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(30);
+    /**
+     * How long a build on the host ({@code --remote-build}) may take: as long as it needs, as with
+     * deploy-rs (a slow board builds for hours). A host that goes away is still noticed: the
+     * connection's keepalives close it after two minutes without an answer (MinaConnector).
+     */
+    static final Duration REMOTE_BUILD_TIMEOUT = null;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** How to activate, for every profile of one run. */
@@ -309,14 +314,14 @@ public final class ProfileDeployer {
         }
     }
 
-    private void buildOnHost(RemoteHost host, ProfilePlan plan, String derivation)
+    void buildOnHost(RemoteHost host, ProfilePlan plan, String derivation)
             throws IOException, DeployException {
         String who = plan.name();
         long start = System.nanoTime();
         console.info(who, "building " + derivation + " on " + host.describe());
         int status;
         try (LineSink lines = new LineSink(line -> console.output(who, line))) {
-            status = host.exec(HostCommands.realise(derivation), null, lines, lines, COMMAND_TIMEOUT);
+            status = host.exec(HostCommands.realise(derivation), null, lines, lines, REMOTE_BUILD_TIMEOUT);
         }
         if (status != 0) {
             throw new DeployException(nixdeploy.deployer.ExitCode.BUILD_FAILED, "building " + plan.name() + " on "
