@@ -24,11 +24,11 @@ rec {
     "nixdeploy: lib.setActivate is deprecated, use activate.custom, activate.noop or activate.nixos"
     activate.custom;
 
-  # { schema; activate; } checks for `checks.<system>`.
+  # { deploy-schema; deploy-activate; } checks for `checks.<system>`, named as deploy-rs names them.
   inherit (checks) deployChecks;
 
   # The problems with a deploy attrset as a list of messages ([] = valid).
-  # deployChecks' `schema` check throws these; this is for tools and tests.
+  # deployChecks' `deploy-schema` check throws these; this is for tools and tests.
   inherit (schemaLib) validateDeploy;
 
   # The settings schema (nix/schema.json), parsed.

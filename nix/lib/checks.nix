@@ -1,5 +1,6 @@
 # lib.<system>.deployChecks: checks for a flake's `checks.<system>`, the way
-# deploy-rs offers them:
+# deploy-rs offers them, under deploy-rs's names (CI jobs refer to
+# checks.<system>.deploy-schema and .deploy-activate):
 #   checks = builtins.mapAttrs (system: lib: lib.deployChecks self.deploy) nixdeploy.lib;
 { system, builders, schemaLib }:
 let
@@ -25,16 +26,17 @@ in
   deployChecks = deploy: {
     # Fails at evaluation when the settings are wrong. Depends only on the
     # names, so it does not need the profiles built.
-    schema = assertValid deploy
+    deploy-schema = assertValid deploy
       (runSh "nixdeploy-check-schema"
         { summary = "deploy schema ok: " + toJSON (map (x: x.label) (profilesOf deploy)); }
         ''echo "$summary" > "$out"'');
 
     # Builds every profile and checks that each one's `deploy-rs-activate`, if
     # it has one, is an executable file. A profile with no activation script
-    # is fine in nixdeploy (switching the profile is the whole deploy).
+    # is fine in nixdeploy (switching the profile is the whole deploy), and no
+    # `activate-rs` is needed (deploy-rs's check requires both).
     # A malformed deploy fails with the schema's messages, not a stranger one.
-    activate =
+    deploy-activate =
       let
         profiles = assertValid deploy (profilesOf deploy);
         # One "storepath label" line per profile; referencing the paths here

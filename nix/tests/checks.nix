@@ -1,4 +1,4 @@
-# deployChecks applied to one of deploys.nix: nix-build checks.nix --argstr name valid -A schema
+# deployChecks applied to one of deploys.nix: nix-build checks.nix --argstr name valid -A deploy-schema
 { system ? builtins.currentSystem, name }:
 let
   lib = import ../lib.nix { inherit system; };

@@ -202,12 +202,12 @@ else not_ok "package: path:./nix src message" "$(cat "$err")"; fi
 
 # check_ok NAME: both checks of deploys.nix's NAME build.
 check_ok() {
-  if nix-build --no-out-link "$here/checks.nix" --argstr name "$1" -A schema > /dev/null 2>"$err"; then
-    ok "deployChecks $1: schema passes"
-  else not_ok "deployChecks $1: schema" "$(cat "$err")"; fi
-  if nix-build --no-out-link "$here/checks.nix" --argstr name "$1" -A activate > /dev/null 2>"$err"; then
-    ok "deployChecks $1: activate passes"
-  else not_ok "deployChecks $1: activate" "$(cat "$err")"; fi
+  if nix-build --no-out-link "$here/checks.nix" --argstr name "$1" -A deploy-schema > /dev/null 2>"$err"; then
+    ok "deployChecks $1: deploy-schema passes"
+  else not_ok "deployChecks $1: deploy-schema" "$(cat "$err")"; fi
+  if nix-build --no-out-link "$here/checks.nix" --argstr name "$1" -A deploy-activate > /dev/null 2>"$err"; then
+    ok "deployChecks $1: deploy-activate passes"
+  else not_ok "deployChecks $1: deploy-activate" "$(cat "$err")"; fi
 }
 
 # check_fails NAME CHECK MESSAGE: the check fails and says MESSAGE (fixed string).
@@ -220,32 +220,38 @@ check_fails() {
 got: $(cat "$err")"; fi
 }
 
+# deploy-rs's names exactly: CI jobs build checks.<system>.deploy-schema / .deploy-activate.
+if names=$(nix-instantiate --eval --json --strict --expr "builtins.attrNames (import $here/checks.nix { name = \"valid\"; })" 2>"$err") &&
+   [ "$names" = '["deploy-activate","deploy-schema"]' ]; then
+  ok "deployChecks: names its checks deploy-schema and deploy-activate, as deploy-rs does"
+else not_ok "deployChecks names" "${names:-} $(cat "$err")"; fi
+
 check_ok valid
 check_ok validMinimal
 check_ok validWithNulls
 check_ok noActivation
-check_fails mistyped schema "deploy.nodes.web.profiles.system: unknown setting 'sshUsr' (did you mean 'sshUser'?)"
-check_fails wrongType schema 'deploy.nodes.web.profiles.system.sshOpts: must be a list of strings, got a string "x"'
-check_fails missingPath schema "deploy.nodes.web.profiles.system: missing required setting 'path'"
-check_fails nullHostname schema 'deploy.nodes.web.hostname: must be a string, got null'
-check_fails missingHostname schema "deploy.nodes.web: missing required setting 'hostname'"
-check_fails unknownTopLevel schema "deploy: unknown setting 'node' (did you mean 'nodes'?)"
-check_fails unknownNodeKey schema "deploy.nodes.web: unknown setting 'hostName' (did you mean 'hostname'?)"
-check_fails wrongBool schema 'deploy.nodes.web.profiles.system.magicRollback: must be a boolean (true or false), got a string "yes"'
-check_fails wrongInt schema 'deploy.nodes.web.profiles.system.confirmTimeout: must be an integer, got a string "30"'
-check_fails zeroTimeout schema 'deploy.nodes.web.profiles.system.activationTimeout: must be at least 1, got 0'
-check_fails tagsNotList schema 'deploy.nodes.web.tags: must be a list of strings, got a string "web"'
-check_fails healthBoth schema 'deploy.nodes.web.healthChecks[0]: must be exactly one of'
-check_fails healthNeither schema 'deploy.nodes.web.healthChecks[0]: must be exactly one of: an http check'
-check_fails healthUnknownField schema "deploy.nodes.web.healthChecks[0].http: unknown setting 'expect'"
-check_fails healthBadPort schema 'deploy.nodes.web.healthChecks[0].http.port: must be at most 65535, got 70000'
-check_fails healthBadScheme schema 'deploy.nodes.web.healthChecks[0].http.scheme: must be one of "http", "https"'
-check_fails healthCmdString schema 'deploy.nodes.web.healthChecks[0].cmd.command: must be a list of strings'
-check_fails pathIsFunction schema 'deploy.nodes.web.profiles.system.path: must be a string, got a function'
-check_fails orderUnknownProfile schema "deploy.nodes.web.profilesOrder: names profile 'nope', which is not in profiles"
-check_fails quotedNodeName schema "deploy.nodes.\"web.example.com\": unknown setting 'sshUsr'"
-check_fails mistyped activate "deploy.nodes.web.profiles.system: unknown setting 'sshUsr'"
-check_fails nonExecActivation activate 'deploy.nodes.web.profiles.bad: '
+check_fails mistyped deploy-schema "deploy.nodes.web.profiles.system: unknown setting 'sshUsr' (did you mean 'sshUser'?)"
+check_fails wrongType deploy-schema 'deploy.nodes.web.profiles.system.sshOpts: must be a list of strings, got a string "x"'
+check_fails missingPath deploy-schema "deploy.nodes.web.profiles.system: missing required setting 'path'"
+check_fails nullHostname deploy-schema 'deploy.nodes.web.hostname: must be a string, got null'
+check_fails missingHostname deploy-schema "deploy.nodes.web: missing required setting 'hostname'"
+check_fails unknownTopLevel deploy-schema "deploy: unknown setting 'node' (did you mean 'nodes'?)"
+check_fails unknownNodeKey deploy-schema "deploy.nodes.web: unknown setting 'hostName' (did you mean 'hostname'?)"
+check_fails wrongBool deploy-schema 'deploy.nodes.web.profiles.system.magicRollback: must be a boolean (true or false), got a string "yes"'
+check_fails wrongInt deploy-schema 'deploy.nodes.web.profiles.system.confirmTimeout: must be an integer, got a string "30"'
+check_fails zeroTimeout deploy-schema 'deploy.nodes.web.profiles.system.activationTimeout: must be at least 1, got 0'
+check_fails tagsNotList deploy-schema 'deploy.nodes.web.tags: must be a list of strings, got a string "web"'
+check_fails healthBoth deploy-schema 'deploy.nodes.web.healthChecks[0]: must be exactly one of'
+check_fails healthNeither deploy-schema 'deploy.nodes.web.healthChecks[0]: must be exactly one of: an http check'
+check_fails healthUnknownField deploy-schema "deploy.nodes.web.healthChecks[0].http: unknown setting 'expect'"
+check_fails healthBadPort deploy-schema 'deploy.nodes.web.healthChecks[0].http.port: must be at most 65535, got 70000'
+check_fails healthBadScheme deploy-schema 'deploy.nodes.web.healthChecks[0].http.scheme: must be one of "http", "https"'
+check_fails healthCmdString deploy-schema 'deploy.nodes.web.healthChecks[0].cmd.command: must be a list of strings'
+check_fails pathIsFunction deploy-schema 'deploy.nodes.web.profiles.system.path: must be a string, got a function'
+check_fails orderUnknownProfile deploy-schema "deploy.nodes.web.profilesOrder: names profile 'nope', which is not in profiles"
+check_fails quotedNodeName deploy-schema "deploy.nodes.\"web.example.com\": unknown setting 'sshUsr'"
+check_fails mistyped deploy-activate "deploy.nodes.web.profiles.system: unknown setting 'sshUsr'"
+check_fails nonExecActivation deploy-activate 'deploy.nodes.web.profiles.bad: '
 if grep -qF 'deploy-rs-activate is not an executable file' "$err"; then ok "deployChecks nonExecActivation: says the script is not executable"
 else not_ok "deployChecks nonExecActivation message" "$(cat "$err")"; fi
 
@@ -266,8 +272,8 @@ for ex in quickstart deploy-rs-style user-profile; do
   done
 
   # deployChecks through import ../lib.nix, as a flake's checks would run them.
-  for c in schema activate; do
-    if nix-build --no-out-link --expr "let lib = import $nixdir/lib.nix { system = builtins.currentSystem; }; in (lib.deployChecks (builtins.getFlake \"path:$dir\").deploy).$c" >/dev/null 2>"$err"; then
+  for c in deploy-schema deploy-activate; do
+    if nix-build --no-out-link --expr "let lib = import $nixdir/lib.nix { system = builtins.currentSystem; }; in (lib.deployChecks (builtins.getFlake \"path:$dir\").deploy).\"$c\"" >/dev/null 2>"$err"; then
       ok "examples/$ex: deployChecks.$c passes"
     else not_ok "examples/$ex: deployChecks.$c" "$(cat "$err")"; fi
   done
