@@ -1,10 +1,16 @@
 {
-  description = "Two servers deployed the deploy-rs way (works with deploy-rs and nixdeploy)";
+  description = "Two servers, in deploy-rs's flake layout, deployed with nixdeploy";
 
   # A real flake would have
   #   inputs.deploy-rs.url = "github:serokell/deploy-rs";   # or nixdeploy, ?dir=nix
   # and use deploy-rs.lib.x86_64-linux.activate.{nixos,custom}. To stay offline
   # this one has no inputs and writes its profiles' deploy-rs-activate by hand.
+  #
+  # nixdeploy deploys it as it is. deploy-rs reads the same `deploy` but cannot
+  # deploy these profiles: its deploy runs <profile>/activate-rs on the host,
+  # which only deploy-rs's own lib.activate.* puts there (nor can it deploy
+  # profiles from nixdeploy's library, which have no activate-rs either). With
+  # deploy-rs's library as the input, both tools deploy it.
   outputs = { self }:
     let
       system = "x86_64-linux";
