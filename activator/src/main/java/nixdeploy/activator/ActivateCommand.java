@@ -258,7 +258,7 @@ final class ActivateCommand {
         Optional<CommandRunner.Outcome> outcome;
         try {
             outcome = ActivationScript.run(inv.profile.path(), mode, timeout,
-                    line -> inv.out.event(Event.of(EventType.OUTPUT).line(line)));
+                    line -> inv.out.event(Event.of(EventType.OUTPUT).line(line)), script -> record(inv, journal, script));
         } catch (IOException e) {
             journal.reason = "activation script could not run: " + e.getMessage();
             return false;
@@ -270,6 +270,17 @@ final class ActivateCommand {
         inv.out.report(Event.of(EventType.ACTIVATED).generation(journal.newGeneration), outcome.isPresent()
                 ? "activated generation " + journal.newGeneration : "no activation script; switching was all");
         return true;
+    }
+
+    /** Records the script's process, so that if this activator dies, whoever settles can stop it first. */
+    private static void record(Invocation inv, Journal journal, ProcessHandle script) {
+        journal.activationPid = script.pid();
+        journal.activationStartedAt = script.info().startInstant().map(Instant::toEpochMilli).orElse(null);
+        try {
+            inv.state.journal(inv.profile).write(journal);
+        } catch (IOException e) {
+            inv.out.say("warning: could not record the activation script's process: " + e.getMessage());
+        }
     }
 
     private static ActivatorExit fail(Invocation inv, Journal journal, long timeout) throws ActivatorException,

@@ -48,6 +48,7 @@ final class Recovery {
             inv.out.report(Event.of(EventType.RECOVERED).state(journal.state).generation(journal.previousGeneration),
                     "generation " + journal.newGeneration + " of " + inv.profile + ": " + journal.reason);
         } else if (journal.state == DeploymentState.ACTIVATING) {
+            stopOrphanedActivation(inv, journal);
             findUnrecordedGeneration(inv, journal);
             if ((journal.autoRollback || journal.magicRollback) && journal.newGeneration != null) {
                 rollBack(inv, journal, activationTimeoutSeconds, "interrupted while activating (the activator died)");
@@ -60,6 +61,26 @@ final class Recovery {
                     "an earlier deployment of " + inv.profile + ": " + journal.reason);
         }
         return Optional.of(journal);
+    }
+
+    /**
+     * The activator died while its activation script ran: stop the script, and what it started,
+     * before undoing it, or the old and the new activation would run side by side.
+     */
+    private static void stopOrphanedActivation(Invocation inv, Journal journal) {
+        if (journal.activationPid == null) {
+            return;
+        }
+        ProcessHandle.of(journal.activationPid).filter(ProcessHandle::isAlive)
+                .filter(p -> journal.activationStartedAt == null || p.info().startInstant()
+                        .map(Instant::toEpochMilli).filter(journal.activationStartedAt::equals).isPresent())
+                .ifPresent(script -> {
+                    inv.out.say("stopping the activation script the dead activator left running (pid "
+                            + script.pid() + ")");
+                    script.descendants().forEach(ProcessHandle::destroyForcibly);
+                    script.destroyForcibly();
+                    script.onExit().completeOnTimeout(script, 5, java.util.concurrent.TimeUnit.SECONDS).join();
+                });
     }
 
     /**

@@ -441,7 +441,8 @@ class ActivatorIT {
     }
 
     private void waitForLock() throws InterruptedException {
-        waitUntil(() -> host.sh("grep -q activate " + profile + ".nixdeploy-lock").ok(), "the activation's lock");
+        waitUntil(() -> host.sh("grep -q 'activate " + slow + "' " + profile + ".nixdeploy-lock").ok(),
+                "the activation's lock");
         Thread.sleep(300);
     }
 

@@ -57,7 +57,8 @@ class FaultMatrixIT {
         plain = LocalNix.profile("fm-plain", null);
         failing = LocalNix.profile("fm-failing", "echo about to fail; exit 1");
         slow = LocalNix.profile("fm-slow", "echo hanging; sleep 60");
-        killsItsActivator = LocalNix.profile("fm-kills", "echo killing my activator; kill -9 $PPID; sleep 5");
+        killsItsActivator = LocalNix.profile("fm-kills", "echo killing my activator; sleep 1; kill -9 $PPID; sleep 3;"
+                + " touch /tmp/fm-late-$(basename $PROFILE)");
         breakableOld = LocalNix.profile("fm-breakable", "if [ -e /tmp/fm-break-$(basename $PROFILE) ]; then "
                 + "echo old activation broken; exit 1; fi; echo activating breakable");
         fillsTheDisk = LocalNix.profile("fm-fill", "cat /dev/zero > /nix/var/nixdeploy/fill 2>/dev/null; echo disk full");
@@ -88,7 +89,8 @@ class FaultMatrixIT {
     }
 
     @Test
-    void anActivatorKilledByItsOwnActivationIsUndoneByTheWatcherWithMagicRollbackAndNoAutoRollback() {
+    void anActivatorKilledByItsOwnActivationIsUndoneByTheWatcherWithMagicRollbackAndNoAutoRollback()
+            throws InterruptedException {
         activate(good);
         long start = System.nanoTime();
 
@@ -98,6 +100,9 @@ class FaultMatrixIT {
         awaitTarget(good, "activator killed mid-activation", start);
         assertThat(generations()).isEqualTo("1");
         assertThat(state()).isEqualTo(DeploymentState.ROLLED_BACK);
+        Thread.sleep(4_000);
+        assertThat(host.sh("test -e /tmp/fm-late-" + name()).ok())
+                .as("the orphaned activation was stopped before the rollback, not left to finish after it").isFalse();
     }
 
     @Test
@@ -262,7 +267,9 @@ class FaultMatrixIT {
         Thread first = new Thread(() -> activator.run(TOKEN, "activate", "--profile", profile, "--closure", slow,
                 "--magic-rollback", "--activation-timeout", "4", "--state-dir", "/nix/var/fm-state-a"));
         first.start();
-        waitFor(() -> host.sh("grep -q activate " + profile + ".nixdeploy-lock").ok(), "the first deploy's lock");
+        // the file keeps its last holder's note: wait for the first deploy's own
+        waitFor(() -> host.sh("grep -q 'activate " + slow + "' " + profile + ".nixdeploy-lock").ok(),
+                "the first deploy's lock");
 
         HostActivator.Run second = activator.run(TOKEN, "activate", "--profile", profile, "--closure", plain,
                 "--magic-rollback", "--state-dir", "/nix/var/fm-state-b");

@@ -27,6 +27,12 @@ public final class ActivationScript {
      */
     public static Optional<CommandRunner.Outcome> run(Path root, ActivationMode mode,
             long timeoutSeconds, Consumer<String> lines) throws IOException {
+        return run(root, mode, timeoutSeconds, lines, started -> { });
+    }
+
+    /** Like {@link #run}, telling {@code started} which process runs the script. */
+    public static Optional<CommandRunner.Outcome> run(Path root, ActivationMode mode, long timeoutSeconds,
+            Consumer<String> lines, Consumer<ProcessHandle> started) throws IOException {
         Map<String, String> env = new HashMap<>();
         if (mode == ActivationMode.DRY_ACTIVATE) {
             env.put("DRY_ACTIVATE", "1");
@@ -34,7 +40,7 @@ public final class ActivationScript {
         if (mode == ActivationMode.BOOT) {
             env.put("BOOT", "1");
         }
-        return run(root, ACTIVATE, env, timeoutSeconds, lines);
+        return run(root, ACTIVATE, env, timeoutSeconds, lines, started);
     }
 
     /**
@@ -59,7 +65,7 @@ public final class ActivationScript {
     /** Runs the profile's confirmed step, or returns empty when it has none. */
     public static Optional<CommandRunner.Outcome> runConfirmed(Path root, long timeoutSeconds,
             Consumer<String> lines) throws IOException {
-        return run(root, CONFIRMED, new HashMap<>(), timeoutSeconds, lines);
+        return run(root, CONFIRMED, new HashMap<>(), timeoutSeconds, lines, started -> { });
     }
 
     public static boolean hasConfirmedStep(Path root) {
@@ -67,12 +73,12 @@ public final class ActivationScript {
     }
 
     private static Optional<CommandRunner.Outcome> run(Path root, String name, Map<String, String> env,
-            long timeoutSeconds, Consumer<String> lines) throws IOException {
+            long timeoutSeconds, Consumer<String> lines, Consumer<ProcessHandle> started) throws IOException {
         Path script = root.resolve(name);
         if (!Files.isRegularFile(script)) {
             return Optional.empty();
         }
         env.put("PROFILE", root.toString());
-        return Optional.of(CommandRunner.run(List.of(script.toString()), env, root, timeoutSeconds, lines));
+        return Optional.of(CommandRunner.run(List.of(script.toString()), env, root, timeoutSeconds, lines, started));
     }
 }

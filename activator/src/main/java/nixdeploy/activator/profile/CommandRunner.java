@@ -23,6 +23,12 @@ public final class CommandRunner {
 
     public static Outcome run(List<String> argv, Map<String, String> env, Path workDir, long timeoutSeconds,
             Consumer<String> lines) throws IOException {
+        return run(argv, env, workDir, timeoutSeconds, lines, started -> { });
+    }
+
+    /** Like {@link #run}, telling {@code started} which process runs the command, as soon as it runs. */
+    public static Outcome run(List<String> argv, Map<String, String> env, Path workDir, long timeoutSeconds,
+            Consumer<String> lines, Consumer<ProcessHandle> started) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(env);
@@ -30,6 +36,7 @@ public final class CommandRunner {
             builder.directory(workDir.toFile());
         }
         Process process = builder.start();
+        started.accept(process.toHandle());
         Thread pump = new Thread(() -> pump(process, lines), "output-" + argv.get(0));
         pump.setDaemon(true);
         pump.start();

@@ -35,6 +35,9 @@ public final class Journal {
     public String reason;
     /** Activated with BOOT=1 (so the rollback re-activates the old generation that way too). */
     public boolean boot;
+    /** The activation script's process and its start (epoch ms), so a dead activator's script can be stopped. */
+    public Long activationPid;
+    public Long activationStartedAt;
     /** Whether the generation's confirmed step ran, so a rollback must run the old generation's too. */
     public boolean confirmedStepRan;
     /** The profile's generations before the switch, so a crash right after it can still be undone. */
