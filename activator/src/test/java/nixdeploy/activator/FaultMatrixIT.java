@@ -91,6 +91,7 @@ class FaultMatrixIT {
     @Test
     void anActivatorKilledByItsOwnActivationIsUndoneByTheWatcherWithMagicRollbackAndNoAutoRollback()
             throws InterruptedException {
+        host.sh("rm -f /tmp/fm-late-" + name()).orThrow();
         activate(good);
         long start = System.nanoTime();
 
