@@ -63,7 +63,7 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--hostname", paramLabel = "HOST", description = "Override the node's hostname.")
     String hostname;
 
-    @Option(names = "--ssh-opts", paramLabel = "OPTS",
+    @Option(names = "--ssh-opts", paramLabel = "OPTS", parameterConsumer = NextArgument.class,
             description = "Override sshOpts: one string, split like a shell would ('-p 2222 -o Key=Value').")
     String sshOpts;
 
@@ -151,6 +151,23 @@ public final class DeployCommand implements Callable<Integer> {
     boolean json;
 
     List<String> extraBuildArgs = List.of();
+
+    /**
+     * Takes the next argument as the option's value whatever it looks like, as deploy-rs's
+     * {@code allow_hyphen_values}: {@code --ssh-opts '-i key'} must not read as {@code -i}
+     * ({@code --interactive}) or {@code --ssh-opts '-c cipher'} as {@code -c}.
+     */
+    static final class NextArgument implements picocli.CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(java.util.Stack<String> args, picocli.CommandLine.Model.ArgSpec spec,
+                picocli.CommandLine.Model.CommandSpec command) {
+            if (args.isEmpty()) {
+                throw new picocli.CommandLine.MissingParameterException(command.commandLine(), spec,
+                        "Missing required parameter for option '--ssh-opts' (OPTS)");
+            }
+            spec.setValue(args.pop());
+        }
+    }
 
     @Override
     public Integer call() throws Exception {

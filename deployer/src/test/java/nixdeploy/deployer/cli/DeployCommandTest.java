@@ -105,4 +105,16 @@ class DeployCommandTest {
         DeployCommand none = parse(".#web");
         assertThat(none.checkSigs || none.interactive || none.logDir != null).isFalse();
     }
+
+    @Test
+    void sshOptsStartingWithTheNewShortFlagsStayTheValueOfSshOpts() {
+        // -i and -c are deploy-rs's --interactive and --checksigs, and also OpenSSH's identity and cipher
+        for (String opts : List.of("-i /k/id -o UserKnownHostsFile=/k/known", "-c aes256-ctr", "-p 22 -o A=b", "-f",
+                "-ic")) {
+            DeployCommand command = parse("--ssh-opts", opts, ".#web");
+
+            assertThat(command.sshOpts).isEqualTo(opts);
+            assertThat(command.interactive || command.checkSigs || command.file != null).isFalse();
+        }
+    }
 }
