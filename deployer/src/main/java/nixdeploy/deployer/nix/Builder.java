@@ -78,7 +78,8 @@ public final class Builder {
     public static void check(NixSource flake, List<String> extraArgs) throws DeployException {
         NixCli.Output output = NixCli.run(checkArgv(flake, extraArgs));
         if (output.exitCode() != 0) {
-            throw new DeployException(ExitCode.BUILD_FAILED, "the flake's checks failed (skip them with "
+            throw new DeployException(ExitCode.BUILD_FAILED, (flake.file() ? "the file's" : "the flake's")
+                    + " checks failed (skip them with "
                     + "--skip-checks):\n" + NixCli.errorText(output.stderr()));
         }
     }

@@ -298,7 +298,7 @@ public final class ProfileDeployer {
                         + " does not trust the signatures of the copied paths (nix store verify exit " + status + "):\n"
                         + NixCli.errorText(output.toString(java.nio.charset.StandardCharsets.UTF_8))
                         + "\nSign them with a key in the host's trusted-public-keys (LOCAL_KEY=<secret key file>), "
-                        + "or deploy without --checksigs.");
+                        + "or deploy without --checksigs. The paths stay in its store, unused: nothing was activated.");
             }
         }
         console.info(plan.name(), "the host verified the signatures of " + paths.size() + " copied paths");
