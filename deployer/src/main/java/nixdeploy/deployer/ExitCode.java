@@ -14,7 +14,8 @@ public enum ExitCode {
     INTERRUPTED(9, "interrupted; pending deployments were asked to roll back"),
     ROLLBACK_FAILED(10, "rolling back failed on a host (its old generation would not activate): it needs attention"),
     CONFIRMED_STEP_FAILED(11, "confirmed, but the generation's nixdeploy-confirmed step failed (NixOS: not the boot "
-            + "default yet)");
+            + "default yet)"),
+    DECLINED(12, "the --interactive question was not answered yes; nothing was changed");
 
     public final int code;
     public final String meaning;

@@ -72,6 +72,44 @@ final class DeployCli {
         return result;
     }
 
+    /**
+     * {@code deploy ARGS...} on a pseudo-terminal, with {@code typed} typed on it (the terminal keeps
+     * it until the deployer reads it); stdin stays open until the deployer exits.
+     */
+    Cmd.Result runInTerminalTyping(String typed, Path workDir, String... args) {
+        String command = "stty cols 120; exec " + argv(workDir, args).stream().map(nixdeploy.shell.ShellQuote::quote)
+                .collect(java.util.stream.Collectors.joining(" "));
+        try {
+            Process process = new ProcessBuilder("script", "-qfec", command, "/dev/null").redirectErrorStream(true)
+                    .start();
+            java.util.concurrent.CompletableFuture<String> output = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return new String(process.getInputStream().readAllBytes(),
+                                    java.nio.charset.StandardCharsets.UTF_8);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+            process.getOutputStream().write(typed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            if (!process.waitFor(600, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            process.getOutputStream().close();
+            Cmd.Result result = new Cmd.Result(List.of("script", "-qfec", command, "/dev/null"), process.exitValue(),
+                    output.join(), "");
+            System.out.println("$ (terminal, typing " + typed.trim() + ") deploy " + String.join(" ", args) + "\n"
+                    + result.stdout() + "(exit " + result.exitCode() + ")");
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Starts {@code deploy} without waiting; its output goes to {@code log}. */
     Process start(Path workDir, Path log, String... args) throws IOException {
         return new ProcessBuilder(argv(workDir, args)).redirectErrorStream(true).redirectOutput(log.toFile()).start();

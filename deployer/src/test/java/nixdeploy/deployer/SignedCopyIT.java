@@ -60,4 +60,40 @@ class SignedCopyIT {
         assertThat(signed.exitCode()).as(signed.stdout()).isZero();
         assertThat(signed.stdout()).contains("| tools for " + USER);
     }
+
+    /** deploy-rs's -c: a root deployment (whose imports Nix never checks) has the host check them. */
+    @Test
+    void withChecksigsTheHostRefusesUnsignedPathsEvenFromRoot(@TempDir Path work) {
+        String unsignedName = "checksigs-unsigned-" + System.nanoTime();
+        String signedName = "checksigs-signed-" + System.nanoTime();
+        Cmd.Result unsigned = deploy.to(host, rootFlake(work, unsignedName), ".#box", "--skip-checks", "--checksigs");
+        boolean untouched = !host.sh("test -e /nix/var/nix/profiles/per-user/root/checked").ok();
+        Cmd.Result plain = deploy.to(host, rootFlake(work, unsignedName + "-plain"), ".#box", "--skip-checks");
+        deploy.env("LOCAL_KEY", secretKey.toString());
+        Cmd.Result signed;
+        try {
+            signed = deploy.to(host, rootFlake(work, signedName), ".#box", "--skip-checks", "-c");
+        } finally {
+            deploy.env("LOCAL_KEY", null);
+        }
+
+        assertThat(unsigned.exitCode()).as(unsigned.stdout()).isEqualTo(ExitCode.CONNECT_FAILED.code);
+        assertThat(unsigned.stdout()).contains("--checksigs").contains("does not trust the signatures")
+                .contains("untrusted").contains("nothing was activated");
+        assertThat(untouched).as("nothing activated").isTrue();
+        assertThat(plain.exitCode()).as("without -c root's copy is not checked: " + plain.stdout()).isZero();
+        assertThat(signed.exitCode()).as(signed.stdout()).isZero();
+        assertThat(signed.stdout()).contains("the host verified the signatures of");
+        assertThat(host.sh("cat /nix/var/nix/profiles/per-user/root/checked/name").stdout().trim())
+                .isEqualTo(signedName);
+    }
+
+    private Path rootFlake(Path work, String name) {
+        return TestFlake.write(work.resolve(name), String.join("\n",
+                "    deploy.nodes.box = {",
+                "      hostname = \"" + host.address() + "\";",
+                "      sshUser = \"root\";",
+                "      profiles.checked = { user = \"root\"; path = profile \"" + name + "\" \"echo checked\"; };",
+                "    };"));
+    }
 }

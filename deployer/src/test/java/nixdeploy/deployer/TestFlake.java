@@ -10,6 +10,18 @@ import java.nio.file.Path;
  * shape deploy-rs users write: {@code deploy.nodes.<node>.profiles.<profile>.path}.
  */
 final class TestFlake {
+    /** {@code system}, and {@code profile = name: activateScript: <drv>}, for a {@code let} block. */
+    private static final String LET = String.join("\n",
+            "system = \"x86_64-linux\";",
+            "profile = name: script: builtins.derivation {",
+            "  inherit name system script;",
+            "  builder = \"/bin/sh\";",
+            "  PATH = \"/usr/bin:/bin\";",
+            "  args = [ \"-c\" ''mkdir -p $out && echo $name > $out/name && "
+                    + "printf '%s\\n' '#!/bin/sh' \"$script\" > $out/deploy-rs-activate && "
+                    + "chmod +x $out/deploy-rs-activate'' ];",
+            "};");
+
     private TestFlake() {}
 
     /** A flake whose {@code let} block defines {@code profile = name: activateScript: <drv>}. */
@@ -17,15 +29,7 @@ final class TestFlake {
         String flake = String.join("\n",
                 "{",
                 "  outputs = { self }: let",
-                "    system = \"x86_64-linux\";",
-                "    profile = name: script: builtins.derivation {",
-                "      inherit name system script;",
-                "      builder = \"/bin/sh\";",
-                "      PATH = \"/usr/bin:/bin\";",
-                "      args = [ \"-c\" ''mkdir -p $out && echo $name > $out/name && "
-                        + "printf '%s\\n' '#!/bin/sh' \"$script\" > $out/deploy-rs-activate && "
-                        + "chmod +x $out/deploy-rs-activate'' ];",
-                "    };",
+                LET.indent(4).stripTrailing(),
                 "  in {",
                 deployAttrs,
                 "  };",
@@ -35,6 +39,27 @@ final class TestFlake {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("flake.nix"), flake);
             Files.deleteIfExists(dir.resolve("flake.lock"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    /**
+     * The same profiles and {@code deployAttrs} in a plain Nix file, {@code dir/default.nix}, for
+     * {@code --file}: a function of no required arguments, as deploy-rs's flake-compat file is.
+     */
+    static Path writeFile(Path dir, String deployAttrs) {
+        String file = String.join("\n",
+                "{ ... }: let",
+                LET.indent(2).stripTrailing(),
+                "in {",
+                deployAttrs,
+                "}",
+                "");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("default.nix"), file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

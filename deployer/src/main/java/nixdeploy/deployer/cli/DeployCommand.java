@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
             "nix build, nix flake check), e.g. deploy .#web -- --offline.",
             "Exit codes: 0 all confirmed; 2 bad input; 3 evaluation/build failed; 4 cannot connect;",
             "5 activation failed; 6 rolled back (not confirmed); 7 health check failed; 8 state unknown;",
-            "9 interrupted. Docs: README.md."})
+            "9 interrupted; 12 not answered yes at --interactive's question. Docs: README.md."})
 public final class DeployCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET",
             description = "Flake reference to deploy: '.', '.#node' or '.#node.profile' (default '.').")
@@ -34,6 +34,11 @@ public final class DeployCommand implements Callable<Integer> {
 
     @Option(names = "--targets", arity = "1..*", paramLabel = "TARGET", description = "Several targets at once.")
     List<String> targets = new ArrayList<>();
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+            description = "Targets are node[.profile] names in this Nix file or folder (its default.nix) instead of "
+                    + "flakes: its value (or its function's, called with no arguments) has deploy.nodes.")
+    String file;
 
     @Option(names = "--on", paramLabel = "SELECTORS",
             description = "Only nodes matching one of these comma-separated @tags or name globs (web-*, db?).")
@@ -58,7 +63,7 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--hostname", paramLabel = "HOST", description = "Override the node's hostname.")
     String hostname;
 
-    @Option(names = "--ssh-opts", paramLabel = "OPTS",
+    @Option(names = "--ssh-opts", paramLabel = "OPTS", parameterConsumer = NextArgument.class,
             description = "Override sshOpts: one string, split like a shell would ('-p 2222 -o Key=Value').")
     String sshOpts;
 
@@ -109,8 +114,21 @@ public final class DeployCommand implements Callable<Integer> {
             description = "Evaluate and print what would be deployed where, then stop: no build, no connection.")
     boolean evaluateOnly;
 
+    @Option(names = {"-c", "--checksigs"},
+            description = "Have each host verify the signatures of the paths copied to it (against its "
+                    + "trusted-public-keys) before activating.")
+    boolean checkSigs;
+
+    @Option(names = {"-i", "--interactive"},
+            description = "Show what will be deployed where and ask before building or changing anything.")
+    boolean interactive;
+
     @Option(names = {"-d", "--debug-logs"}, description = "Print debug logs and stack traces.")
     boolean debug;
+
+    @Option(names = "--log-dir", paramLabel = "DIR",
+            description = "Also write this run's log, and each profile's activation output on the host, to files in DIR.")
+    String logDir;
 
     @Option(names = {"-k", "--keep-result"}, description = "Keep the built profiles as GC roots (./.deploy-gc).")
     boolean keepResult;
@@ -134,6 +152,23 @@ public final class DeployCommand implements Callable<Integer> {
 
     List<String> extraBuildArgs = List.of();
 
+    /**
+     * Takes the next argument as the option's value whatever it looks like, as deploy-rs's
+     * {@code allow_hyphen_values}: {@code --ssh-opts '-i key'} must not read as {@code -i}
+     * ({@code --interactive}) or {@code --ssh-opts '-c cipher'} as {@code -c}.
+     */
+    static final class NextArgument implements picocli.CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(java.util.Stack<String> args, picocli.CommandLine.Model.ArgSpec spec,
+                picocli.CommandLine.Model.CommandSpec command) {
+            if (args.isEmpty()) {
+                throw new picocli.CommandLine.MissingParameterException(command.commandLine(), spec,
+                        "Missing required parameter for option '--ssh-opts' (OPTS)");
+            }
+            spec.setValue(args.pop());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Console console = new Console(System.out, debug, json);
@@ -141,7 +176,18 @@ public final class DeployCommand implements Callable<Integer> {
             TerminalSize size = TerminalSize.get();
             console.live(size.rows(), size.columns());
         }
+        nixdeploy.deployer.output.RunLog log = null;
         try {
+            if (logDir != null) {
+                try {
+                    log = nixdeploy.deployer.output.RunLog.open(java.nio.file.Path.of(logDir));
+                } catch (java.io.IOException | RuntimeException e) {
+                    throw new DeployException(ExitCode.BAD_INPUT, "--log-dir: cannot write a log in " + logDir
+                            + ": " + e.getMessage());
+                }
+                console.logTo(log);
+                console.debug("", "logging to " + log.mainLog());
+            }
             return new DeployRun(this, console).run().code;
         } catch (DeployException e) {
             console.endLive();
@@ -152,6 +198,9 @@ public final class DeployCommand implements Callable<Integer> {
             return e.exitCode().code;
         } finally {
             console.endLive();
+            if (log != null) {
+                log.close();
+            }
         }
     }
 
@@ -169,12 +218,34 @@ public final class DeployCommand implements Callable<Integer> {
         List<FlakeRef> refs = new ArrayList<>();
         for (String t : all) {
             try {
-                refs.add(FlakeRef.parse(t));
+                refs.add(file == null ? FlakeRef.parse(t) : inFile(t));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage());
             }
         }
         return refs;
+    }
+
+    /**
+     * With {@code --file}, a target names a node or node.profile of the file, as deploy-rs's
+     * {@code --file . --targets server}; {@code .} (the default) names every node.
+     */
+    private FlakeRef inFile(String target) {
+        if (target.equals(".") || target.equals(file)) {
+            return new FlakeRef(file, Optional.empty(), Optional.empty());
+        }
+        if (target.contains("#")) {
+            throw new IllegalArgumentException("with --file, targets are node or node.profile names, not flake "
+                    + "references: '" + target + "'");
+        }
+        FlakeRef parsed = FlakeRef.parse("#" + target);
+        return new FlakeRef(file, parsed.node(), parsed.profile());
+    }
+
+    /** What a target's flake part names: a flake, or with {@code --file} a Nix file. */
+    nixdeploy.deployer.nix.NixSource source(String location) {
+        return file == null ? nixdeploy.deployer.nix.NixSource.flake(location)
+                : nixdeploy.deployer.nix.NixSource.file(location);
     }
 
     Settings overrides() throws ConfigException {

@@ -79,12 +79,17 @@ final class DeployRun {
             plans.forEach(p -> console.info(p.name(), p.storePath() + " to " + p.hostname()));
             return ExitCode.OK;
         }
+        if (options.interactive && !askToDeploy(plans)) {
+            console.plain("Not deployed: the answer was not yes. Nothing was built, copied or changed.");
+            console.report("declined", "", Map.of("message", "not answered yes; nothing was changed"), null);
+            return ExitCode.DECLINED;
+        }
         String activator = Closure.addFile(activatorJar());
         PendingRollbacks pending = new PendingRollbacks();
         List<List<List<Integer>>> hosts = hosts(byFlake);
         try (HttpClient http = new NettyHttpClient()) {
             ProfileDeployer deployer = new ProfileDeployer(connector.join(), console, activator,
-                    new ProfileDeployer.Mode(options.dryActivate, options.boot), pending, askingPassword(), http);
+                    new ProfileDeployer.Mode(options.dryActivate, options.boot, options.checkSigs), pending, askingPassword(), http);
             // the hosts deployed first are made ready while Nix builds; the others when their turn comes
             Map<Integer, PreparedHost> prepared = new java.util.concurrent.ConcurrentHashMap<>();
             List<List<List<Integer>>> firstBatch = fleet.batches(hosts).get(0);
@@ -106,16 +111,16 @@ final class DeployRun {
         for (Map.Entry<String, List<ProfilePlan>> entry : byFlake.entrySet()) {
             if (!options.skipChecks) {
                 console.info("", "checking " + entry.getKey() + " (skip with --skip-checks)");
-                Builder.check(entry.getKey(), options.extraBuildArgs);
+                Builder.check(options.source(entry.getKey()), options.extraBuildArgs);
             }
             List<ProfilePlan> local = entry.getValue().stream().filter(p -> !p.remoteBuild()).toList();
             if (!local.isEmpty()) {
                 console.info("", "building " + local.size() + " profile(s) from " + entry.getKey());
-                Builder.build(entry.getKey(), local, options.extraBuildArgs, keepResultIn());
+                Builder.build(options.source(entry.getKey()), local, options.extraBuildArgs, keepResultIn());
             }
             for (ProfilePlan plan : entry.getValue()) {
                 if (plan.remoteBuild()) {
-                    derivations.put(plan.name(), Builder.derivation(entry.getKey(), plan, options.extraBuildArgs));
+                    derivations.put(plan.name(), Builder.derivation(options.source(entry.getKey()), plan, options.extraBuildArgs));
                 }
             }
         }
@@ -148,8 +153,9 @@ final class DeployRun {
         for (FlakeRef ref : options.flakeRefs()) {
             DeployConfig config = configs.get(ref.flake());
             if (config == null) {
-                console.info("", "evaluating " + ref.flake() + "#deploy");
-                config = ConfigParser.parse(FlakeEvaluator.settings(ref.flake(), options.extraBuildArgs));
+                console.info("", "evaluating " + (options.file != null ? "deploy in the file " + ref.flake()
+                        : ref.flake() + "#deploy"));
+                config = ConfigParser.parse(FlakeEvaluator.settings(options.source(ref.flake()), options.extraBuildArgs));
                 configs.put(ref.flake(), config);
             }
             byFlake.computeIfAbsent(ref.flake(), f -> new ArrayList<>())
@@ -165,7 +171,7 @@ final class DeployRun {
         for (Map.Entry<String, List<ProfilePlan>> entry : byFlake.entrySet()) {
             console.info("", "evaluating " + entry.getValue().size() + " profile(s) from " + entry.getKey());
             entry.setValue(Planner.withPaths(entry.getValue(),
-                    FlakeEvaluator.paths(entry.getKey(), entry.getValue(), options.extraBuildArgs)));
+                    FlakeEvaluator.paths(options.source(entry.getKey()), entry.getValue(), options.extraBuildArgs)));
         }
         return byFlake;
     }
@@ -289,6 +295,13 @@ final class DeployRun {
             }
             failed = !outcomes[i].ok();
         }
+    }
+
+    /** --interactive: shows the plans and asks on the terminal (refused without one). */
+    private boolean askToDeploy(List<ProfilePlan> plans) throws DeployException {
+        java.io.Console terminal = System.console();
+        return DeployPrompt.confirm(plans, console::plain, terminal == null ? null
+                : question -> console.withoutLive(() -> terminal.readLine("%s", question)));
     }
 
     /** The sudo password, asked once, with the terminal's live lines out of the way of the prompt. */

@@ -13,7 +13,7 @@ public final class Builder {
     private Builder() {}
 
     /** Builds; with {@code keepIn}, also leaves GC roots {@code result, result-1, ...} in that folder. */
-    public static void build(String flake, List<ProfilePlan> plans, List<String> extraArgs,
+    public static void build(NixSource flake, List<ProfilePlan> plans, List<String> extraArgs,
             java.util.Optional<java.nio.file.Path> keepIn) throws DeployException {
         if (keepIn.isPresent()) {
             try {
@@ -37,7 +37,7 @@ public final class Builder {
         }
     }
 
-    static List<String> buildArgv(String flake, List<ProfilePlan> plans, List<String> extraArgs,
+    static List<String> buildArgv(NixSource flake, List<ProfilePlan> plans, List<String> extraArgs,
             java.util.Optional<java.nio.file.Path> keepIn) {
         List<String> argv = new ArrayList<>(List.of("nix", "build", "--json"));
         if (keepIn.isPresent()) {
@@ -45,9 +45,7 @@ public final class Builder {
         } else {
             argv.add("--no-link");
         }
-        for (ProfilePlan plan : plans) {
-            argv.add(installable(flake, plan));
-        }
+        argv.addAll(flake.installables(plans.stream().map(Builder::attrPath).toList()));
         argv.addAll(extraArgs);
         return argv;
     }
@@ -56,7 +54,7 @@ public final class Builder {
      * The derivation of a profile, instantiated here but not built, for building it on the host;
      * evaluated with {@code extraArgs} too, so the host builds what was evaluated.
      */
-    public static String derivation(String flake, ProfilePlan plan, List<String> extraArgs) throws DeployException {
+    public static String derivation(NixSource flake, ProfilePlan plan, List<String> extraArgs) throws DeployException {
         NixCli.Output output = NixCli.run(derivationArgv(flake, plan, extraArgs));
         if (output.exitCode() != 0) {
             throw new DeployException(ExitCode.BUILD_FAILED, "evaluating the derivation of " + plan.name()
@@ -65,27 +63,29 @@ public final class Builder {
         return output.stdout().trim();
     }
 
-    static List<String> derivationArgv(String flake, ProfilePlan plan, List<String> extraArgs) {
-        List<String> argv = new ArrayList<>(List.of("nix", "eval", "--raw", installable(flake, plan) + ".drvPath"));
+    static List<String> derivationArgv(NixSource flake, ProfilePlan plan, List<String> extraArgs) {
+        List<String> argv = new ArrayList<>(List.of("nix", "eval", "--raw"));
+        argv.addAll(flake.installable(attrPath(plan) + ".drvPath"));
         argv.addAll(extraArgs);
         return argv;
     }
 
-    private static String installable(String flake, ProfilePlan plan) {
-        return flake + "#deploy.nodes.\"" + plan.node() + "\".profiles.\"" + plan.profile() + "\".path";
+    private static String attrPath(ProfilePlan plan) {
+        return "deploy.nodes.\"" + plan.node() + "\".profiles.\"" + plan.profile() + "\".path";
     }
 
-    /** {@code nix flake check}, as deploy-rs runs it before deploying unless told to skip. */
-    public static void check(String flake, List<String> extraArgs) throws DeployException {
+    /** {@code nix flake check} (or a file's checks), as deploy-rs runs it before deploying unless told to skip. */
+    public static void check(NixSource flake, List<String> extraArgs) throws DeployException {
         NixCli.Output output = NixCli.run(checkArgv(flake, extraArgs));
         if (output.exitCode() != 0) {
-            throw new DeployException(ExitCode.BUILD_FAILED, "the flake's checks failed (skip them with "
+            throw new DeployException(ExitCode.BUILD_FAILED, (flake.file() ? "the file's" : "the flake's")
+                    + " checks failed (skip them with "
                     + "--skip-checks):\n" + NixCli.errorText(output.stderr()));
         }
     }
 
-    static List<String> checkArgv(String flake, List<String> extraArgs) {
-        List<String> argv = new ArrayList<>(List.of("nix", "flake", "check", flake));
+    static List<String> checkArgv(NixSource flake, List<String> extraArgs) {
+        List<String> argv = flake.checkArgv();
         argv.addAll(extraArgs);
         return argv;
     }

@@ -43,27 +43,31 @@ public final class FlakeEvaluator {
 
     private FlakeEvaluator() {}
 
-    public static JsonElement settings(String flake, List<String> extraArgs) throws DeployException {
-        return eval(flake, settingsArgv(flake, extraArgs), "evaluating " + flake + "#deploy failed", true);
+    public static JsonElement settings(NixSource flake, List<String> extraArgs) throws DeployException {
+        return eval(flake, settingsArgv(flake, extraArgs), "evaluating " + flake + (flake.file() ? " (deploy)"
+                : "#deploy") + " failed", true);
     }
 
     /** {@code {node: {profile: path}}} for the profiles of {@code plans}. */
-    public static JsonElement paths(String flake, List<ProfilePlan> plans, List<String> extraArgs)
+    public static JsonElement paths(NixSource flake, List<ProfilePlan> plans, List<String> extraArgs)
             throws DeployException {
         return eval(flake, pathsArgv(flake, plans, extraArgs), "evaluating the profiles to deploy from " + flake
                 + " (" + String.join(", ", new LinkedHashSet<>(plans.stream().map(ProfilePlan::name).toList()))
                 + ") failed", false);
     }
 
-    static List<String> settingsArgv(String flake, List<String> extraArgs) {
-        List<String> argv = new ArrayList<>(List.of("nix", "eval", "--json", flake + "#deploy", "--apply", SETTINGS));
+    static List<String> settingsArgv(NixSource flake, List<String> extraArgs) {
+        List<String> argv = new ArrayList<>(List.of("nix", "eval", "--json"));
+        argv.addAll(flake.installable("deploy"));
+        argv.addAll(List.of("--apply", SETTINGS));
         argv.addAll(extraArgs);
         return argv;
     }
 
-    static List<String> pathsArgv(String flake, List<ProfilePlan> plans, List<String> extraArgs) {
-        List<String> argv = new ArrayList<>(List.of("nix", "eval", "--json", flake + "#deploy", "--apply",
-                selection(plans)));
+    static List<String> pathsArgv(NixSource flake, List<ProfilePlan> plans, List<String> extraArgs) {
+        List<String> argv = new ArrayList<>(List.of("nix", "eval", "--json"));
+        argv.addAll(flake.installable("deploy"));
+        argv.addAll(List.of("--apply", selection(plans)));
         argv.addAll(extraArgs);
         return argv;
     }
@@ -85,12 +89,12 @@ public final class FlakeEvaluator {
         return expr.append(" }").toString();
     }
 
-    static String nixString(String s) {
+    public static String nixString(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("${", "\\${") + "\"";
     }
 
     /** Runs {@code argv}; with {@code first}, a flake that cannot be read or has no deploy is bad input. */
-    private static JsonElement eval(String flake, List<String> argv, String failed, boolean first)
+    private static JsonElement eval(NixSource flake, List<String> argv, String failed, boolean first)
             throws DeployException {
         NixCli.Output output = NixCli.run(argv);
         if (output.exitCode() != 0) {
@@ -99,9 +103,14 @@ public final class FlakeEvaluator {
                 // the flake was read: this is a profile's own error, such as a missing file it refers to
                 throw new DeployException(ExitCode.BUILD_FAILED, failed + ":\n" + NixCli.errorText(err));
             }
-            if (err.contains("does not provide attribute") && err.contains("deploy")) {
-                throw new ConfigException("the flake " + flake + " has no 'deploy' output; define deploy.nodes as "
+            if (err.contains("does not provide attribute") && err.contains("deploy")
+                    || flake.file() && err.contains("attribute 'deploy'") && err.contains("not found")) {
+                throw new ConfigException((flake.file() ? "the file " + flake + " has no 'deploy' attribute"
+                        : "the flake " + flake + " has no 'deploy' output") + "; define deploy.nodes as "
                         + "deploy-rs does (see README)");
+            }
+            if (flake.file() && (err.contains("No such file") || err.contains("getting status of"))) {
+                throw new ConfigException("cannot read the file " + flake + " (--file):\n" + NixCli.errorText(err));
             }
             if (err.contains("does not exist") || err.contains("cannot find flake") || err.contains("no such file")
                     || err.contains("is not a flake") || err.contains("does not contain a 'flake.nix'")) {

@@ -17,6 +17,11 @@ public record PathInfo(String path, String deriver, String narHash, List<String>
         long narSize, boolean ultimate, List<String> signatures, String ca) {
 
     /** The infos of {@code paths}, ordered so that every path comes after the paths it references. */
+    /** The same path, not claimed as built by the store that receives it (Nix's copies never claim it). */
+    public PathInfo notUltimate() {
+        return new PathInfo(path, deriver, narHash, references, registrationTime, narSize, false, signatures, ca);
+    }
+
     public static List<PathInfo> inDependencyOrder(List<String> paths) throws DeployException {
         List<PathInfo> infos = new ArrayList<>();
         for (List<String> argv : NixCli.batches(List.of("nix", "path-info", "--json"), paths)) {

@@ -26,11 +26,18 @@ public final class Console {
     private int prompts;
     private final java.util.List<String> held = new java.util.ArrayList<>();
     private java.util.concurrent.ScheduledExecutorService ticker;
+    /** {@code --log-dir}: every line printed, and each profile's host output, also go there. */
+    private volatile RunLog log;
 
     public Console(PrintStream out, boolean debug, boolean json) {
         this.out = out;
         this.debug = debug;
         this.json = json;
+    }
+
+    /** Also writes every line, and each profile's host output in a file of its own, to {@code log}. */
+    public void logTo(RunLog log) {
+        this.log = log;
     }
 
     /**
@@ -128,6 +135,14 @@ public final class Console {
     }
 
     public void output(String who, String text) {
+        RunLog runLog = log;
+        if (runLog != null) {
+            try {
+                runLog.output(who, text);
+            } catch (java.io.UncheckedIOException e) {
+                // a full disk must not stop a deployment half-way; the terminal still has the line
+            }
+        }
         if (json) {
             event("output", who, Map.of("line", text));
         } else {
@@ -194,6 +209,10 @@ public final class Console {
     }
 
     private synchronized void line(String text) {
+        RunLog runLog = log;
+        if (runLog != null) {
+            runLog.line(text);
+        }
         if (prompts > 0) {
             held.add(text);
             return;

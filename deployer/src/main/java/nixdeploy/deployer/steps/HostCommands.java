@@ -22,6 +22,13 @@ final class HostCommands {
 
     private HostCommands() {}
 
+    /**
+     * {@code --checksigs}: the host checks the paths (appended) are signed by a key it trusts,
+     * without re-hashing their contents (the import just checked those against their NAR hashes).
+     */
+    static final List<String> VERIFY_SIGNATURES = List.of("nix", "--extra-experimental-features", "nix-command",
+            "store", "verify", "--no-contents");
+
     /** Nix's serve protocol on stdin/stdout, allowed to import (see {@link StoreCopy}). */
     static String serve() {
         return ShellQuote.command(List.of("nix-store", "--serve", "--write"));

@@ -68,8 +68,11 @@ public final class ProfileDeployer {
     static final Duration REMOTE_BUILD_TIMEOUT = null;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** How to activate, for every profile of one run. */
-    public record Mode(boolean dryActivate, boolean boot) {
+    /**
+     * How to copy and activate, for every profile of one run; {@code checkSigs} ({@code --checksigs})
+     * has the host verify the copied paths' signatures against its trusted keys before activating.
+     */
+    public record Mode(boolean dryActivate, boolean boot, boolean checkSigs) {
     }
 
     private final RemoteConnector connector;
@@ -250,8 +253,12 @@ public final class ProfileDeployer {
                 console.info(who, "copying " + missing.size() + " of " + closure.paths().size() + " paths ("
                         + human(bytes) + ")");
                 String localKey = System.getenv("LOCAL_KEY");
-                if (localKey != null && !localKey.isBlank() && missing.stream().noneMatch(p -> p.endsWith(".drv"))) {
+                boolean noDerivations = missing.stream().noneMatch(p -> p.endsWith(".drv"));
+                if (localKey != null && !localKey.isBlank() && noDerivations) {
                     sendSigned(store, plan, missing, localKey);
+                } else if (mode.checkSigs() && noDerivations) {
+                    // the signatures the paths already have (a cache's, a build machine's) go with them
+                    sendSigned(store, plan, missing, null);
                 } else {
                     sendExported(store, who, missing, bytes);
                 }
@@ -267,7 +274,34 @@ public final class ProfileDeployer {
             }
             serve.waitFor(Duration.ofSeconds(30));
             console.info(who, "copied " + missing.size() + " paths (" + human(bytes) + ") in " + millis(start) + " ms");
+            if (mode.checkSigs()) {
+                verifySignatures(host, plan, missing);
+            }
         }
+    }
+
+    /**
+     * {@code --checksigs}: Nix's serve protocol imports without checking signatures (as
+     * {@code nix copy --to ssh://} does), so the host checks the copied paths afterwards, against its
+     * own {@code trusted-public-keys}, before anything is activated. A path that fails stays in its
+     * store, unused.
+     */
+    private void verifySignatures(RemoteHost host, ProfilePlan plan, List<String> copied)
+            throws IOException, DeployException {
+        List<String> paths = copied.stream().filter(p -> !p.endsWith(".drv")).toList();
+        for (List<String> argv : NixCli.batches(HostCommands.VERIFY_SIGNATURES, paths)) {
+            java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
+            int status = host.exec(nixdeploy.shell.ShellQuote.command(argv), null, output, output,
+                    Duration.ofMinutes(10));
+            if (status != 0) {
+                throw new DeployException(nixdeploy.deployer.ExitCode.BAD_INPUT, "--checksigs: " + host.describe()
+                        + " does not trust the signatures of the copied paths (nix store verify exit " + status + "):\n"
+                        + NixCli.errorText(output.toString(java.nio.charset.StandardCharsets.UTF_8))
+                        + "\nSign them with a key in the host's trusted-public-keys (LOCAL_KEY=<secret key file>), "
+                        + "or deploy without --checksigs. The paths stay in its store, unused: nothing was activated.");
+            }
+        }
+        console.info(plan.name(), "the host verified the signatures of " + paths.size() + " copied paths");
     }
 
     /**
@@ -290,11 +324,18 @@ public final class ProfileDeployer {
         }
     }
 
-    /** LOCAL_KEY: signs the paths here and sends each with its signatures, for hosts that require them. */
+    /**
+     * Sends each path with its signatures, for hosts that require them; with LOCAL_KEY
+     * ({@code keyFile}) signs them here first. With {@code --checksigs}, a path built here is not
+     * sent as "ultimate" (built by the host), which would make the host trust it unsigned.
+     */
     private void sendSigned(StoreCopy store, ProfilePlan plan, List<String> missing, String keyFile)
             throws IOException, DeployException {
-        PathInfo.sign(missing, keyFile);
-        for (PathInfo info : PathInfo.inDependencyOrder(missing)) {
+        if (keyFile != null) {
+            PathInfo.sign(missing, keyFile);
+        }
+        for (PathInfo found : PathInfo.inDependencyOrder(missing)) {
+            PathInfo info = mode.checkSigs() ? found.notUltimate() : found;
             Process dump = startLocal(List.of("nix-store", "--dump", info.path()));
             try (InputStream nar = dump.getInputStream()) {
                 store.addToStoreNar(info, nar);
@@ -302,7 +343,8 @@ public final class ProfileDeployer {
                 dump.destroy();
             }
         }
-        console.debug(plan.name(), "sent " + missing.size() + " paths signed with " + keyFile);
+        console.debug(plan.name(), "sent " + missing.size() + " paths with their signatures"
+                + (keyFile == null ? "" : ", signed with " + keyFile));
     }
 
     /** Starts a local Nix command whose output goes to the host; failing to start it is not the host's fault. */

@@ -65,4 +65,56 @@ class DeployCommandTest {
                 .hasMessage("deploy.nodes.server-override.activationTimeout must be whole seconds from 1 to 86400, "
                         + "not 0");
     }
+
+    static DeployCommand parse(String... args) {
+        DeployCommand command = new DeployCommand();
+        new CommandLine(command).parseArgs(args);
+        return command;
+    }
+
+    @Test
+    void deployRsNonFlakeTestsFileTargetsNameNodesOfTheFile() throws ConfigException {
+        // deploy-rs's non-flake-with-flakes test: deploy --file . --targets server
+        DeployCommand command = parse("--file", ".", "--targets", "server");
+
+        assertThat(command.flakeRefs()).singleElement().satisfies(ref -> {
+            assertThat(ref.flake()).isEqualTo(".");
+            assertThat(ref.node()).contains("server");
+            assertThat(ref.profile()).isEmpty();
+        });
+        assertThat(command.source(".").file()).isTrue();
+        assertThat(parse("-f", "deploy.nix", "web.system").flakeRefs().get(0).profile()).contains("system");
+        assertThat(parse("-f", "deploy.nix").flakeRefs().get(0).node()).as("every node").isEmpty();
+        assertThat(parse(".#web").source(".").file()).isFalse();
+    }
+
+    @Test
+    void withFileAFlakeReferenceIsRefusedWithTheReason() {
+        assertThatThrownBy(() -> parse("--file", ".", ".#server").flakeRefs())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("with --file, targets are node");
+    }
+
+    @Test
+    void deployRsShortFlagsAreAccepted() {
+        DeployCommand command = parse("-c", "-i", "--log-dir", "/tmp/logs", "-s", ".#web");
+
+        assertThat(command.checkSigs).isTrue();
+        assertThat(command.interactive).isTrue();
+        assertThat(command.logDir).isEqualTo("/tmp/logs");
+        assertThat(parse("--checksigs", "--interactive").checkSigs).isTrue();
+        DeployCommand none = parse(".#web");
+        assertThat(none.checkSigs || none.interactive || none.logDir != null).isFalse();
+    }
+
+    @Test
+    void sshOptsStartingWithTheNewShortFlagsStayTheValueOfSshOpts() {
+        // -i and -c are deploy-rs's --interactive and --checksigs, and also OpenSSH's identity and cipher
+        for (String opts : List.of("-i /k/id -o UserKnownHostsFile=/k/known", "-c aes256-ctr", "-p 22 -o A=b", "-f",
+                "-ic")) {
+            DeployCommand command = parse("--ssh-opts", opts, ".#web");
+
+            assertThat(command.sshOpts).isEqualTo(opts);
+            assertThat(command.interactive || command.checkSigs || command.file != null).isFalse();
+        }
+    }
 }

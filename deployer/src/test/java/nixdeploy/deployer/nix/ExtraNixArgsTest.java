@@ -19,30 +19,30 @@ class ExtraNixArgsTest {
 
     @Test
     void theSettingsEvaluationGetsThem() {
-        assertThat(FlakeEvaluator.settingsArgv(".", EXTRA)).containsSubsequence(EXTRA);
+        assertThat(FlakeEvaluator.settingsArgv(NixSource.flake("."), EXTRA)).containsSubsequence(EXTRA);
     }
 
     @Test
     void thePathsEvaluationGetsThem() {
-        assertThat(FlakeEvaluator.pathsArgv(".", PLANS, EXTRA)).startsWith("nix", "eval").containsSubsequence(EXTRA);
+        assertThat(FlakeEvaluator.pathsArgv(NixSource.flake("."), PLANS, EXTRA)).startsWith("nix", "eval").containsSubsequence(EXTRA);
     }
 
     @Test
     void theBuildGetsThem() {
-        assertThat(Builder.buildArgv(".", PLANS, EXTRA, Optional.empty())).startsWith("nix", "build")
+        assertThat(Builder.buildArgv(NixSource.flake("."), PLANS, EXTRA, Optional.empty())).startsWith("nix", "build")
                 .containsSubsequence(EXTRA);
-        assertThat(Builder.buildArgv(".", PLANS, EXTRA, Optional.of(Path.of("/tmp/gc"))))
+        assertThat(Builder.buildArgv(NixSource.flake("."), PLANS, EXTRA, Optional.of(Path.of("/tmp/gc"))))
                 .containsSubsequence(EXTRA);
     }
 
     @Test
     void theChecksGetThem() {
-        assertThat(Builder.checkArgv(".", EXTRA)).startsWith("nix", "flake", "check").containsSubsequence(EXTRA);
+        assertThat(Builder.checkArgv(NixSource.flake("."), EXTRA)).startsWith("nix", "flake", "check").containsSubsequence(EXTRA);
     }
 
     @Test
     void theDerivationForABuildOnTheHostGetsThem() {
-        assertThat(Builder.derivationArgv(".", PLANS.get(0), EXTRA)).startsWith("nix", "eval")
+        assertThat(Builder.derivationArgv(NixSource.flake("."), PLANS.get(0), EXTRA)).startsWith("nix", "eval")
                 .containsSubsequence(EXTRA);
     }
 }

@@ -41,7 +41,7 @@ class FlakeEvaluatorTest {
 
     @Test
     void theSettingsAreReadFromTheFlakesDeployOutput() {
-        assertThat(FlakeEvaluator.settingsArgv("path:/x", List.of()))
+        assertThat(FlakeEvaluator.settingsArgv(NixSource.flake("path:/x"), List.of()))
                 .containsExactly("nix", "eval", "--json", "path:/x#deploy", "--apply", FlakeEvaluator.SETTINGS);
     }
 }
