@@ -98,6 +98,18 @@ class DeployIT {
     }
 
     @Test
+    void anActivatorThatCannotStartIsReportedAsNotDeployedAndChangesNothing() {
+        assertThat(deployFlake(flake("v1", GOOD, "")).exitCode()).isZero();
+
+        Cmd.Result result = deployFlake(flake("no-java", GOOD, "javaPath = \"/bin/false\";"));
+
+        assertThat(result.exitCode()).as(result.stdout()).isEqualTo(ExitCode.CONNECT_FAILED.code);
+        assertThat(result.stdout()).contains("could not run the activator").contains("Nothing was changed");
+        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("v1");
+        assertThat(generations()).isEqualTo("1");
+    }
+
+    @Test
     void aFailingActivationScriptIsRolledBack() {
         assertThat(deployFlake(flake("v1", GOOD, "")).exitCode()).isZero();
 

@@ -507,8 +507,10 @@ public final class ProfileDeployer {
             case ACTIVATION_FAILED -> new Outcome(plan, Outcome.Status.ACTIVATION_FAILED, message);
             case ROLLBACK_FAILED -> new Outcome(plan, Outcome.Status.ROLLBACK_FAILED, message
                     + ". Log in and check the profile " + inv.profilePath());
-            case INTERNAL_ERROR -> new Outcome(plan, Outcome.Status.STATE_UNKNOWN, "the activator failed: " + message
-                    + ". Check the profile " + inv.profilePath() + " on the host");
+            case INTERNAL_ERROR -> started.get() ? new Outcome(plan, Outcome.Status.STATE_UNKNOWN, "the activator "
+                    + "failed: " + message + ". Check the profile " + inv.profilePath() + " on the host")
+                    : cannotRun(plan, inv, stderr);
+            case CONFIRMED_STEP_FAILED -> new Outcome(plan, Outcome.Status.CONFIRMED_STEP_FAILED, message);
             case ROLLED_BACK -> new Outcome(plan, Outcome.Status.ROLLED_BACK, message);
             default -> status == 127 || status == 126 ? cannotRun(plan, inv, stderr)
                     : new Outcome(plan, Outcome.Status.NOT_DEPLOYED, message);
