@@ -210,19 +210,15 @@ final class ActivateCommand {
     private static ActivatorException switchFailed(Invocation inv, Journal journal, String closure,
             long activationTimeout, IOException e) throws IOException, ActivatorException {
         String what = "could not switch " + inv.profile + " to " + closure + " (" + e.getMessage() + ")";
-        Optional<Long> current = inv.profile.currentGeneration();
-        boolean switched = current.isPresent() && !current.get().equals(journal.previousGeneration)
-                && inv.profile.generationTarget(current.get()).filter(closure::equals).isPresent();
-        if (!switched) {
+        Recovery.findUnrecordedGeneration(inv, journal);
+        if (journal.newGeneration == null) {
             journal.state = DeploymentState.FAILED;
             journal.reason = what + "; the profile is unchanged";
             inv.state.journal(inv.profile).write(journal);
             return new ActivatorException(ActivatorExit.SWITCH_FAILED, journal.reason);
         }
-        journal.newGeneration = current.get();
-        journal.createdGeneration = !journal.generationsBefore.contains(current.get());
         String done = Recovery.rollBack(inv, journal, activationTimeout, what + " after switching to generation "
-                + current.get());
+                + journal.newGeneration);
         return new ActivatorException(ActivatorExit.SWITCH_FAILED, done);
     }
 

@@ -9,7 +9,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import nixdeploy.activator.profile.Profile;
 import nixdeploy.activator.profile.StateDir;
 
@@ -81,13 +80,8 @@ final class BootSettleUnit {
                 "",
                 "[Service]",
                 "Type=oneshot"));
-        Map<String, String> kept = new TreeMap<>();
-        env.forEach((name, value) -> {
-            if (name.equals("PATH") || name.startsWith("NIX_")) {
-                kept.put(name, value);
-            }
-        });
-        kept.forEach((name, value) -> lines.add("Environment=" + quote(name + "=" + value)));
+        WatcherLaunch.unitEnvironment(env)
+                .forEach((name, value) -> lines.add("Environment=" + quote(name + "=" + value)));
         lines.add("ExecStart=" + String.join(" ", settle.stream().map(BootSettleUnit::quote).toList()));
         lines.addAll(List.of("", "[Install]", "WantedBy=multi-user.target", ""));
         return String.join("\n", lines);

@@ -84,19 +84,20 @@ final class Recovery {
     }
 
     /**
-     * A crash right after switching leaves a generation the journal has not recorded yet. It is
-     * this deployment's only if it is new and points at the deployment's closure: a generation an
-     * admin made since is not.
+     * nix-env killed or failing after it switched, or a crash right after switching, leaves a
+     * generation the journal has not recorded yet. It is this deployment's only if the profile moved
+     * off the previous generation to one that points at the deployment's closure: a generation an
+     * admin made since is not. Nix reuses the newest generation when it already holds the closure.
      */
-    private static void findUnrecordedGeneration(Invocation inv, Journal journal) throws IOException {
+    static void findUnrecordedGeneration(Invocation inv, Journal journal) throws IOException {
         if (journal.newGeneration != null || journal.generationsBefore == null) {
             return;
         }
         Optional<Long> current = inv.profile.currentGeneration();
-        if (current.isPresent() && !journal.generationsBefore.contains(current.get())
+        if (current.isPresent() && !current.get().equals(journal.previousGeneration)
                 && inv.profile.generationTarget(current.get()).filter(journal.closure::equals).isPresent()) {
             journal.newGeneration = current.get();
-            journal.createdGeneration = true;
+            journal.createdGeneration = !journal.generationsBefore.contains(current.get());
         }
     }
 

@@ -43,7 +43,7 @@ final class WatcherLaunch {
                     // the old generation's activation may start services from the watcher: keep them when it exits
                     "--property=KillMode=process",
                     "--setenv=NIXDEPLOY_WATCHER_LOG=" + log));
-            for (Map.Entry<String, String> e : passedOn(env).entrySet()) {
+            for (Map.Entry<String, String> e : unitEnvironment(env).entrySet()) {
                 argv.add("--setenv=" + e.getKey() + "=" + e.getValue());
             }
             argv.addAll(List.of("--", "/bin/sh", "-c", REDIRECT, "nixdeploy-watcher"));
@@ -54,8 +54,8 @@ final class WatcherLaunch {
         return argv;
     }
 
-    /** A unit starts with an empty environment: pass on what Nix and the activation scripts need. */
-    private static Map<String, String> passedOn(Map<String, String> env) {
+    /** A systemd unit starts with an empty environment: what Nix and the activation scripts need of ours. */
+    static Map<String, String> unitEnvironment(Map<String, String> env) {
         Map<String, String> kept = new TreeMap<>();
         env.forEach((name, value) -> {
             if (name.equals("PATH") || name.equals("HOME") || name.equals("LANG") || name.startsWith("NIX_")) {
