@@ -1,8 +1,7 @@
 {
   description = "nixdeploy: deploy Nix profiles over SSH with magic rollback (deploy-rs compatible)";
 
-  # nixpkgs only builds the tool (packages, apps). The library alone, with no inputs at all, is the
-  # flake in ./nix: use `?dir=nix` when you need only lib.* (see README, "Moving from deploy-rs").
+  # The library alone is the flake in ./nix (`?dir=nix`); this one adds the tool (packages, apps).
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
 
   outputs = { self, nixpkgs }:
@@ -10,10 +9,10 @@
       systems = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
       forAllSystems = f: builtins.listToAttrs
         (map (system: { name = system; value = f system; }) systems);
-      library = (import ./nix/flake.nix).outputs { self = library; };
+      library = (import ./nix/flake.nix).outputs { self = library; inherit nixpkgs; };
     in
     {
-      inherit (library) lib checks;
+      inherit (library) lib checks overlays;
 
       packages = forAllSystems (system: rec {
         nixdeploy = nixpkgs.legacyPackages.${system}.callPackage ./nix/package.nix { };

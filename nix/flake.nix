@@ -1,17 +1,19 @@
 {
   description = "nixdeploy: Nix library (deploy-rs compatible lib.activate.*, deployChecks, settings schema)";
 
-  # No inputs on purpose: Nix fetches every input before evaluating any output,
-  # and this library must evaluate offline. Whatever needs nixpkgs takes it as
-  # an argument (lib.<system>.package).
-  outputs = { self }:
+  # Profiles are built with nixpkgs (runCommand, writeScript, runtimeShell), as deploy-rs's are,
+  # so they build with Nix's sandbox on. Make it your own nixpkgs:
+  #   inputs.nixdeploy.inputs.nixpkgs.follows = "nixpkgs";
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+
+  outputs = { self, nixpkgs }:
     let
       systems = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
       forAllSystems = f: builtins.listToAttrs
         (map (system: { name = system; value = f system; }) systems);
 
       # A small deploy to check the library against itself (`nix flake check`).
-      sampleDeploy = lib: {
+      sampleDeploy = system: lib: {
         sshUser = "admin";
         nodes.sample = {
           hostname = "sample.invalid";
@@ -19,13 +21,7 @@
           profiles.hello = {
             user = "root";
             path = lib.activate.noop (lib.activate.custom
-              (builtins.derivation {
-                name = "sample-base";
-                system = lib.system;
-                builder = "/bin/sh";
-                args = [ "-c" "mkdir -p $out/bin" ];
-                PATH = "/usr/bin:/bin";
-              })
+              (nixpkgs.legacyPackages.${system}.runCommand "sample-base" { } "mkdir -p $out/bin")
               "echo hello");
           };
         };
@@ -36,12 +32,13 @@
       # schema, withJre, package}. Only system names as keys, so the usual
       #   checks = builtins.mapAttrs (system: lib: lib.deployChecks self.deploy) nixdeploy.lib;
       # works as it does with deploy-rs.
-      lib = forAllSystems (system: import ./lib.nix { inherit system; });
+      lib = forAllSystems (system: import ./lib.nix { pkgs = nixpkgs.legacyPackages.${system}; });
 
-      checks = forAllSystems (system: self.lib.${system}.deployChecks (sampleDeploy self.lib.${system}));
+      # The same library for any nixpkgs: `pkgs.nixdeploy.lib` once this overlay is applied.
+      overlays.default = final: prev: {
+        nixdeploy = (prev.nixdeploy or { }) // { lib = import ./lib.nix { pkgs = final; }; };
+      };
 
-      # No packages / apps here: building the Java tool needs nixpkgs. The
-      # repository's flake.nix has them (`nix run github:...`), or use
-      # `lib.<system>.package pkgs` from a flake that has nixpkgs.
+      checks = forAllSystems (system: self.lib.${system}.deployChecks (sampleDeploy system self.lib.${system}));
     };
 }

@@ -1,23 +1,25 @@
-# nixdeploy's Nix library for one system: what the flake exposes as
-# lib.<system>, and what tests and flake-less users import directly:
+# nixdeploy's Nix library for one nixpkgs: what the flake exposes as
+# lib.<system> (with its `nixpkgs` input), and what flake-less users import
+# with their own pkgs:
 #
-#   let nd = import ./nix/lib.nix { system = "x86_64-linux"; }; in
+#   let nd = import ./nix/lib.nix { pkgs = import <nixpkgs> { }; }; in
 #   nd.activate.custom base "echo hello"
 #
-# Nothing here needs nixpkgs or the network (see lib/builders.nix); only
-# `package` takes nixpkgs as an argument.
-{ system }:
+# From nixpkgs it takes runCommand, writeScript and runtimeShell (see
+# lib/builders.nix), so profiles build with Nix's sandbox on.
+{ pkgs }:
 let
-  builders = import ./lib/builders.nix { inherit system; };
+  system = pkgs.stdenv.hostPlatform.system;
+  builders = import ./lib/builders.nix { inherit pkgs; };
   schema = builtins.fromJSON (builtins.readFile ./schema.json);
   schemaLib = import ./lib/schema.nix { inherit schema; };
-  checks = import ./lib/checks.nix { inherit system builders schemaLib; };
+  checks = import ./lib/checks.nix { inherit builders schemaLib; };
 in
 rec {
   inherit system;
 
   # activate.{custom,noop,nixos,home-manager,darwin}, as in deploy-rs.
-  activate = import ./lib/activate.nix { inherit system builders; };
+  activate = import ./lib/activate.nix { inherit builders; inherit (pkgs) runtimeShell; };
 
   # deploy-rs's older name for activate.custom (deprecated there too).
   setActivate = builtins.trace
@@ -51,8 +53,7 @@ rec {
     in
     drv // { javaPath = "${drv}/nixdeploy-jre/bin/java"; };
 
-  # The nixdeploy CLI built with Maven from nixpkgs: `package pkgs`. The
-  # repository's own flake.nix offers it as packages.<system>.default; this
-  # flake has no nixpkgs, so here it is a function. See package.nix.
-  package = pkgs: pkgs.callPackage ./package.nix { };
+  # The nixdeploy CLI built with Maven from this nixpkgs; the repository's
+  # own flake.nix offers it as packages.<system>.default. See package.nix.
+  package = pkgs.callPackage ./package.nix { };
 }

@@ -1,42 +1,34 @@
 {
   description = "Two servers, in deploy-rs's flake layout, deployed with nixdeploy";
 
-  # A real flake would have
-  #   inputs.deploy-rs.url = "github:serokell/deploy-rs";   # or nixdeploy, ?dir=nix
-  # and use deploy-rs.lib.x86_64-linux.activate.{nixos,custom}. To stay offline
-  # this one has no inputs and writes its profiles' deploy-rs-activate by hand.
+  # deploy-rs's own layout, with one input swapped: `deploy-rs` points at nixdeploy's library,
+  # and everything below is written as for deploy-rs (deploy-rs.lib.<system>.activate.custom,
+  # deployChecks). Offline, nix/tests/run.sh replaces both inputs with --override-input.
   #
-  # nixdeploy deploys it as it is. deploy-rs reads the same `deploy` but cannot
-  # deploy these profiles: its deploy runs <profile>/activate-rs on the host,
-  # which only deploy-rs's own lib.activate.* puts there (nor can it deploy
-  # profiles from nixdeploy's library, which have no activate-rs either). With
-  # deploy-rs's library as the input, both tools deploy it.
-  outputs = { self }:
+  # nixdeploy deploys it. deploy-rs reads the same `deploy` but could not deploy these profiles:
+  # its deploy runs <profile>/activate-rs on the host, which only deploy-rs's own library puts
+  # there. Point the input back at github:serokell/deploy-rs and both tools deploy it.
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+  inputs.deploy-rs.url = "git+https://your.git/nixdeploy?dir=nix"; # was github:serokell/deploy-rs
+  inputs.deploy-rs.inputs.nixpkgs.follows = "nixpkgs";
+
+  outputs = { self, nixpkgs, deploy-rs }:
     let
       system = "x86_64-linux";
+      pkgs = nixpkgs.legacyPackages.${system};
 
-      # What activate.custom makes: the profile's files plus an executable
-      # deploy-rs-activate running `activate` (deploy-rs runs it with PROFILE,
-      # DRY_ACTIVATE and BOOT set).
+      # The profile's files (`build` runs in $out), activated by `activate`. DRY_ACTIVATE=1 and
+      # BOOT=1 only say what would run.
       mkProfile = { name, build ? "", activate }:
-        builtins.derivation {
-          inherit name system;
-          builder = "/bin/sh";
-          PATH = "/usr/bin:/bin";
-          activateScript = ''
-            #!/bin/sh
-            set -eu
-            if [ "''${DRY_ACTIVATE:-}" = 1 ] || [ "''${BOOT:-}" = 1 ]; then
-              echo "would activate $PROFILE"; exit 0
-            fi
-          '' + activate;
-          args = [ "-e" "-u" "-c" ''
+        (deploy-rs.lib.${system}.activate.custom // {
+          dryActivate = ''echo "would activate $PROFILE"'';
+          boot = ''echo "would activate $PROFILE"'';
+        })
+          (pkgs.runCommand name { } ''
             mkdir -p "$out" && cd "$out"
             ${build}
-            printf '%s\n' "$activateScript" > deploy-rs-activate
-            chmod 555 deploy-rs-activate
-          '' ];
-        };
+          '')
+          activate;
 
       # Stand-in for `activate.nixos self.nixosConfigurations.<host>`.
       systemProfile = host: mkProfile {
@@ -50,7 +42,7 @@
         name = "alice-tools";
         build = ''
           mkdir -p bin
-          printf '#!/bin/sh\necho "hello, $(id -un)"\n' > bin/hello
+          printf '#!%s\necho "hello, $(id -un)"\n' ${pkgs.runtimeShell} > bin/hello
           chmod 555 bin/hello
         '';
         activate = ":"; # nothing to do: switching the profile is enough
@@ -61,7 +53,7 @@
         name = "hello-service";
         build = ''
           mkdir -p bin
-          printf '#!/bin/sh\nwhile :; do echo hello; sleep 60; done\n' > bin/hello-service
+          printf '#!%s\nwhile :; do echo hello; sleep 60; done\n' ${pkgs.runtimeShell} > bin/hello-service
           chmod 555 bin/hello-service
         '';
         activate = ''
@@ -123,7 +115,6 @@
         };
       };
 
-      # With deploy-rs as an input this would be
-      #   checks = builtins.mapAttrs (system: deployLib: deployLib.deployChecks self.deploy) deploy-rs.lib;
+      checks = builtins.mapAttrs (system: deployLib: deployLib.deployChecks self.deploy) deploy-rs.lib;
     };
 }

@@ -1,39 +1,43 @@
 {
   description = "nixdeploy quickstart: a tiny web server, a lockout, and a broken release";
 
-  # No inputs: everything is built with builtins and /bin/sh, so this works offline.
-  outputs = { self }:
+  # A flake like yours: nixpkgs, and nixdeploy's library following it. The demo (./demo) runs with
+  # no network, so it replaces both with --override-input: nixpkgs with a small stand-in
+  # (nix/tests/nixpkgs-stand-in), nixdeploy with this repository's nix/ folder.
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+  inputs.nixdeploy.url = "git+https://your.git/nixdeploy?dir=nix";
+  inputs.nixdeploy.inputs.nixpkgs.follows = "nixpkgs";
+
+  outputs = { self, nixpkgs, nixdeploy }:
     let
       system = "x86_64-linux";
+      pkgs = nixpkgs.legacyPackages.${system};
+      inherit (nixdeploy.lib.${system}) activate;
       host = "10.213.200.2"; # the demo's throwaway host (.ci/testhost up 200)
 
       # A profile that serves "version <v>" on port 8080 with busybox httpd, answers
       # /cgi-bin/health with `healthStatus`, and runs `extra` after (re)starting the server.
-      webserver = { version, healthStatus ? "200 OK", extra ? "" }: builtins.derivation {
-        name = "webserver-${version}";
-        inherit system version healthStatus extra host;
-        builder = "/bin/sh";
-        PATH = "/usr/bin:/bin";
-        args = [ "-c" ''
+      webserver = { version, healthStatus ? "200 OK", extra ? "" }: activate.custom
+        (pkgs.runCommand "webserver-${version}" { inherit version healthStatus; } ''
           mkdir -p $out/www/cgi-bin
           echo "version $version" > $out/www/index.html
-          printf '#!/bin/sh\necho "Status: %s"\necho\necho "health: %s"\n' "$healthStatus" "$healthStatus" \
-            > $out/www/cgi-bin/health
+          printf '#!%s\necho "Status: %s"\necho\necho "health: %s"\n' \
+            ${pkgs.runtimeShell} "$healthStatus" "$healthStatus" > $out/www/cgi-bin/health
           chmod +x $out/www/cgi-bin/health
-          cat > $out/deploy-rs-activate <<SCRIPT
-        #!/bin/sh
-        # Activation as deploy-rs runs it: PROFILE is the profile being activated.
-        nft delete table inet lockout 2>/dev/null
-        mkdir -p /nix/var/webserver
-        if [ -f /nix/var/webserver/pid ]; then kill \$(cat /nix/var/webserver/pid) 2>/dev/null; sleep 0.2; fi
-        busybox httpd -f -p $host:8080 -h \$PROFILE/www >/dev/null 2>&1 &
-        echo \$! > /nix/var/webserver/pid
-        echo "webserver $version listening on $host:8080"
-        $extra
-        SCRIPT
-          chmod +x $out/deploy-rs-activate
-        '' ];
-      };
+        '')
+        # The activation (deploy-rs-activate): PROFILE is the profile being activated.
+        ''
+          nft delete table inet lockout 2>/dev/null || true
+          mkdir -p /nix/var/webserver
+          if [ -f /nix/var/webserver/pid ]; then
+            kill "$(cat /nix/var/webserver/pid)" 2>/dev/null || true
+            sleep 0.2
+          fi
+          ${pkgs.busybox}/bin/busybox httpd -f -p ${host}:8080 -h "$PROFILE/www" >/dev/null 2>&1 &
+          echo $! > /nix/var/webserver/pid
+          echo "webserver ${version} listening on ${host}:8080"
+          ${extra}
+        '';
 
       # Every node is the same host; each is one step of the demo.
       node = path: extra: {
@@ -69,5 +73,8 @@
         # 4. a good, health-checked release
         webserver-v4 = node (webserver { version = "4"; }) healthy;
       };
+
+      # deploy-rs's checks, under its names: deploy-schema and deploy-activate.
+      checks = builtins.mapAttrs (system: lib: lib.deployChecks self.deploy) nixdeploy.lib;
     };
 }

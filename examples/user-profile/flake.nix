@@ -1,39 +1,35 @@
 {
   description = "A per-user tools profile on a non-NixOS host, deployed as that user (no root needed)";
 
-  # No inputs (offline); mkProfile stands in for nixdeploy's lib.activate.custom.
-  outputs = { self }:
+  # Offline, nix/tests/run.sh replaces these with --override-input (see ../quickstart).
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+  inputs.nixdeploy.url = "git+https://your.git/nixdeploy?dir=nix";
+  inputs.nixdeploy.inputs.nixpkgs.follows = "nixpkgs";
+
+  outputs = { self, nixpkgs, nixdeploy }:
     let
       system = "x86_64-linux";
+      pkgs = nixpkgs.legacyPackages.${system};
 
-      # The profile's files, plus deploy-rs-activate running `activate` with
-      # $PROFILE set. DRY_ACTIVATE=1 and BOOT=1 only say what would run.
+      # The profile's files (`build` runs in $out), activated by `activate` with $PROFILE set.
+      # DRY_ACTIVATE=1 and BOOT=1 only say what would run.
       mkProfile = { name, build ? "", activate }:
-        builtins.derivation {
-          inherit name system;
-          builder = "/bin/sh";
-          PATH = "/usr/bin:/bin";
-          activateScript = ''
-            #!/bin/sh
-            set -eu
-            if [ "''${DRY_ACTIVATE:-}" = 1 ] || [ "''${BOOT:-}" = 1 ]; then
-              echo "would link $HOME/.nixdeploy-tools -> $PROFILE"; exit 0
-            fi
-          '' + activate;
-          args = [ "-e" "-u" "-c" ''
+        (nixdeploy.lib.${system}.activate.custom // {
+          dryActivate = ''echo "would link $HOME/.nixdeploy-tools -> $PROFILE"'';
+          boot = ''echo "would link $HOME/.nixdeploy-tools -> $PROFILE"'';
+        })
+          (pkgs.runCommand name { } ''
             mkdir -p "$out" && cd "$out"
             ${build}
-            printf '%s\n' "$activateScript" > deploy-rs-activate
-            chmod 555 deploy-rs-activate
-          '' ];
-        };
+          '')
+          activate;
 
       tools = mkProfile {
         name = "alice-tools";
         build = ''
           mkdir -p bin
-          printf '#!/bin/sh\necho "hello from nixdeploy, $(id -un)"\n' > bin/hello-nixdeploy
-          printf '#!/bin/sh\ndate -u +%%Y-%%m-%%dT%%H:%%M:%%SZ\n' > bin/utc-now
+          printf '#!%s\necho "hello from nixdeploy, $(id -un)"\n' ${pkgs.runtimeShell} > bin/hello-nixdeploy
+          printf '#!%s\ndate -u +%%Y-%%m-%%dT%%H:%%M:%%SZ\n' ${pkgs.runtimeShell} > bin/utc-now
           chmod 555 bin/*
         '';
         # Like ~/.nix-profile: one symlink to the live profile, so
@@ -61,5 +57,7 @@
           ];
         };
       };
+
+      checks = builtins.mapAttrs (system: lib: lib.deployChecks self.deploy) nixdeploy.lib;
     };
 }

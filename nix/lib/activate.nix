@@ -1,18 +1,15 @@
-# lib.<system>.activate.*: the same constructors deploy-rs offers, built
-# without nixpkgs.
+# lib.<system>.activate.*: the same constructors deploy-rs offers.
 #
 # A profile made here is a directory with a symlink to each top-level entry of
 # `base` plus an executable `deploy-rs-activate`. The host side runs that
 # script with PROFILE (the profile path), DRY_ACTIVATE and BOOT in its
 # environment, as deploy-rs's activate-rs does, so profiles made with
-# deploy-rs's lib deploy with nixdeploy unchanged.
+# deploy-rs's lib deploy with nixdeploy unchanged. As in deploy-rs, the script
+# runs under nixpkgs' runtimeShell (bash) with `set -euo pipefail`.
 #
-# Differences from deploy-rs, all because there is no nixpkgs:
-#   - the script runs under the host's /bin/sh with `set -eu` (deploy-rs: bash
-#     with `set -euo pipefail`), so activation snippets must be POSIX sh;
-#   - there is no `activate-rs` entry (nixdeploy brings its own activator),
-#     so deploy-rs itself cannot deploy these profiles.
-{ system, builders }:
+# The one difference: there is no `activate-rs` entry (nixdeploy brings its
+# own activator), so deploy-rs itself cannot deploy these profiles.
+{ builders, runtimeShell }:
 let
   inherit (builders) writeScript linkJoin shellQuote;
 
@@ -29,14 +26,14 @@ let
       # Without an override, dry-activate and boot only print where the real
       # activation script lives (deploy-rs does the same), so nothing changes.
       activateFile = writeScript "${base.name or "profile"}-activate"
-        "#!/bin/sh\nset -eu\n${activate}\n";
+        "#!${runtimeShell}\nset -euo pipefail\n${activate}\n";
       printInstead = "echo ${activateFile}";
 
       script = ''
-        #!/bin/sh
+        #!${runtimeShell}
         # Activation script made by nixdeploy's lib.activate (deploy-rs compatible).
         # Run with PROFILE set; DRY_ACTIVATE=1 or BOOT=1 select the other modes.
-        set -eu
+        set -euo pipefail
 
         if [ "''${DRY_ACTIVATE:-}" = "1" ]; then
         ${orNoop (if dryActivate != null then dryActivate else printInstead)}
@@ -55,7 +52,7 @@ let
         then { activateScript = script; passAsFile = [ "activateScript" ]; }
         else {
           activateScript = script;
-          confirmedScript = "#!/bin/sh\n# Run by nixdeploy once this generation is confirmed.\nset -eu\n${confirmed}\n";
+          confirmedScript = "#!${runtimeShell}\n# Run by nixdeploy once this generation is confirmed.\nset -euo pipefail\n${confirmed}\n";
           passAsFile = [ "activateScript" "confirmedScript" ];
         };
       extra = ''

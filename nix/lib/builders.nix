@@ -1,11 +1,7 @@
-# Minimal derivation builders that need no nixpkgs.
-#
-# Everything here is `builtins.derivation` with `builder = "/bin/sh"` and the
-# host's coreutils on PATH (/usr/bin:/bin). That works with `sandbox = false`
-# (and on macOS); it is what lets the library evaluate and build offline. The
-# price: these builds are not hermetic, so keep the shell code to POSIX sh and
-# the utilities every Unix has (mkdir, ln, cp, chmod, cat, test).
-{ system }:
+# The derivation builders the library uses, on nixpkgs' runCommand and writeScript: their tools
+# come from the store, so profiles build with Nix's sandbox on (the default on Linux, where builds
+# see no /usr/bin).
+{ pkgs }:
 let
   inherit (builtins) concatStringsSep;
 in
@@ -13,26 +9,13 @@ rec {
   # Quote a string for sh: 'it'\''s' is the single-quoted form of it's.
   shellQuote = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
 
-  # Run a /bin/sh script (with -e -u) that must create $out.
-  # `env` is merged into the derivation, so its attributes become environment
-  # variables of the build (and a string with store-path context in it makes
-  # that path an input of the build).
-  runSh = name: env: script:
-    builtins.derivation ({
-      inherit name system;
-      builder = "/bin/sh";
-      args = [ "-e" "-u" "-c" script ];
-      PATH = "/usr/bin:/bin";
-    } // env);
+  # Run a shell script (with -e -u) that must create $out. `env` becomes the build's
+  # environment (a string with store-path context in it makes that path an input of the build);
+  # `passAsFile` keeps big texts out of it (Nix writes the text to a file and sets $<name>Path).
+  runSh = name: env: script: pkgs.runCommand name env ("set -eu\n" + script);
 
-  # A single executable file in the store, like nixpkgs' writeScript.
-  # passAsFile keeps big texts out of the environment (Nix writes the text to
-  # a file and sets $textPath).
-  writeScript = name: text:
-    runSh name { inherit text; passAsFile = [ "text" ]; } ''
-      cp "$textPath" "$out"
-      chmod 555 "$out"
-    '';
+  # A single executable file in the store.
+  inherit (pkgs) writeScript;
 
   # A directory holding a symlink to every top-level entry of `base` (what
   # symlinkJoin / buildEnv produce for a single input), except the names in

@@ -2,7 +2,7 @@
 # deploy-rs offers them, under deploy-rs's names (CI jobs refer to
 # checks.<system>.deploy-schema and .deploy-activate):
 #   checks = builtins.mapAttrs (system: lib: lib.deployChecks self.deploy) nixdeploy.lib;
-{ system, builders, schemaLib }:
+{ builders, schemaLib }:
 let
   inherit (builtins) attrNames concatLists concatStringsSep length map toJSON;
   inherit (builders) runSh;

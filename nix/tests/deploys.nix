@@ -2,7 +2,8 @@
 # one must be rejected with the message run.sh looks for.
 { system ? builtins.currentSystem }:
 let
-  lib = import ../lib.nix { inherit system; };
+  pkgs = import ./nixpkgs-stand-in/pkgs.nix { inherit system; };
+  lib = import ../lib.nix { inherit pkgs; };
   stubs = import ./stubs.nix { inherit system; };
   profile = lib.activate.noop stubs.base;
 

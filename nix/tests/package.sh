@@ -5,34 +5,26 @@
 #
 # There is no nixpkgs here (no network), so --override-input replaces it with
 # nix/tests/nixpkgs-stand-in, which makes the few packages package.nix takes from this machine's
-# JDK 17 and Maven.
+# JDK and Maven. Those live outside the store, so this one build runs with the sandbox off.
 #   Usage: sh nix/tests/package.sh      (after a Maven build has filled ~/.m2)
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 system=$(uname -m)-linux
-stand_in=$(mktemp -d)
-trap 'rm -rf "$stand_in"' EXIT INT TERM
-cp "$root/nix/tests/nixpkgs-stand-in/flake.nix" "$root/nix/tests/nixpkgs-stand-in/make-wrapper.sh" "$stand_in/"
-cat > "$stand_in/host.nix" <<NIX
-{
-  system = "$system";
-  javaHome = "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")";
-  mvn = "$(readlink -f "$(command -v mvn)")";
-  mavenRepository = "${MAVEN_REPOSITORY:-$HOME/.m2/repository}";
-}
-NIX
+stand_in=$("$root/nix/tests/nixpkgs-stand-in/prepare")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
 nix() { command nix --extra-experimental-features 'nix-command flakes' "$@"; }
 with_stand_in() {
   command=$1
   shift
-  nix "$command" --no-write-lock-file --override-input nixpkgs "path:$stand_in" "$@"
+  nix "$command" --no-write-lock-file --option sandbox false --override-input nixpkgs "path:$stand_in" "$@"
 }
 
 cd "$root"
 echo "package: building packages.$system.default ($(grep -c '": "sha256-' nix/maven-deps.json) locked Maven files)"
-with_stand_in build --no-link --json ".#packages.$system.default" >"$stand_in/build.json" 2>"$stand_in/build.log" \
-  || { tail -40 "$stand_in/build.log" >&2; echo "FAIL packages.$system.default does not build"; exit 1; }
-out=$(sed 's/.*"out":"\([^"]*\)".*/\1/' "$stand_in/build.json")
+with_stand_in build --no-link --json ".#packages.$system.default" >"$work/build.json" 2>"$work/build.log" \
+  || { tail -40 "$work/build.log" >&2; echo "FAIL packages.$system.default does not build"; exit 1; }
+out=$(sed 's/.*"out":"\([^"]*\)".*/\1/' "$work/build.json")
 
 failed=0
 ok() { echo "ok   $1"; }
@@ -54,10 +46,10 @@ else
   fail "nix run .# -- --help prints the deploy usage"
 fi
 set +e
-with_stand_in run . -- --no-such-option >/dev/null 2>"$stand_in/err"
+with_stand_in run . -- --no-such-option >/dev/null 2>"$work/err"
 status=$?
 set -e
-if [ "$status" -eq 2 ] && grep -q 'no-such-option' "$stand_in/err"; then
+if [ "$status" -eq 2 ] && grep -q 'no-such-option' "$work/err"; then
   ok "nix run .# with an unknown option exits 2 and names it"
 else
   fail "nix run .# with an unknown option exits 2 and names it (exit $status)"

@@ -2,7 +2,8 @@
 # builds them with nix-build and runs their deploy-rs-activate.
 { system ? builtins.currentSystem, efiDir ? "/nonexistent" }:
 let
-  lib = import ../lib.nix { inherit system; };
+  pkgs = import ./nixpkgs-stand-in/pkgs.nix { inherit system; };
+  lib = import ../lib.nix { inherit pkgs; };
   stubs = import ./stubs.nix { inherit system efiDir; };
   inherit (lib) activate;
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Tests for nixdeploy's Nix library (nix/) and the examples (examples/).
-# POSIX sh; needs only nix (with nix-command and flakes enabled), no network,
-# no nixpkgs. Prints one line per test and `N passed, N failed` last; exits
+# POSIX sh; needs only nix (with nix-command and flakes enabled) and a static
+# busybox, no network: nixpkgs is replaced by nixpkgs-stand-in, whose builds
+# take their tools from the store, so they pass with Nix's sandbox on. Prints one line per test and `N passed, N failed` last; exits
 # non-zero when anything failed.
 #
 # It never runs an activation that changes the machine: the stubs only append
@@ -13,6 +14,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 nixdir=$(cd "$here/.." && pwd)
 examples=$(cd "$nixdir/../examples" && pwd)
 system=$(nix-instantiate --eval --expr builtins.currentSystem | tr -d '"')
+standin=$("$here/nixpkgs-stand-in/prepare") || exit 1
+# nix_lib ARGS... / nix_example EXAMPLE ARGS...: nix with the stand-in for the nixpkgs input (and this library for an
+# example's nixdeploy input; its own nixpkgs follows the example's).
+nix_lib() { nix "$@" --override-input nixpkgs "path:$standin"; }
+nix_example() {
+  case $1 in *deploy-rs-style*) lib_input=deploy-rs ;; *) lib_input=nixdeploy ;; esac
+  shift
+  nix "$@" --override-input nixpkgs "path:$standin" --override-input "$lib_input" "path:$nixdir"
+}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nixdeploy-nix-tests.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -52,18 +62,24 @@ expect_log() {
 
 # ---------------------------------------------------------------- the flake
 
-if nix flake show "path:$nixdir" > "$tmp/show" 2>"$err" && grep -q checks "$tmp/show" && grep -q lib "$tmp/show"; then
-  ok "nix flake show path:./nix (no inputs, offline)"
+# Every build below runs as on users' machines: in Nix's sandbox, which hides /usr/bin.
+probe="(import $standin/pkgs.nix { system = \"$system\"; }).runCommand \"sandbox-probe-$$\" { } \"test ! -e /usr/bin && touch \$out\""
+if nix build --no-link --impure --expr "$probe" 2>"$err"; then
+  ok "builds run in Nix's sandbox (they see no /usr/bin)"
+else not_ok "builds run in Nix's sandbox (set sandbox = true; .ci/setup does)" "$(cat "$err")"; fi
+
+if nix_lib flake show "path:$nixdir" > "$tmp/show" 2>"$err" && grep -q checks "$tmp/show" && grep -q lib "$tmp/show"; then
+  ok "nix flake show path:./nix (nixpkgs input overridden, offline)"
 else not_ok "nix flake show path:./nix" "$(cat "$err")"; fi
 
-if names=$(nix eval --json "path:$nixdir#lib" --apply 'l: builtins.mapAttrs (s: v: { lib = builtins.attrNames v; activate = builtins.attrNames v.activate; }) l' 2>"$err") &&
+if names=$(nix_lib eval --json "path:$nixdir#lib" --apply 'l: builtins.mapAttrs (s: v: { lib = builtins.attrNames v; activate = builtins.attrNames v.activate; }) l' 2>"$err") &&
    [ "$(printf '%s' "$names" | jq -c 'keys')" = '["aarch64-darwin","aarch64-linux","x86_64-darwin","x86_64-linux"]' ] &&
    [ "$(printf '%s' "$names" | jq -c '[.[].activate] | unique')" = '[["custom","darwin","home-manager","nixos","noop"]]' ] &&
    printf '%s' "$names" | jq -e '[.[].lib | (index("setActivate") and index("deployChecks") and index("withJre") and index("package"))] | all' >/dev/null; then
   ok "lib.<system>.{activate.*, setActivate, deployChecks, withJre, package} for 4 systems"
 else not_ok "flake lib attributes" "$names $(cat "$err")"; fi
 
-if nix flake check "path:$nixdir" 2>"$err"; then ok "nix flake check path:./nix"
+if nix_lib flake check "path:$nixdir" 2>"$err"; then ok "nix flake check path:./nix"
 else not_ok "nix flake check path:./nix" "$(cat "$err")"; fi
 
 # Evaluation (not building) works for every system, darwin included.
@@ -82,8 +98,12 @@ if p=$(build profiles.nix custom); then
   else not_ok "custom: profile layout" "$(ls -la "$p")"; fi
   if grep -q STALE "$p/deploy-rs-activate"; then not_ok "custom: base's own deploy-rs-activate is replaced"
   else ok "custom: base's own deploy-rs-activate is replaced"; fi
-  if head -n 1 "$p/deploy-rs-activate" | grep -qx '#!/bin/sh'; then ok "custom: script runs under #!/bin/sh"
-  else not_ok "custom: shebang" "$(head -n 1 "$p/deploy-rs-activate")"; fi
+  shell=$(nix eval --raw --impure --expr "(import $standin/pkgs.nix { system = \"$system\"; }).runtimeShell" 2>"$err")
+  if [ "$(head -n 2 "$p/deploy-rs-activate")" = "#!$shell
+# Activation script made by nixdeploy's lib.activate (deploy-rs compatible)." ] &&
+     grep -qx 'set -euo pipefail' "$p/deploy-rs-activate"; then
+    ok "custom: script runs under nixpkgs' runtimeShell with set -euo pipefail, as deploy-rs's"
+  else not_ok "custom: shebang" "$(head -n 1 "$p/deploy-rs-activate") $shell $(cat "$err")"; fi
 
   activate "$p"; expect_log "custom: plain run takes the activate branch" "^activate-branch PROFILE=$p\$"
   activate "$p" DRY_ACTIVATE=1; expect_log "custom: DRY_ACTIVATE=1 runs dryActivate" "^dry-branch PROFILE=$p\$"
@@ -190,10 +210,9 @@ else not_ok "withJre: build" "$(cat "$err")"; fi
 
 # ------------------------------------------------------------------ package
 # nix/tests/package.sh builds it (from the repository's flake); here: the message when this flake
-# alone (path:./nix) lacks the Java sources, with the smallest stand-in for pkgs.
+# alone (path:./nix) lacks the Java sources.
 
-stubpkgs='{ callPackage = f: args: import f ({ stdenv.mkDerivation = a: a; fetchurl = a: a.url; linkFarm = n: e: n; maven = "mvn"; makeWrapper = "makeWrapper"; jdk17_headless = "/jre"; } // args); }'
-if ! nix eval --raw "path:$nixdir#lib.$system.package" --apply "f: (f $stubpkgs).src" >/dev/null 2>"$err" &&
+if ! nix_lib eval --raw "path:$nixdir#lib.$system.package.src" >/dev/null 2>"$err" &&
    grep -q 'Java sources are not part' "$err"; then
   ok "package: from path:./nix it explains that the Java sources are missing"
 else not_ok "package: path:./nix src message" "$(cat "$err")"; fi
@@ -259,28 +278,28 @@ else not_ok "deployChecks nonExecActivation message" "$(cat "$err")"; fi
 
 for ex in quickstart deploy-rs-style user-profile; do
   dir="$examples/$ex"
-  if nodes=$(nix eval --json "path:$dir#deploy" --apply 'd: builtins.attrNames d.nodes' 2>"$err"); then
+  if nodes=$(nix_example "$ex" eval --json "path:$dir#deploy" --apply 'd: builtins.attrNames d.nodes' 2>"$err"); then
     ok "examples/$ex: deploy evaluates offline, nodes $nodes"
   else not_ok "examples/$ex: eval" "$(cat "$err")"; continue; fi
 
-  pairs=$(nix eval --json "path:$dir#deploy" --apply 'd: builtins.concatLists (builtins.attrValues (builtins.mapAttrs (n: v: map (p: "${n}.profiles.${p}") (builtins.attrNames (v.profiles or { }))) d.nodes))' 2>"$err" | jq -r '.[]')
+  pairs=$(nix_example "$ex" eval --json "path:$dir#deploy" --apply 'd: builtins.concatLists (builtins.attrValues (builtins.mapAttrs (n: v: map (p: "${n}.profiles.${p}") (builtins.attrNames (v.profiles or { }))) d.nodes))' 2>"$err" | jq -r '.[]')
   for np in $pairs; do
-    if out=$(nix build --no-link --json "path:$dir#deploy.nodes.$np.path" 2>"$err" | jq -r '.[0].outputs.out') &&
+    if out=$(nix_example "$ex" build --no-link --json "path:$dir#deploy.nodes.$np.path" 2>"$err" | jq -r '.[0].outputs.out') &&
        [ -x "$out/deploy-rs-activate" ]; then
       ok "examples/$ex: nix build #deploy.nodes.$np.path (has deploy-rs-activate)"
     else not_ok "examples/$ex: build $np" "$(cat "$err")"; fi
   done
 
-  # deployChecks through import ../lib.nix, as a flake's checks would run them.
+  # The example's own checks, made by the library's deployChecks.
   for c in deploy-schema deploy-activate; do
-    if nix-build --no-out-link --expr "let lib = import $nixdir/lib.nix { system = builtins.currentSystem; }; in (lib.deployChecks (builtins.getFlake \"path:$dir\").deploy).\"$c\"" >/dev/null 2>"$err"; then
+    if nix_example "$ex" build --no-link "path:$dir#checks.$system.$c" >/dev/null 2>"$err"; then
       ok "examples/$ex: deployChecks.$c passes"
     else not_ok "examples/$ex: deployChecks.$c" "$(cat "$err")"; fi
   done
 done
 
 # The user profile's activation, for real but inside a temporary HOME.
-if p=$(nix build --no-link --json "path:$examples/user-profile#deploy.nodes.workstation.profiles.tools.path" 2>"$err" | jq -r '.[0].outputs.out'); then
+if p=$(nix_example user-profile build --no-link --json "path:$examples/user-profile#deploy.nodes.workstation.profiles.tools.path" 2>"$err" | jq -r '.[0].outputs.out'); then
   mkdir -p "$tmp/home"
   env HOME="$tmp/home" PROFILE="$p" DRY_ACTIVATE=1 "$p/deploy-rs-activate" > "$tmp/out" 2>&1
   if [ ! -e "$tmp/home/.nixdeploy-tools" ]; then ok "examples/user-profile: DRY_ACTIVATE=1 changes nothing"
@@ -293,12 +312,12 @@ if p=$(nix build --no-link --json "path:$examples/user-profile#deploy.nodes.work
 else not_ok "examples/user-profile: build" "$(cat "$err")"; fi
 
 # The lockout profile is only inspected: running it would cut SSH off here.
-if p=$(nix build --no-link --json "path:$examples/quickstart#deploy.nodes.webserver-lockout.profiles.system.path" 2>"$err" | jq -r '.[0].outputs.out') &&
+if p=$(nix_example quickstart build --no-link --json "path:$examples/quickstart#deploy.nodes.webserver-lockout.profiles.system.path" 2>"$err" | jq -r '.[0].outputs.out') &&
    grep -qF "nft add rule inet lockout input tcp dport 22 ct state new drop" "$p/deploy-rs-activate" &&
-   g=$(nix build --no-link --json "path:$examples/quickstart#deploy.nodes.webserver.profiles.system.path" 2>>"$err" | jq -r '.[0].outputs.out') &&
+   g=$(nix_example quickstart build --no-link --json "path:$examples/quickstart#deploy.nodes.webserver.profiles.system.path" 2>>"$err" | jq -r '.[0].outputs.out') &&
    grep -qF "nft delete table inet lockout" "$g/deploy-rs-activate" &&
-   [ "$(nix eval --raw "path:$examples/quickstart#deploy.nodes.webserver-lockout.hostname")" = \
-     "$(nix eval --raw "path:$examples/quickstart#deploy.nodes.webserver.hostname")" ]; then
+   [ "$(nix_example quickstart eval --raw "path:$examples/quickstart#deploy.nodes.webserver-lockout.hostname" 2>>"$err")" = \
+     "$(nix_example quickstart eval --raw "path:$examples/quickstart#deploy.nodes.webserver.hostname" 2>>"$err")" ]; then
   ok "examples/quickstart: lockout variant drops new SSH connections; the good one removes that table"
 else not_ok "examples/quickstart: lockout" "$(cat "$err")"; fi
 

@@ -4,13 +4,9 @@
 # $NIXDEPLOY_TEST_LOG.
 { system, efiDir ? "/nonexistent" }:
 let
-  # A store directory made by a shell snippet (builds with /bin/sh, offline).
-  mkDir = name: script: builtins.derivation {
-    inherit name system;
-    builder = "/bin/sh";
-    args = [ "-e" "-u" "-c" script ];
-    PATH = "/usr/bin:/bin";
-  };
+  # A store directory made by a shell snippet, with the stand-in nixpkgs' tools.
+  pkgs = import ./nixpkgs-stand-in/pkgs.nix { inherit system; };
+  mkDir = name: script: pkgs.runCommand name { } ("set -u\n" + script);
 
   # An executable at $out/<rel> that logs "<label> <args> cwd=<dir> <extra>".
   logger = rel: label: extra: ''

@@ -63,10 +63,10 @@ class FaultMatrixIT {
                 + "echo old activation broken; exit 1; fi; echo activating breakable");
         fillsTheDisk = LocalNix.profile("fm-fill", "cat /dev/zero > /nix/var/nixdeploy/fill 2>/dev/null; echo disk full");
         notExecutable = LocalNix.build("derivation { name = \"fm-noexec\"; system = builtins.currentSystem;"
-                + " builder = \"/bin/sh\"; PATH = \"/usr/bin:/bin\"; args = [ \"-c\" \"mkdir -p $out && "
+                + " builder = sh; PATH = bin; args = [ \"-c\" \"mkdir -p $out && "
                 + "printf '#!/bin/sh\\\\necho hi\\\\n' > $out/deploy-rs-activate && chmod 644 $out/deploy-rs-activate\" ]; }");
         bareNixos = LocalNix.build("derivation { name = \"fm-bare-nixos\"; system = builtins.currentSystem;"
-                + " builder = \"/bin/sh\"; PATH = \"/usr/bin:/bin\"; args = [ \"-c\" \"mkdir -p $out/bin && "
+                + " builder = sh; PATH = bin; args = [ \"-c\" \"mkdir -p $out/bin && "
                 + "printf '#!/bin/sh\\\\necho switch-to-configuration $1 >> /tmp/fm-stc-$(basename $PROFILE)\\\\n' "
                 + "> $out/bin/switch-to-configuration && chmod +x $out/bin/switch-to-configuration\" ]; }");
         for (String path : new String[] {good, good2, plain, failing, slow, killsItsActivator, notExecutable,

@@ -57,7 +57,7 @@ class RebootIT {
                 + " && printf '#!/bin/sh\\necho " + label + " > /tmp/$(basename $PROFILE).boot-default\\n' > $out/nixdeploy-confirmed"
                 + " && chmod +x $out/deploy-rs-activate $out/nixdeploy-confirmed";
         return LocalNix.build("derivation { name = " + LocalNix.nixString(name) + "; system = builtins.currentSystem;"
-                + " builder = \"/bin/sh\"; PATH = \"/usr/bin:/bin\"; args = [ \"-c\" " + LocalNix.nixString(builder)
+                + " builder = sh; PATH = bin; args = [ \"-c\" " + LocalNix.nixString(builder)
                 + " ]; }");
     }
 

@@ -3,7 +3,10 @@ package nixdeploy.testhosts;
 import com.google.gson.JsonParser;
 import java.util.List;
 
-/** Builds small store paths in this machine's Nix store, from builtins only (no nixpkgs). */
+/**
+ * Builds small store paths in this machine's Nix store, with the tools of the nixpkgs stand-in
+ * ({@code sh} and {@code bin} in every expression, see {@link NixpkgsStandIn#bindings}).
+ */
 public final class LocalNix {
     private LocalNix() {}
 
@@ -17,7 +20,7 @@ public final class LocalNix {
                 : "mkdir -p $out && echo $name > $out/name && printf '%s\\n' '#!/bin/sh' \"$activate\""
                         + " > $out/deploy-rs-activate && chmod +x $out/deploy-rs-activate";
         String expr = "derivation { name = " + nixString(name) + "; system = builtins.currentSystem;"
-                + " builder = \"/bin/sh\"; PATH = \"/usr/bin:/bin\";"
+                + " builder = sh; PATH = bin;"
                 + " activate = " + nixString(activateScript == null ? "" : activateScript) + ";"
                 + " args = [ \"-c\" " + nixString(builder) + " ]; }";
         return build(expr);
@@ -25,8 +28,9 @@ public final class LocalNix {
 
     /** Builds a Nix expression (a derivation) and returns its output path. */
     public static String build(String expr) {
+        String withTools = "let " + NixpkgsStandIn.bindings(NixpkgsStandIn.importExpr()) + " in " + expr;
         String json = Cmd.run(List.of("nix", "--extra-experimental-features", "nix-command", "build", "--impure",
-                "--no-link", "--json", "--expr", expr), null, 300).orThrow().stdout();
+                "--no-link", "--json", "--expr", withTools), null, 300).orThrow().stdout();
         return JsonParser.parseString(json).getAsJsonArray().get(0).getAsJsonObject()
                 .getAsJsonObject("outputs").get("out").getAsString();
     }

@@ -207,7 +207,8 @@ public final class TestHosts implements BeforeAllCallback, AfterAllCallback {
         Files.writeString(dir.resolve("etc-nix/nix.conf"), String.join("\n",
                 "experimental-features = nix-command flakes",
                 "substituters =",
-                "sandbox = false",
+                "sandbox = true",
+                "sandbox-paths = /bin/sh=" + NixpkgsStandIn.staticBusybox(),
                 "build-users-group =",
                 "trusted-users = root " + TEST_USER,
                 ""));

@@ -154,8 +154,8 @@ class DeployFaultMatrixIT {
     private Path flake(String name, String script, String profileAttrs, String extraBuild) {
         String path = "profile \"" + name + "\" " + nixString(script);
         if (extraBuild != null) {
-            path = "builtins.derivation { name = \"" + name + "\"; system = \"x86_64-linux\"; builder = \"/bin/sh\";"
-                    + " PATH = \"/usr/bin:/bin\"; script = " + nixString(script) + "; args = [ \"-c\" "
+            path = "builtins.derivation { name = \"" + name + "\"; system = \"x86_64-linux\"; builder = sh;"
+                    + " PATH = bin; script = " + nixString(script) + "; args = [ \"-c\" "
                     + nixString("mkdir -p $out && echo $name > $out/name && printf '%s\\n' '#!/bin/sh' \"$script\""
                     + " > $out/deploy-rs-activate && chmod +x $out/deploy-rs-activate && " + extraBuild) + " ]; }";
         }

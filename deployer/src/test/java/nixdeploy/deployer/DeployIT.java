@@ -233,7 +233,7 @@ class DeployIT {
                 "      hostname = \"" + host.address() + "\";",
                 "      sshUser = \"root\";",
                 "      profiles.system = { user = \"root\"; path = builtins.derivation {",
-                "        name = \"" + name + "\"; inherit system; builder = \"/bin/sh\"; PATH = \"/usr/bin:/bin\";",
+                "        name = \"" + name + "\"; inherit system; builder = sh; PATH = bin;",
                 "        args = [ \"-c\" " + nixString(buildScript) + " ]; }; };",
                 "    };"));
     }

@@ -165,7 +165,7 @@ class DeployRsScenariosIT {
     void aFilesChecksRunBeforeDeployingAndAFailingOneStopsIt() {
         Path dir = TestFlake.writeFile(work.resolve("file-checks"), server("never", "true") + "\n"
                 + "    checks.${system}.fails = builtins.derivation { name = \"check-fails-" + System.nanoTime()
-                + "\"; inherit system; builder = \"/bin/sh\"; args = [ \"-c\" \"echo check says no; exit 1\" ]; };");
+                + "\"; inherit system; builder = sh; args = [ \"-c\" \"echo check says no; exit 1\" ]; };");
 
         Cmd.Result result = client.run(dir, "-f", ".", "server.system");
 

@@ -196,7 +196,7 @@ class DeployScenariosIT {
                 "      hostname = \"" + host.address() + "\";",
                 "      sshUser = \"root\";",
                 "      profiles.system = { user = \"root\"; path = builtins.derivation { name = \"fails-" + nonce
-                        + "\"; inherit system; builder = \"/bin/sh\"; args = [ \"-c\" \"echo compiler error; exit 2\" ]; }; };",
+                        + "\"; inherit system; builder = sh; args = [ \"-c\" \"echo compiler error; exit 2\" ]; }; };",
                 "    };"));
 
         Cmd.Result built = deploy.run(flake, ".#web", "--skip-checks", "--remote-build", "--ssh-opts", opts());

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import nixdeploy.testhosts.Cmd;
@@ -53,9 +52,7 @@ class HealthCheckIT {
                 + "echo serving " + version + " on " + bind;
         String activate = "mkdir -p /nix/var/web; [ -f /nix/var/web/pid ] && kill $(cat /nix/var/web/pid) "
                 + "2>/dev/null; rm -f /nix/var/web/pid; sleep 0.2; " + start;
-        String flake = String.join("\n",
-                "{",
-                "  outputs = { self }: {",
+        return TestFlake.write(work.resolve(version), String.join("\n",
                 "    deploy.nodes.web = {",
                 "      hostname = \"" + host.address() + "\";",
                 "      sshUser = \"root\";",
@@ -64,8 +61,8 @@ class HealthCheckIT {
                 "        user = \"root\";",
                 checks,
                 "        path = builtins.derivation {",
-                "          name = \"web-" + version + "\"; system = \"x86_64-linux\"; builder = \"/bin/sh\";",
-                "          PATH = \"/usr/bin:/bin\";",
+                "          name = \"web-" + version + "\"; system = \"x86_64-linux\"; builder = sh;",
+                "          PATH = bin;",
                 "          activate = " + DeployIT.nixString(activate) + ";",
                 "          args = [ \"-c\" ''",
                 "            mkdir -p $out/www/cgi-bin",
@@ -78,18 +75,7 @@ class HealthCheckIT {
                 "          '' ];",
                 "        };",
                 "      };",
-                "    };",
-                "  };",
-                "}",
-                "");
-        Path dir = work.resolve(version);
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("flake.nix"), flake);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return dir;
+                "    };"));
     }
 
     private String published() {

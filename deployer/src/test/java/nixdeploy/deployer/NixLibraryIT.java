@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import nixdeploy.testhosts.Cmd;
+import nixdeploy.testhosts.NixpkgsStandIn;
 import nixdeploy.testhosts.TestHost;
 import nixdeploy.testhosts.TestHosts;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,12 +44,15 @@ class NixLibraryIT {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("flake.nix"), String.join("\n",
                 "{",
+                "  " + NixpkgsStandIn.flakeInput(),
                 "  inputs.nixdeploy.url = \"path:" + LIBRARY + "\";",
-                "  outputs = { self, nixdeploy }: let",
+                "  inputs.nixdeploy.inputs.nixpkgs.follows = \"nixpkgs\";",
+                "  outputs = { self, nixpkgs, nixdeploy }: let",
                 "    lib = nixdeploy.lib.x86_64-linux;",
+                "    " + NixpkgsStandIn.bindings("nixpkgs.legacyPackages.x86_64-linux"),
                 "    tools = version: builtins.derivation {",
-                "      name = \"tools-${version}\"; system = \"x86_64-linux\"; builder = \"/bin/sh\";",
-                "      PATH = \"/usr/bin:/bin\";",
+                "      name = \"tools-${version}\"; system = \"x86_64-linux\"; builder = sh;",
+                "      PATH = bin;",
                 "      args = [ \"-c\" \"mkdir -p $out/bin && printf '#!/bin/sh\\\\necho tools " + "${version}\\\\n' "
                         + "> $out/bin/tools && chmod +x $out/bin/tools\" ];",
                 "    };",

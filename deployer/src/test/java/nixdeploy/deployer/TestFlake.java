@@ -4,19 +4,23 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import nixdeploy.testhosts.NixpkgsStandIn;
 
 /**
- * Writes a flake with no inputs whose profiles are built from builtins with /bin/sh, in the
- * shape deploy-rs users write: {@code deploy.nodes.<node>.profiles.<profile>.path}.
+ * Writes a flake whose profiles are built with the nixpkgs stand-in's tools (so with Nix's sandbox
+ * on), in the shape deploy-rs users write: {@code deploy.nodes.<node>.profiles.<profile>.path}.
  */
 final class TestFlake {
-    /** {@code system}, and {@code profile = name: activateScript: <drv>}, for a {@code let} block. */
-    private static final String LET = String.join("\n",
+    /**
+     * {@code system}, {@code sh} and {@code bin} (see {@link NixpkgsStandIn#bindings}), and
+     * {@code profile = name: activateScript: <drv>}, for a {@code let} block.
+     */
+    private static final String PROFILE = String.join("\n",
             "system = \"x86_64-linux\";",
             "profile = name: script: builtins.derivation {",
             "  inherit name system script;",
-            "  builder = \"/bin/sh\";",
-            "  PATH = \"/usr/bin:/bin\";",
+            "  builder = sh;",
+            "  PATH = bin;",
             "  args = [ \"-c\" ''mkdir -p $out && echo $name > $out/name && "
                     + "printf '%s\\n' '#!/bin/sh' \"$script\" > $out/deploy-rs-activate && "
                     + "chmod +x $out/deploy-rs-activate'' ];",
@@ -28,8 +32,10 @@ final class TestFlake {
     static Path write(Path dir, String deployAttrs) {
         String flake = String.join("\n",
                 "{",
-                "  outputs = { self }: let",
-                LET.indent(4).stripTrailing(),
+                "  " + NixpkgsStandIn.flakeInput(),
+                "  outputs = { self, nixpkgs }: let",
+                NixpkgsStandIn.bindings("nixpkgs.legacyPackages.x86_64-linux").indent(4).stripTrailing(),
+                PROFILE.indent(4).stripTrailing(),
                 "  in {",
                 deployAttrs,
                 "  };",
@@ -52,7 +58,8 @@ final class TestFlake {
     static Path writeFile(Path dir, String deployAttrs) {
         String file = String.join("\n",
                 "{ ... }: let",
-                LET.indent(2).stripTrailing(),
+                NixpkgsStandIn.bindings(NixpkgsStandIn.importExpr()).indent(2).stripTrailing(),
+                PROFILE.indent(2).stripTrailing(),
                 "in {",
                 deployAttrs,
                 "}",
