@@ -11,6 +11,7 @@
 # github:...`, `git+file:///path/to/repo`), not `path:./nix`, which copies only this directory;
 # or pass `src`.
 { stdenv
+, callPackage
 , fetchurl
 , linkFarm
 , maven
@@ -38,6 +39,8 @@ let
             || builtins.substring 0 6 name == "result");
       };
 
+  activatorRuntime = callPackage ./activator-runtime.nix { inherit jdk17_headless; };
+
   mavenRepository = linkFarm "nixdeploy-maven-repository"
     (builtins.attrValues (builtins.mapAttrs
       (path: hash: {
@@ -64,15 +67,18 @@ stdenv.mkDerivation {
   '';
 
   # deployer/target/dist is the distribution Maven assembles:
-  # bin/deploy, lib/*.jar and share/nixdeploy-activator.jar.
+  # bin/deploy, lib/*.jar and share/nixdeploy-activator.jar. The activator's runtime goes beside it.
   installPhase = ''
     runHook preInstall
     mkdir -p $out/libexec $out/bin
     cp -r deployer/target/dist $out/libexec/nixdeploy
+    ln -s ${activatorRuntime} $out/libexec/nixdeploy/share/nixdeploy-activator-runtime
     makeWrapper $out/libexec/nixdeploy/bin/deploy $out/bin/deploy \
       --set JAVA_HOME ${jre} --prefix PATH : ${jre}/bin
     runHook postInstall
   '';
+
+  passthru = { inherit activatorRuntime; };
 
   meta = {
     description = "Deploy Nix profiles over SSH with magic rollback (deploy-rs compatible)";

@@ -35,6 +35,20 @@ if [ -x "$out/bin/deploy" ] && [ -f "$out/libexec/nixdeploy/share/nixdeploy-acti
 else
   fail "the package has bin/deploy and the activator jar"
 fi
+runtime=$out/libexec/nixdeploy/share/nixdeploy-activator-runtime
+if [ "$(cat "$runtime/nixdeploy-system")" = "$system" ] &&
+   "$runtime/bin/java" -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])' &&
+   [ "$("$runtime/bin/java" --list-modules | cut -d@ -f1 | tr '\n' ' ')" = "java.base jdk.unsupported " ]; then
+  ok "the package carries the activator's runtime for $system: Java 17+ with java.base and jdk.unsupported only"
+else
+  fail "the package carries the activator's runtime ($(ls -l "$runtime" 2>&1))"
+fi
+if [ "$(with_stand_in build --no-link --json ".#packages.$system.activator-runtime" 2>/dev/null |
+       sed 's/.*"out":"\([^"]*\)".*/\1/')" = "$(readlink "$runtime")" ]; then
+  ok "packages.$system.activator-runtime is the runtime the package links"
+else
+  fail "packages.$system.activator-runtime"
+fi
 if env -u JAVA_HOME PATH=/usr/bin:/bin "$out/bin/deploy" --version | grep -q '^nixdeploy'; then
   ok "bin/deploy --version runs with the package's own JDK"
 else

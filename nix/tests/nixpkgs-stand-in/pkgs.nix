@@ -88,16 +88,16 @@ let
       chmod +x "$out/bin/makeWrapper"
     '';
 
-    # Unpack, build phase, install phase; pre/post hooks are no-ops.
+    # Unpack, build phase, install phase; pre/post hooks are no-ops; passthru joins the result.
     stdenv.mkDerivation = attrs: runCommand "${attrs.pname}-${attrs.version}"
-      (removeAttrs attrs [ "meta" "pname" "version" ]) ''
+      (removeAttrs attrs [ "meta" "pname" "version" "passthru" ]) ''
         runHook() { :; }
         cp -r "$src" source
         chmod -R u+w source
         cd source
         eval "$buildPhase"
         eval "$installPhase"
-      '';
+      '' // (attrs.passthru or { });
 
     callPackage = file: overrides:
       let f = if builtins.isFunction file then file else import file;

@@ -15,7 +15,9 @@ public enum ExitCode {
     ROLLBACK_FAILED(10, "rolling back failed on a host (its old generation would not activate): it needs attention"),
     CONFIRMED_STEP_FAILED(11, "confirmed, but the generation's nixdeploy-confirmed step failed (NixOS: not the boot "
             + "default yet)"),
-    DECLINED(12, "the --interactive question was not answered yes; nothing was changed");
+    DECLINED(12, "the --interactive question was not answered yes; nothing was changed"),
+    HOST_UNSUPPORTED(13, "a host cannot run this deploy (no Java 17+ for the activator and no runtime of ours for "
+            + "its system); nothing was changed");
 
     public final int code;
     public final String meaning;

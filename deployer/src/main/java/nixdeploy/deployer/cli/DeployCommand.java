@@ -23,7 +23,9 @@ import picocli.CommandLine.Parameters;
             "nix build, nix flake check), e.g. deploy .#web -- --offline.",
             "Exit codes: 0 all confirmed; 2 bad input; 3 evaluation/build failed; 4 cannot connect;",
             "5 activation failed; 6 rolled back (not confirmed); 7 health check failed; 8 state unknown;",
-            "9 interrupted; 12 not answered yes at --interactive's question. Docs: README.md."})
+            "9 interrupted; 10 rollback failed; 11 confirmed step failed; 12 not answered yes at",
+            "--interactive's question; 13 a host cannot run this deploy (no Java 17+, no runtime for it).",
+            "Docs: README.md."})
 public final class DeployCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET",
             description = "Flake reference to deploy: '.', '.#node' or '.#node.profile' (default '.').")

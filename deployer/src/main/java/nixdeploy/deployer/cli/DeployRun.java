@@ -32,6 +32,7 @@ import nixdeploy.deployer.nix.Closure;
 import nixdeploy.deployer.nix.FlakeEvaluator;
 import nixdeploy.deployer.output.Console;
 import nixdeploy.deployer.remote.mina.MinaConnector;
+import nixdeploy.deployer.steps.ActivatorRuntime;
 import nixdeploy.deployer.steps.Outcome;
 import nixdeploy.deployer.steps.PendingRollbacks;
 import nixdeploy.deployer.steps.PreparedHost;
@@ -89,7 +90,7 @@ final class DeployRun {
         List<List<List<Integer>>> hosts = hosts(byFlake);
         try (HttpClient http = new NettyHttpClient()) {
             ProfileDeployer deployer = new ProfileDeployer(connector.join(), console, activator,
-                    new ProfileDeployer.Mode(options.dryActivate, options.boot, options.checkSigs), pending, askingPassword(), http);
+                    ActivatorRuntime.configured(), new ProfileDeployer.Mode(options.dryActivate, options.boot, options.checkSigs), pending, askingPassword(), http);
             // the hosts deployed first are made ready while Nix builds; the others when their turn comes
             Map<Integer, PreparedHost> prepared = new java.util.concurrent.ConcurrentHashMap<>();
             List<List<List<Integer>>> firstBatch = fleet.batches(hosts).get(0);

@@ -62,8 +62,9 @@ public record ProfilePlan(String node, String profile, String hostname, List<Str
         return Boolean.TRUE.equals(settings.remoteBuild());
     }
 
-    public String java() {
-        return settings.javaPath() == null ? "java" : settings.javaPath();
+    /** The java the profile names for the activator; empty: the host's, or our runtime (ActivatorLaunch). */
+    public Optional<String> javaPath() {
+        return Optional.ofNullable(settings.javaPath());
     }
 
     public Optional<String> tempPath() {

@@ -45,9 +45,9 @@ final class HostCommands {
      * {@code sudo -v} alone, exits {@link #SUDO_PASSWORD_REFUSED} if sudo refuses it, and runs the
      * activator with {@code sudo -n}, so the rest of stdin reaches the activator intact.
      */
-    static String activator(ProfilePlan plan, String sshUser, String profileUser, String jar, List<String> args,
-            boolean passwordOnStdin) {
-        return ShellQuote.command(activatorArgv(plan, sshUser, profileUser, jar, args, passwordOnStdin));
+    static String activator(ProfilePlan plan, String sshUser, String profileUser, ActivatorLaunch launch,
+            List<String> args, boolean passwordOnStdin) {
+        return ShellQuote.command(activatorArgv(plan, sshUser, profileUser, launch, args, passwordOnStdin));
     }
 
     /**
@@ -55,16 +55,16 @@ final class HostCommands {
      * can take long) and runs the activator only once the first line of stdin is {@code go}. At end
      * of input instead, it runs nothing.
      */
-    static String gatedActivator(ProfilePlan plan, String sshUser, String profileUser, String jar, List<String> args,
-            boolean passwordOnStdin) {
+    static String gatedActivator(ProfilePlan plan, String sshUser, String profileUser, ActivatorLaunch launch,
+            List<String> args, boolean passwordOnStdin) {
         List<String> argv = new ArrayList<>(List.of("sh", "-c", "IFS= read -r line && [ \"$line\" = go ] && exec \"$@\"",
                 "nixdeploy-gate"));
-        argv.addAll(activatorArgv(plan, sshUser, profileUser, jar, args, passwordOnStdin));
+        argv.addAll(activatorArgv(plan, sshUser, profileUser, launch, args, passwordOnStdin));
         return ShellQuote.command(argv);
     }
 
-    private static List<String> activatorArgv(ProfilePlan plan, String sshUser, String profileUser, String jar,
-            List<String> args, boolean passwordOnStdin) {
+    private static List<String> activatorArgv(ProfilePlan plan, String sshUser, String profileUser,
+            ActivatorLaunch launch, List<String> args, boolean passwordOnStdin) {
         List<String> argv = new ArrayList<>();
         if (!profileUser.equals(sshUser)) {
             List<String> sudo = plan.sudo();
@@ -76,12 +76,12 @@ final class HostCommands {
             argv.addAll(sudo.subList(1, sudo.size()));
             argv.add(profileUser);
         }
-        argv.add(plan.java());
+        argv.add(launch.java());
         argv.add("-XX:+UseSerialGC");
         argv.add("-XX:TieredStopAtLevel=1");
         argv.add("-Xshare:auto");
         argv.add("-jar");
-        argv.add(jar);
+        argv.add(launch.jar());
         argv.addAll(args);
         return argv;
     }

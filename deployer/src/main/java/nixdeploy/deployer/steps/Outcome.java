@@ -19,6 +19,7 @@ public record Outcome(ProfilePlan plan, Status status, String message) {
         NOT_DEPLOYED("not deployed", ExitCode.CONNECT_FAILED),
         /** Not tried because another profile failed first; that failure sets the exit code. */
         SKIPPED("skipped", ExitCode.CONNECT_FAILED),
+        HOST_UNSUPPORTED("not deployed: the host cannot run the activator", ExitCode.HOST_UNSUPPORTED),
         BUILD_FAILED("not deployed: the build on the host failed", ExitCode.BUILD_FAILED),
         STATE_UNKNOWN("unreachable, state unknown", ExitCode.STATE_UNKNOWN),
         ROLLBACK_FAILED("rolling back failed: check the host", ExitCode.ROLLBACK_FAILED),

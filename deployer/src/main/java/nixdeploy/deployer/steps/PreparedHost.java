@@ -15,7 +15,8 @@ import nixdeploy.deployer.remote.SshTarget;
 public final class PreparedHost implements AutoCloseable {
     /** The open connection and the two commands waiting on it. */
     record Ready(SshTarget target, RemoteHost host, RemoteHost.RemoteProcess serve,
-            RemoteHost.RemoteProcess activation, String activationCommand, String profileUser, String deploymentId) {
+            RemoteHost.RemoteProcess activation, String activationCommand, ActivatorLaunch launch, String profileUser,
+            String deploymentId) {
     }
 
     private final ProfilePlan plan;
@@ -32,7 +33,7 @@ public final class PreparedHost implements AutoCloseable {
 
     /**
      * Waits for the host; throws what preparing it failed with: a {@link DeployException} when the
-     * connection failed, an {@link IllegalArgumentException} for bad SSH options, or an
+     * connection failed or the host cannot run the activator, an {@link IllegalArgumentException} for bad SSH options, or an
      * {@link java.io.UncheckedIOException} when a command could not be started.
      */
     Ready await() throws DeployException {

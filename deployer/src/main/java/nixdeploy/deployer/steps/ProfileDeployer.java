@@ -77,7 +77,8 @@ public final class ProfileDeployer {
 
     private final RemoteConnector connector;
     private final Console console;
-    private final String activatorPath;
+    private final String activatorJar;
+    private final Optional<ActivatorRuntime> runtime;
     private final Mode mode;
     private final PendingRollbacks pending;
     private final Supplier<String> sudoPassword;
@@ -86,12 +87,18 @@ public final class ProfileDeployer {
     /** Warnings about a profile's SSH options already shown: its connections read the same options. */
     private final java.util.Set<String> sshWarnings = ConcurrentHashMap.newKeySet();
 
-    public ProfileDeployer(RemoteConnector connector, Console console, String activatorPath, Mode mode,
-            PendingRollbacks pending, Supplier<String> sudoPassword, HttpClient http) {
+    /**
+     * {@code activatorJar} is the activator's store path; {@code runtime}, our Java runtime for hosts
+     * without Java 17+ (see {@link ActivatorRuntime}).
+     */
+    public ProfileDeployer(RemoteConnector connector, Console console, String activatorJar,
+            Optional<ActivatorRuntime> runtime, Mode mode, PendingRollbacks pending, Supplier<String> sudoPassword,
+            HttpClient http) {
         this.http = http;
         this.connector = connector;
         this.console = console;
-        this.activatorPath = activatorPath;
+        this.activatorJar = activatorJar;
+        this.runtime = runtime;
         this.mode = mode;
         this.pending = pending;
         this.sudoPassword = sudoPassword;
@@ -120,16 +127,35 @@ public final class ProfileDeployer {
             String profileUser = plan.profileUser().orElse(host.user());
             boolean passwordOnStdin = !profileUser.equals(host.user()) && plan.interactiveSudo();
             String deploymentId = DeploymentId.random();
-            String activationCommand = HostCommands.gatedActivator(plan, host.user(), profileUser, activatorPath,
-                    activateArgs(plan, deploymentId), passwordOnStdin);
             RemoteHost.RemoteProcess serve = host.start(HostCommands.serve());
+            ActivatorLaunch launch = launch(plan, host);
+            String activationCommand = HostCommands.gatedActivator(plan, host.user(), profileUser, launch,
+                    activateArgs(plan, deploymentId), passwordOnStdin);
             RemoteHost.RemoteProcess activation = host.start(activationCommand);
-            return new PreparedHost.Ready(target, host, serve, activation, activationCommand, profileUser,
+            return new PreparedHost.Ready(target, host, serve, activation, activationCommand, launch, profileUser,
                     deploymentId);
+        } catch (DeployException e) {
+            host.close();
+            throw new CompletionException(e);
         } catch (IOException | RuntimeException e) {
             host.close();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
+    }
+
+    /** The profile's javaPath; else the host's own Java, or our runtime when the host has none. */
+    private ActivatorLaunch launch(ProfilePlan plan, RemoteHost host) throws IOException, DeployException {
+        if (plan.javaPath().isPresent()) {
+            return ActivatorLaunch.with(plan.javaPath().get(), activatorJar);
+        }
+        RemoteHost.Result probe = host.run(HostJava.probeCommand(), "", Duration.ofSeconds(60));
+        HostJava onHost = HostJava.parse(probe.stdout());
+        ActivatorLaunch launch = ActivatorLaunch.choose(onHost, activatorJar, runtime, plan.hostname());
+        if (launch.runtime().isPresent()) {
+            console.info(plan.name(), "no Java " + HostJava.NEEDED + "+ on the host (" + onHost.found()
+                    + "): the activator runs on nixdeploy's own Java runtime, copied with the closure");
+        }
+        return launch;
     }
 
     /** The prepared host, made ready again if its connection or commands closed in the meantime. */
@@ -158,7 +184,8 @@ public final class ProfileDeployer {
         try {
             ready = ready(prepared);
         } catch (DeployException e) {
-            return new Outcome(plan, Outcome.Status.CONNECT_FAILED, e.getMessage());
+            return new Outcome(plan, e.exitCode() == nixdeploy.deployer.ExitCode.HOST_UNSUPPORTED
+                    ? Outcome.Status.HOST_UNSUPPORTED : Outcome.Status.CONNECT_FAILED, e.getMessage());
         } catch (IllegalArgumentException e) {
             return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, e.getMessage());
         } catch (UncheckedIOException e) {
@@ -170,7 +197,9 @@ public final class ProfileDeployer {
             Invocation inv;
             // up to the activation nothing on the host changes: whatever fails, it is not deployed
             try {
-                Closure closure = Closure.of(List.of(derivation.orElse(plan.storePath()), activatorPath));
+                List<String> roots = new ArrayList<>(List.of(derivation.orElse(plan.storePath()), activatorJar));
+                ready.launch().runtime().ifPresent(roots::add);
+                Closure closure = Closure.of(roots);
                 String profileUser = ready.profileUser();
                 boolean sudo = !profileUser.equals(host.user());
                 if (sudo && plan.interactiveSudo() && !plan.sudo().get(0).endsWith("sudo")) {
@@ -182,7 +211,7 @@ public final class ProfileDeployer {
                 if (derivation.isPresent()) {
                     buildOnHost(host, plan, derivation.get());
                 }
-                inv = new Invocation(plan, ready.target(), host.user(), profileUser,
+                inv = new Invocation(plan, ready.target(), host.user(), profileUser, ready.launch(),
                         plan.explicitProfilePath().orElse(null), newToken(), password, checks, ready.deploymentId());
             } catch (DeployException e) {
                 return new Outcome(plan, e.exitCode() == nixdeploy.deployer.ExitCode.BUILD_FAILED
@@ -207,15 +236,16 @@ public final class ProfileDeployer {
 
     /** What one activation needs to be confirmed or undone later. */
     private record Invocation(ProfilePlan plan, SshTarget target, String sshUser, String profileUser,
-            String profilePath, String token, String sudoPassword, List<HealthCheck> checks, String deploymentId) {
+            ActivatorLaunch launch, String profilePath, String token, String sudoPassword, List<HealthCheck> checks,
+            String deploymentId) {
 
-        String command(String jar, List<String> args) {
-            return HostCommands.activator(plan, sshUser, profileUser, jar, args, sudoPassword != null);
+        String command(List<String> args) {
+            return HostCommands.activator(plan, sshUser, profileUser, launch, args, sudoPassword != null);
         }
 
         Invocation at(String resolvedProfilePath) {
-            return new Invocation(plan, target, sshUser, profileUser, resolvedProfilePath, token, sudoPassword, checks,
-                    deploymentId);
+            return new Invocation(plan, target, sshUser, profileUser, launch, resolvedProfilePath, token, sudoPassword,
+                    checks, deploymentId);
         }
 
         /**
@@ -519,8 +549,8 @@ public final class ProfileDeployer {
 
     /** The activator never started (it said no hello): Java missing or too old, or sudo refused. */
     private Outcome cannotRun(ProfilePlan plan, Invocation inv, String stderr) {
-        return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "the host could not run the activator (" + stderr
-                + "): it needs Java 17 or newer as '" + plan.java() + "' on the PATH of " + inv.profileUser()
+        return new Outcome(plan, Outcome.Status.HOST_UNSUPPORTED, "the host could not run the activator (" + stderr
+                + "): it needs Java 17 or newer as '" + inv.launch().java() + "' on the PATH of " + inv.profileUser()
                 + (inv.profileUser().equals(inv.sshUser()) ? "" : ", reached through '" + String.join(" ", plan.sudo())
                 + "'") + ". Install it, or set javaPath (lib.withJre can put a JRE into the profile). Nothing was "
                 + "changed.");
@@ -614,7 +644,7 @@ public final class ProfileDeployer {
                         + "); using the command");
             }
         }
-        return host.run(inv.command(activatorPath, settleArgs("confirm", inv)), inv.stdin(true),
+        return host.run(inv.command(settleArgs("confirm", inv)), inv.stdin(true),
                 Duration.ofSeconds(90));
     }
 
@@ -674,7 +704,7 @@ public final class ProfileDeployer {
         if (last.isEmpty()) {
             return new Outcome(plan, Outcome.Status.STATE_UNKNOWN, what + ", and the host is still unreachable, so "
                     + "its state is unknown. It should have rolled back on its own; check with: ssh "
-                    + target.describe() + " " + plan.java() + " -jar " + activatorPath + " status --profile "
+                    + target.describe() + " " + inv.launch().java() + " -jar " + inv.launch().jar() + " status --profile "
                     + inv.profilePath());
         }
         Event result = last.get();
@@ -773,7 +803,7 @@ public final class ProfileDeployer {
             args.add("--confirmed");
         }
         return withFreshConnection(inv.target(), System.currentTimeMillis() + 10_000, new AtomicReference<>(), host -> {
-            RemoteHost.Result asked = host.run(inv.command(activatorPath, args), inv.stdin(true), Duration.ofSeconds(60));
+            RemoteHost.Result asked = host.run(inv.command(args), inv.stdin(true), Duration.ofSeconds(60));
             if (asked.exitStatus() != ActivatorExit.NOTHING_PENDING.code) {
                 return new RollbackAnswer(asked, Optional.empty());
             }
@@ -782,7 +812,7 @@ public final class ProfileDeployer {
     }
 
     private RemoteHost.Result status(RemoteHost host, Invocation inv) throws IOException {
-        return host.run(inv.command(activatorPath, settleArgs("status", inv)), inv.stdin(false), Duration.ofSeconds(90));
+        return host.run(inv.command(settleArgs("status", inv)), inv.stdin(false), Duration.ofSeconds(90));
     }
 
     private List<String> settleArgs(String command, Invocation inv) {

@@ -30,7 +30,7 @@ class ProfilePlanTest {
         assertThat(plan.sshUser()).isEmpty();
         assertThat(plan.profileUser()).isEmpty();
         assertThat(plan.tempPath()).isEmpty();
-        assertThat(plan.java()).isEqualTo("java");
+        assertThat(plan.javaPath()).isEmpty();
     }
 
     @Test
@@ -65,7 +65,7 @@ class ProfilePlanTest {
         assertThat(plan.interactiveSudo()).isTrue();
         assertThat(plan.remoteBuild()).isTrue();
         assertThat(plan.tempPath()).contains("/tmp/x");
-        assertThat(plan.java()).isEqualTo("/opt/java");
+        assertThat(plan.javaPath()).contains("/opt/java");
     }
 
     @Test

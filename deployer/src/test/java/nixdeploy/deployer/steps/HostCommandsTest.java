@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HostCommandsTest {
     static final String JAR = "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-activator.jar";
+    static final ActivatorLaunch LAUNCH = ActivatorLaunch.with("java", JAR);
     static final String TOKEN = "Tok3n_with-the-format-of-a-token";
     static final String JAVA = "java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar " + JAR + " status";
 
@@ -56,7 +57,7 @@ class HostCommandsTest {
     }
 
     static String activator(ProfilePlan plan, String sshUser, boolean password) {
-        return HostCommands.activator(plan, sshUser, "root", JAR, List.of("status"), password);
+        return HostCommands.activator(plan, sshUser, "root", LAUNCH, List.of("status"), password);
     }
 
     @Test
@@ -82,7 +83,7 @@ class HostCommandsTest {
 
     @Test
     void theGateRunsTheSameCommandOnceItReadsGo() {
-        String gated = HostCommands.gatedActivator(plan(null), "deploy", "root", JAR, List.of("status"), true);
+        String gated = HostCommands.gatedActivator(plan(null), "deploy", "root", LAUNCH, List.of("status"), true);
 
         assertThat(gated).startsWith("sh -c 'IFS= read -r line && [ \"$line\" = go ] && exec \"$@\"' nixdeploy-gate ")
                 .endsWith(" " + activator(plan(null), "deploy", true));
@@ -131,7 +132,7 @@ class HostCommandsTest {
 
     /** The activation's stdin as the deployer writes it: the gate's go, the password, the token. */
     private int runGated(String rule, String password) throws IOException, InterruptedException {
-        String command = HostCommands.gatedActivator(plan(null), "deploy", "root", JAR, List.of("status"), true);
+        String command = HostCommands.gatedActivator(plan(null), "deploy", "root", LAUNCH, List.of("status"), true);
         return run(command, rule, "go\n" + password + "\n" + TOKEN + "\n");
     }
 

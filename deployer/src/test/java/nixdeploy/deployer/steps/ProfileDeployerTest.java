@@ -78,7 +78,7 @@ class ProfileDeployerTest {
         RecordingHost host = new RecordingHost();
         Console console = new Console(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 false, false);
-        ProfileDeployer deployer = new ProfileDeployer(null, console, "/nix/store/x-activator.jar",
+        ProfileDeployer deployer = new ProfileDeployer(null, console, "/nix/store/x-activator.jar", Optional.empty(),
                 new ProfileDeployer.Mode(false, false, false), null, () -> null, null);
         ProfilePlan plan = new ProfilePlan("board", "system", "board", List.of(), null, Optional.empty(),
                 Settings.EMPTY, null, "");
