@@ -17,6 +17,8 @@
       packages = forAllSystems (system: rec {
         nixdeploy = nixpkgs.legacyPackages.${system}.callPackage ./nix/package.nix { };
         default = nixdeploy;
+        # the activator's Java runtime alone (NIXDEPLOY_ACTIVATOR_RUNTIME for a deployer built with Maven)
+        activator-runtime = nixdeploy.activatorRuntime;
       });
 
       apps = forAllSystems (system: {
