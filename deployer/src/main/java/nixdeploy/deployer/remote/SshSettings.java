@@ -52,7 +52,7 @@ public record SshSettings(
 
     /** Resolves {@code target} with {@code config}; a setting nixdeploy refuses is an IllegalArgumentException. */
     public static SshSettings resolve(SshTarget target, SshConfig config) {
-        SshConfig.Options o = config.resolve(target.host(), target.options());
+        SshConfig.Options o = config.resolve(target.host(), target.commandLine());
         String localUser = System.getProperty("user.name");
         String alias = target.host().toLowerCase(Locale.ROOT);
         String hostName = o.first("hostname") == null ? alias : o.first("hostname").replace("%h", alias);
