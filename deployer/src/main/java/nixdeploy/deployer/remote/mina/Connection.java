@@ -33,9 +33,16 @@ final class Connection {
     private final List<SshSettings> resolvedJumps = new ArrayList<>();
     private int sessionsStarted;
 
-    Connection(SshSettings target, SshConfig config) {
+    /** Host-key settings of the command line that apply to jump hosts too (README: "a jump host ..."). */
+    private static final java.util.Set<String> SHARED_WITH_JUMPS = java.util.Set.of("userknownhostsfile",
+            "globalknownhostsfile", "stricthostkeychecking");
+    private final List<SshConfigLine> sharedWithJumps;
+
+    Connection(SshTarget command, SshSettings target, SshConfig config) {
         this.target = target;
         this.config = config;
+        this.sharedWithJumps = command.options().stream().filter(o -> SHARED_WITH_JUMPS.contains(o.keyword()))
+                .toList();
         target.proxyJump().ifPresent(this::expect);
     }
 
@@ -60,7 +67,7 @@ final class Connection {
             throw new IllegalStateException("more jump hosts than ProxyJump names");
         }
         URI uri = URI.create("ssh://" + next[0]);
-        List<SshConfigLine> lines = new ArrayList<>();
+        List<SshConfigLine> lines = new ArrayList<>(sharedWithJumps);
         if (uri.getPort() > 0) {
             lines.add(new SshConfigLine("port", List.of(Integer.toString(uri.getPort())), "-J " + next[0]));
         }

@@ -86,7 +86,7 @@ public final class MinaConnector implements RemoteConnector {
     @Override
     public RemoteHost connect(SshTarget target) throws DeployException {
         SshSettings settings = settings(target, config);
-        Connection connection = new Connection(settings, config);
+        Connection connection = new Connection(target, settings, config);
         AttributeRepository context = AttributeRepository.ofKeyValuePair(Connection.KEY, connection);
         Duration timeout = settings.connectTimeout();
         ClientSession session = null;
