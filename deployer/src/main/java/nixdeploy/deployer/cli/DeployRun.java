@@ -55,7 +55,7 @@ final class DeployRun {
 
     ExitCode run() throws DeployException {
         // setting up the SSH client (Bouncy Castle, MINA) takes a while; do it while Nix evaluates
-        CompletableFuture<MinaConnector> connector = Background.supply(MinaConnector::new);
+        CompletableFuture<MinaConnector> connector = Background.supply(() -> new MinaConnector(warning -> console.warn("ssh", warning)));
         try {
             return run(connector);
         } finally {

@@ -39,7 +39,8 @@ public final class HealthCheckParser {
 
     /** {@code --check-http URL}: a GET expecting 2xx or 3xx, with the default policy. */
     public static HealthCheck http(String url, String where) throws ConfigException {
-        return new HttpCheck(uri(url, where), SUCCESS, null, Map.of(), false, false, HealthCheck.Policy.DEFAULT);
+        return new HttpCheck(uri(url, where), SUCCESS, null, Map.of(), false, false, HealthCheck.Policy.DEFAULT,
+                false);
     }
 
     /** {@code --check-cmd 'CMD'}: a command on the host, with the default policy. */
@@ -106,8 +107,9 @@ public final class HealthCheckParser {
                 headers.put(h.getKey(), string(h.getValue(), at + ".headers." + h.getKey()));
             }
         }
+        boolean onNodeHost = !http.has("url") && !http.has("host") && !bool(http, "viaSsh", at);
         return new HttpCheck(uri, expect, body, Map.copyOf(headers), bool(http, "insecure", at), bool(http, "viaSsh", at),
-                new HealthCheck.Policy(retries, interval, timeout(http, at)));
+                new HealthCheck.Policy(retries, interval, timeout(http, at)), onNodeHost);
     }
 
     private static URI urlOnly(JsonObject http, String at) throws ConfigException {

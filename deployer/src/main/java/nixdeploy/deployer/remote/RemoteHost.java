@@ -78,6 +78,12 @@ public interface RemoteHost extends AutoCloseable {
     /** Whether the connection is still open. */
     boolean isOpen();
 
+    /**
+     * The host name or address this connection went to (ssh_config's HostName for an alias), for
+     * anything else that must reach the same host, such as health checks.
+     */
+    String address();
+
     /** The user this connection is logged in as. */
     String user();
 

@@ -1,29 +1,24 @@
 package nixdeploy.deployer.remote;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Applies OpenSSH-style arguments ({@code sshOpts}, {@code --ssh-opts}) to a target: {@code -p},
- * {@code -i}, {@code -l}, {@code -J} and {@code -o Key=Value} for the keys below. Anything else is
- * reported as a warning, never silently dropped.
+ * Reads OpenSSH-style arguments ({@code sshOpts}, {@code --ssh-opts}) into ssh_config lines, as
+ * OpenSSH does: {@code -p}, {@code -i}, {@code -l}, {@code -J} and {@code -o Key=Value}. Values are
+ * checked here, so a bad one fails before anything connects; anything not honoured is reported as a
+ * warning, never silently dropped.
  */
 public final class SshOptions {
+    private static final String SOURCE = "--ssh-opts";
+
     private SshOptions() {}
 
     public static SshTarget apply(SshTarget base, List<String> args, Consumer<String> warn) {
-        int port = base.port();
-        String user = base.user();
-        List<Path> identities = new ArrayList<>(base.identityFiles());
-        List<Path> knownHosts = new ArrayList<>(base.knownHostsFiles());
-        HostKeyPolicy policy = base.hostKeyPolicy();
-        Duration timeout = base.connectTimeout();
-        Optional<String> jump = base.proxyJump();
+        List<SshConfigLine> lines = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String flag = arg.length() > 2 && arg.startsWith("-") && !arg.startsWith("--") ? arg.substring(0, 2) : arg;
@@ -37,43 +32,56 @@ public final class SshOptions {
                 }
             }
             switch (flag) {
-                case "-p" -> port = port(value);
-                case "-i" -> identities.add(path(value));
-                case "-l" -> user = value;
-                case "-J" -> jump = Optional.of(value);
-                case "-o" -> {
-                    String[] kv = value.split("[= ]", 2);
-                    if (kv.length < 2) {
-                        throw new IllegalArgumentException("ssh option -o " + value + " is not Key=Value");
-                    }
-                    String key = kv[0].toLowerCase(Locale.ROOT);
-                    String v = kv[1].trim();
-                    switch (key) {
-                        case "port" -> port = port(v);
-                        case "user" -> user = v;
-                        case "identityfile" -> identities.add(path(v));
-                        case "userknownhostsfile" -> {
-                            for (String file : v.split("\\s+")) {
-                                knownHosts.add(path(file));
-                            }
-                        }
-                        case "stricthostkeychecking" -> policy = policy(v, warn);
-                        case "connecttimeout" -> timeout = Duration.ofSeconds(positive(v, "ConnectTimeout"));
-                        case "proxyjump" -> jump = "none".equalsIgnoreCase(v) ? Optional.empty() : Optional.of(v);
-                        case "batchmode", "controlmaster", "controlpath", "controlpersist", "serveraliveinterval",
-                                "serveralivecountmax", "loglevel", "compression" ->
-                            warn.accept("ssh option -o " + kv[0] + " has no effect in nixdeploy"
-                                    + (key.startsWith("control") ? " (it never reuses connections)" : ""));
-                        default -> warn.accept("ssh option -o " + kv[0] + " is not supported and was ignored");
-                    }
-                }
+                case "-p" -> lines.add(line("port", Integer.toString(port(value))));
+                case "-i" -> lines.add(line("identityfile", value));
+                case "-l" -> lines.add(line("user", value));
+                case "-J" -> lines.add(line("proxyjump", value));
+                case "-o" -> option(value, warn, lines);
                 default -> warn.accept("ssh argument '" + arg + "' is not supported and was ignored");
             }
         }
-        return new SshTarget(base.host(), port, user, identities, knownHosts, policy, timeout, jump);
+        return base.withOptions(lines);
     }
 
-    private static int port(String value) {
+    private static void option(String value, Consumer<String> warn, List<SshConfigLine> lines) {
+        SshConfigLine line = SshConfigLine.parse(value, SOURCE + " -o " + value);
+        if (line == null || line.args().isEmpty()) {
+            throw new IllegalArgumentException("ssh option -o " + value + " is not Key=Value");
+        }
+        String name = value.split("[= ]", 2)[0];
+        String key = line.keyword();
+        if (SshKeywords.honoured(key)) {
+            check(line);
+            lines.add(line);
+        } else if (SshKeywords.noEffect(key)) {
+            warn.accept("ssh option -o " + name + " has no effect in nixdeploy"
+                    + (key.startsWith("control") ? " (it never reuses connections)" : ""));
+        } else {
+            warn.accept("ssh option -o " + name + " is not supported and was ignored");
+        }
+        if (key.equals("stricthostkeychecking")) {
+            policy(line.value(), warn);
+        }
+    }
+
+    private static void check(SshConfigLine line) {
+        switch (line.keyword()) {
+            case "port" -> port(line.value());
+            case "connecttimeout" -> {
+                if (!line.value().equalsIgnoreCase("none")) {
+                    positive(line.value(), "ConnectTimeout");
+                }
+            }
+            case "stricthostkeychecking" -> policy(line.value(), w -> {});
+            default -> line.value();
+        }
+    }
+
+    private static SshConfigLine line(String keyword, String value) {
+        return new SshConfigLine(keyword, List.of(value), SOURCE);
+    }
+
+    static int port(String value) {
         int port = positive(value, "port");
         if (port > 65535) {
             throw new IllegalArgumentException("ssh port " + value + " is out of range (1-65535)");
@@ -81,7 +89,7 @@ public final class SshOptions {
         return port;
     }
 
-    private static int positive(String value, String what) {
+    static int positive(String value, String what) {
         try {
             int n = Integer.parseInt(value.trim());
             if (n <= 0) {
@@ -93,14 +101,14 @@ public final class SshOptions {
         }
     }
 
-    private static Path path(String value) {
+    static Path path(String value) {
         if (value.startsWith("~/")) {
             return Path.of(System.getProperty("user.home"), value.substring(2));
         }
         return Path.of(value);
     }
 
-    private static HostKeyPolicy policy(String value, Consumer<String> warn) {
+    static HostKeyPolicy policy(String value, Consumer<String> warn) {
         switch (value.toLowerCase(Locale.ROOT)) {
             case "yes":
             case "ask":

@@ -47,6 +47,7 @@ import nixdeploy.deployer.output.Console;
 import nixdeploy.deployer.remote.RemoteConnector;
 import nixdeploy.deployer.remote.RemoteHost;
 import nixdeploy.deployer.remote.SshOptions;
+import nixdeploy.deployer.remote.SshSettings;
 import nixdeploy.deployer.remote.SshTarget;
 import nixdeploy.protocol.ActivatorExit;
 import nixdeploy.protocol.DeploymentId;
@@ -211,7 +212,7 @@ public final class ProfileDeployer {
                 if (derivation.isPresent()) {
                     buildOnHost(host, plan, derivation.get());
                 }
-                inv = new Invocation(plan, ready.target(), host.user(), profileUser, ready.launch(),
+                inv = new Invocation(plan, ready.target(), host.address(), host.user(), profileUser, ready.launch(),
                         plan.explicitProfilePath().orElse(null), newToken(), password, checks, ready.deploymentId());
             } catch (DeployException e) {
                 return new Outcome(plan, e.exitCode() == nixdeploy.deployer.ExitCode.BUILD_FAILED
@@ -235,17 +236,18 @@ public final class ProfileDeployer {
     }
 
     /** What one activation needs to be confirmed or undone later. */
-    private record Invocation(ProfilePlan plan, SshTarget target, String sshUser, String profileUser,
-            ActivatorLaunch launch, String profilePath, String token, String sudoPassword, List<HealthCheck> checks,
-            String deploymentId) {
+    /** {@code hostAddress}: where the SSH connection went (HostName for an ssh_config alias), for health checks. */
+    private record Invocation(ProfilePlan plan, SshTarget target, String hostAddress, String sshUser,
+            String profileUser, ActivatorLaunch launch, String profilePath, String token, String sudoPassword,
+            List<HealthCheck> checks, String deploymentId) {
 
         String command(List<String> args) {
             return HostCommands.activator(plan, sshUser, profileUser, launch, args, sudoPassword != null);
         }
 
         Invocation at(String resolvedProfilePath) {
-            return new Invocation(plan, target, sshUser, profileUser, launch, resolvedProfilePath, token, sudoPassword,
-                    checks, deploymentId);
+            return new Invocation(plan, target, hostAddress, sshUser, profileUser, launch, resolvedProfilePath, token,
+                    sudoPassword, checks, deploymentId);
         }
 
         /**
@@ -258,11 +260,14 @@ public final class ProfileDeployer {
     }
 
     private SshTarget target(String host, String user, List<String> opts, String who) {
-        return SshOptions.apply(SshTarget.of(host, user), opts, warning -> {
+        java.util.function.Consumer<String> warn = warning -> {
             if (sshWarnings.add(who + "\n" + warning)) {
                 console.warn(who, warning);
             }
-        });
+        };
+        SshTarget target = SshOptions.apply(SshTarget.of(host, user), opts, warn);
+        SshSettings.warnings(target).forEach(warn);
+        return target;
     }
 
     /** Asks the host which paths it lacks (one round trip) and streams just those to it. */
@@ -656,7 +661,7 @@ public final class ProfileDeployer {
         String who = inv.plan().name();
         console.info(who, "running " + inv.checks().size() + " health check(s)");
         List<HealthChecks.Result> results = HealthChecks.run(inv.checks(),
-                new CheckContext(inv.plan().hostname(), connector, inv.target(), http));
+                new CheckContext(inv.hostAddress(), connector, inv.target(), http));
         List<String> failed = new ArrayList<>();
         for (HealthChecks.Result r : results) {
             String human = "health check " + r.name() + ": " + (r.healthy() ? "healthy" : "FAILED") + " after "

@@ -60,6 +60,11 @@ class ProfileDeployerTest {
         }
 
         @Override
+        public String address() {
+            return "board";
+        }
+
+        @Override
         public String describe() {
             return "deploy@board:22";
         }

@@ -1,94 +1,94 @@
 package nixdeploy.deployer.remote.mina;
 
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import nixdeploy.deployer.remote.HostKeyPolicy;
-import nixdeploy.deployer.remote.SshTarget;
-import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
+import nixdeploy.deployer.remote.SshSettings;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 
 /**
- * Checks a server's key against the target's known_hosts files. An unknown key is refused unless
- * the target says accept-new or no; a changed key is refused unless it says no (the user's opt-out,
- * honoured as OpenSSH does). What went wrong is kept for the error message, with the fingerprint.
+ * Checks a host's key as OpenSSH does, against the user's and the global known_hosts files of the
+ * host's own settings (a jump host's too). An unknown key is refused unless StrictHostKeyChecking
+ * says accept-new or no; a changed or revoked key is refused unless it says no. An accepted new
+ * key is recorded; if that fails, the key was still checked, so the connection goes on with a
+ * warning. What went wrong is kept for the error message, with the fingerprint.
  */
 final class HostKeyCheck implements ServerKeyVerifier {
-    static final AttributeKey<SshTarget> TARGET = new AttributeKey<>();
-    static final AttributeKey<AtomicReference<String>> PROBLEM = new AttributeKey<>();
+    private final Consumer<String> warn;
+
+    HostKeyCheck(Consumer<String> warn) {
+        this.warn = warn;
+    }
 
     @Override
     public boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey key) {
-        SshTarget target = session.getConnectionContext().getAttribute(TARGET);
-        AtomicReference<String> problem = session.getConnectionContext().getAttribute(PROBLEM);
-        String fingerprint = KeyUtils.getKeyType(key) + " " + KeyUtils.getFingerPrint(key);
-        // with -J this is called for the jump host too: name the host that showed the key
-        String host = hostOf(remote, target);
-        List<Path> files = target.effectiveKnownHostsFiles();
-        for (Path file : files) {
-            if (!Files.exists(file)) {
-                continue;
-            }
-            KnownHostsServerKeyVerifier verifier = new KnownHostsServerKeyVerifier((s, r, k) -> false, file);
-            verifier.setModifiedServerKeyAcceptor((s, r, entry, expected, actual) -> {
-                problem.set("the host key of " + host + " has CHANGED: it is now " + fingerprint
-                        + ", but " + file + " expects " + KeyUtils.getFingerPrint(expected)
-                        + ". This may be an attack or a reinstalled host. If the host was reinstalled, remove the "
-                        + "old key (ssh-keygen -R " + host + " -f " + file + ") and connect again.");
-                return false;
-            });
-            if (verifier.verifyServerKey(session, remote, key)) {
-                return true;
-            }
-            if (problem.get() != null) {
-                if (target.hostKeyPolicy() != HostKeyPolicy.ACCEPT_ANY) {
-                    return false;
-                }
-                // StrictHostKeyChecking=no: OpenSSH goes on too (SshOptions warned when it read the option)
-                problem.set(null);
-                return true;
-            }
+        Connection connection = Connection.of(session);
+        SshSettings host = connection.settingsOf(session);
+        List<Path> files = new ArrayList<>(host.userKnownHostsFiles());
+        files.addAll(host.globalKnownHostsFiles());
+        KnownHosts known = KnownHosts.of(files, host.hostKeyAlias(), host.port());
+        PublicKey plain = key instanceof OpenSshCertificate cert ? cert.getCertPubKey() : key;
+        String fingerprint = KeyUtils.getKeyType(plain) + " " + KeyUtils.getFingerPrint(plain)
+                + (key instanceof OpenSshCertificate ? " (certificate)" : "");
+        String name = host.knownHostsName();
+        KnownHosts.Verdict verdict = known.judge(key);
+        if (verdict instanceof KnownHosts.Known) {
+            return true;
         }
-        if (target.hostKeyPolicy() == HostKeyPolicy.STRICT) {
-            problem.set("the host key of " + host + " (" + fingerprint + ") is not in " + files
-                    + ". Check the fingerprint, then add it (ssh-keyscan " + host + " >> " + files.get(0)
+        if (verdict instanceof KnownHosts.Revoked revoked) {
+            connection.hostKeyProblem.set("the host key of " + name + " (" + fingerprint + ") is marked @revoked in "
+                    + revoked.line().where() + ".");
+            return false;
+        }
+        if (verdict instanceof KnownHosts.Changed changed) {
+            if (host.hostKeyPolicy() == HostKeyPolicy.ACCEPT_ANY) {
+                return true;
+            }
+            connection.hostKeyProblem.set("the host key of " + name + " has CHANGED: it is now " + fingerprint
+                    + ", but " + changed.line().where() + " expects " + KeyUtils.getFingerPrint(changed.line().key())
+                    + ". This may be an attack or a reinstalled host. If the host was reinstalled, remove the old key "
+                    + "(ssh-keygen -R '" + name + "' -f " + changed.line().file() + ") and connect again.");
+            return false;
+        }
+        KnownHosts.Unknown unknown = (KnownHosts.Unknown) verdict;
+        Path userFile = host.userKnownHostsFiles().isEmpty() ? null : host.userKnownHostsFiles().get(0);
+        if (host.hostKeyPolicy() == HostKeyPolicy.STRICT) {
+            connection.hostKeyProblem.set("the host key of " + name + " (" + fingerprint + ") is not in "
+                    + files.stream().filter(Files::exists).toList()
+                    + (unknown.otherTypes().isEmpty() ? "" : ", which list only other key types for it ("
+                    + String.join(", ", unknown.otherTypes()) + ")")
+                    + ". Check the fingerprint, then add it (ssh-keyscan " + scanArgs(host) + " >> "
+                    + (userFile == null ? "~/.ssh/known_hosts" : userFile)
                     + "), or pass --ssh-opts '-o StrictHostKeyChecking=accept-new' to trust it on first use.");
             return false;
         }
-        boolean any = target.hostKeyPolicy() == HostKeyPolicy.ACCEPT_ANY;
-        Path file = files.get(0);
-        if (Files.exists(file) && !Files.isRegularFile(file)) {
-            // such as UserKnownHostsFile=/dev/null: the key is trusted for this connection only
-            return true;
-        }
-        KnownHostsServerKeyVerifier recorder = new KnownHostsServerKeyVerifier((s, r, k) -> true, file);
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            if (!Files.exists(file)) {
-                Files.createFile(file);
-            }
-        } catch (java.io.IOException e) {
-            // OpenSSH with StrictHostKeyChecking=no, too, goes on when it cannot record the key
-            problem.set(any ? null : "cannot record the host key of " + host + " in " + file + ": " + e.getMessage());
-            return any;
-        }
-        return recorder.verifyServerKey(session, remote, key) || any;
+        record(host, userFile, key, name);
+        return true;
     }
 
-    private static String hostOf(SocketAddress remote, SshTarget target) {
-        if (remote instanceof java.net.InetSocketAddress inet) {
-            return inet.getHostString();
+    private void record(SshSettings host, Path file, PublicKey key, String name) {
+        if (file == null || (Files.exists(file) && !Files.isRegularFile(file))) {
+            // such as UserKnownHostsFile=/dev/null: the key is trusted for this connection only
+            return;
         }
-        if (remote instanceof SshdSocketAddress sshd) {
-            return sshd.getHostName();
+        try {
+            KnownHostsWriter.append(file, host.hostKeyAlias(), host.port(), key, host.hashKnownHosts());
+        } catch (IOException | RuntimeException e) {
+            warn.accept("trusted the new host key of " + name + ", but could not record it in " + file + ": "
+                    + e.getMessage());
         }
-        return target.host();
+    }
+
+    private static String scanArgs(SshSettings host) {
+        return (host.port() == 22 ? "" : "-p " + host.port() + " ") + host.hostName();
     }
 }

@@ -21,12 +21,19 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 final class MinaRemoteHost implements RemoteHost {
     private final ClientSession session;
     private final String user;
+    private final String address;
     private final String description;
 
-    MinaRemoteHost(ClientSession session, String user, String description) {
+    MinaRemoteHost(ClientSession session, String user, String address, String description) {
         this.session = session;
         this.user = user;
+        this.address = address;
         this.description = description;
+    }
+
+    @Override
+    public String address() {
+        return address;
     }
 
     @Override
@@ -42,6 +49,23 @@ final class MinaRemoteHost implements RemoteHost {
     @Override
     public int exec(String command, InputStream stdin, OutputStream stdout, OutputStream stderr, Duration timeout)
             throws IOException {
+        try {
+            return execOnChannel(command, stdin, stdout, stderr, timeout);
+        } catch (IOException e) {
+            throw closedConnection(e);
+        }
+    }
+
+    /** MINA says "Already closed: RemoteWindow[...]" where the user needs to hear that the connection went. */
+    private IOException closedConnection(IOException e) {
+        if (isOpen() || e.getMessage() != null && e.getMessage().startsWith("command on ")) {
+            return e;
+        }
+        return new IOException("the connection to " + description + " closed", e);
+    }
+
+    private int execOnChannel(String command, InputStream stdin, OutputStream stdout, OutputStream stderr,
+            Duration timeout) throws IOException {
         try (ChannelExec channel = session.createExecChannel(command)) {
             if (stdin != null) {
                 channel.setIn(stdin);
@@ -72,7 +96,11 @@ final class MinaRemoteHost implements RemoteHost {
         ChannelExec channel = session.createExecChannel(command);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         channel.setErr(err);
-        channel.open().verify(Duration.ofSeconds(30));
+        try {
+            channel.open().verify(Duration.ofSeconds(30));
+        } catch (IOException e) {
+            throw closedConnection(e);
+        }
         return new RemoteProcess() {
             @Override
             public OutputStream stdin() {

@@ -1,0 +1,202 @@
+package nixdeploy.deployer.remote.mina;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import nixdeploy.deployer.DeployException;
+import nixdeploy.deployer.remote.RemoteHost;
+import nixdeploy.deployer.remote.SshConfig;
+import nixdeploy.deployer.remote.SshOptions;
+import nixdeploy.deployer.remote.SshTarget;
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.pubkey.KeySetPublickeyAuthenticator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The connector against an in-process MINA server with Debian's default host keys (rsa, ecdsa,
+ * ed25519): known_hosts variants as OpenSSH writes them, and keys.
+ */
+class MinaConnectorTest {
+    @TempDir
+    static Path dir;
+
+    static SshServer server;
+    static Path clientKey;
+    static Path encryptedKey;
+    static final List<String> warnings = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Assumptions.assumeTrue(new ProcessBuilder("sh", "-c", "command -v ssh-keygen").start().waitFor() == 0);
+        List<Path> hostKeys = new ArrayList<>();
+        for (String type : List.of("rsa", "ecdsa", "ed25519")) {
+            hostKeys.add(keygen("host_" + type, type, ""));
+        }
+        clientKey = keygen("client", "ed25519", "");
+        encryptedKey = keygen("encrypted", "ed25519", "secret phrase");
+        server = SshServer.setUpDefaultServer();
+        server.setHost("127.0.0.1");
+        server.setPort(0);
+        server.setKeyPairProvider(new FileKeyPairProvider(hostKeys));
+        server.setPublickeyAuthenticator(new KeySetPublickeyAuthenticator("test",
+                List.of(publicKey(clientKey), publicKey(encryptedKey))));
+        server.start();
+    }
+
+    @AfterAll
+    static void stopServer() throws IOException {
+        if (server != null) {
+            server.stop(true);
+        }
+    }
+
+    static Path keygen(String name, String type, String passphrase) throws Exception {
+        Path file = dir.resolve(name);
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-C", name, "-f",
+                file.toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        return file;
+    }
+
+    static PublicKey publicKey(Path key) throws Exception {
+        return AuthorizedKeyEntry.readAuthorizedKeys(key.resolveSibling(key.getFileName() + ".pub")).get(0)
+                .resolvePublicKey(null, null, PublicKeyEntryResolver.IGNORING);
+    }
+
+    static String hostLine(String type) throws IOException {
+        String[] pub = Files.readString(dir.resolve("host_" + type + ".pub")).trim().split(" ");
+        return "[127.0.0.1]:" + server.getPort() + " " + pub[0] + " " + pub[1];
+    }
+
+    RemoteHost connect(Path knownHosts, Path globalKnownHosts, String... more) throws DeployException {
+        List<String> opts = new ArrayList<>(List.of("-p", Integer.toString(server.getPort()),
+                "-o", "UserKnownHostsFile=" + knownHosts, "-o", "GlobalKnownHostsFile=" + globalKnownHosts,
+                "-o", "IdentityAgent=none"));
+        opts.addAll(List.of(more));
+        if (opts.stream().noneMatch(o -> o.equals("-i"))) {
+            opts.addAll(List.of("-i", clientKey.toString()));
+        }
+        SshTarget target = SshOptions.apply(SshTarget.of("127.0.0.1", "test"), opts, warnings::add);
+        Path home = dir.resolve("home");
+        try (MinaConnector connector = new MinaConnector(warnings::add,
+                new SshConfig(home, List.of(home.resolve(".ssh/config"))), new PassphrasePrompt() {
+                    @Override
+                    boolean available() {
+                        return false;
+                    }
+                })) {
+            RemoteHost host = connector.connect(target);
+            host.close();
+            return host;
+        }
+    }
+
+    Path file(String name, String... lines) throws IOException {
+        Path file = dir.resolve(name);
+        Files.write(file, List.of(lines));
+        return file;
+    }
+
+    @Test
+    void aHostKnownByItsEd25519KeyAloneIsAccepted() throws Exception {
+        assertThat(connect(file("kh_ed", hostLine("ed25519")), Path.of("/dev/null")).user()).isEqualTo("test");
+    }
+
+    @Test
+    void aHostKnownByItsRsaKeyAloneIsAccepted() throws Exception {
+        connect(file("kh_rsa", hostLine("rsa")), Path.of("/dev/null"));
+    }
+
+    @Test
+    void aHostKnownByItsEcdsaKeyAloneIsAccepted() throws Exception {
+        connect(file("kh_ecdsa", hostLine("ecdsa")), Path.of("/dev/null"));
+    }
+
+    @Test
+    void aKeyInTheGlobalFileHashedAsOpenSshHashesItIsAccepted() throws Exception {
+        Path global = file("global", hostLine("ed25519"));
+        Process p = new ProcessBuilder("ssh-keygen", "-H", "-f", global.toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        assertThat(Files.readString(global)).startsWith("|1|");
+
+        connect(dir.resolve("no_user_file"), global);
+    }
+
+    @Test
+    void aDifferentKeyOfAKnownTypeIsAChangedKey() throws Exception {
+        Path other = keygen("other_host", "ed25519", "");
+        String[] pub = Files.readString(other.resolveSibling("other_host.pub")).trim().split(" ");
+        Path knownHosts = file("kh_changed", "[127.0.0.1]:" + server.getPort() + " " + pub[0] + " " + pub[1]);
+
+        assertThatThrownBy(() -> connect(knownHosts, Path.of("/dev/null")))
+                .hasMessageContaining("has CHANGED").hasMessageContaining("kh_changed line 1");
+    }
+
+    @Test
+    void anUnknownHostIsRefusedNamingTheFilesAndTheFingerprint() {
+        assertThatThrownBy(() -> connect(dir.resolve("kh_none"), Path.of("/dev/null")))
+                .hasMessageContaining("is not in").hasMessageContaining("SHA256:")
+                .hasMessageContaining("StrictHostKeyChecking=accept-new");
+    }
+
+    @Test
+    void acceptNewFromManyThreadsRecordsTheKeyOnceInWholeLines() throws Exception {
+        Path knownHosts = dir.resolve("kh_parallel");
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<RemoteHost>> runs = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                runs.add(pool.submit(() -> connect(knownHosts, Path.of("/dev/null"),
+                        "-o", "StrictHostKeyChecking=accept-new")));
+            }
+            for (Future<RemoteHost> run : runs) {
+                run.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        List<String> lines = Files.readAllLines(knownHosts);
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).startsWith("[127.0.0.1]:" + server.getPort() + " ssh-ed25519 ");
+        connect(knownHosts, Path.of("/dev/null"));
+    }
+
+    @Test
+    void hostKeyAlgorithmsIsHonoured() throws Exception {
+        Path knownHosts = file("kh_algs", hostLine("rsa"));
+
+        connect(knownHosts, Path.of("/dev/null"), "-o", "HostKeyAlgorithms=rsa-sha2-512");
+        assertThatThrownBy(() -> connect(knownHosts, Path.of("/dev/null"), "-o", "HostKeyAlgorithms=ssh-ed25519"))
+                .hasMessageContaining("is not in");
+    }
+
+    @Test
+    void anEncryptedKeyOffATerminalIsNamedWithHowToLoadIt() throws Exception {
+        Path knownHosts = file("kh_enc", hostLine("ed25519"));
+
+        assertThatThrownBy(() -> connect(knownHosts, Path.of("/dev/null"), "-i", encryptedKey.toString(),
+                "-o", "IdentitiesOnly=yes"))
+                .hasMessageContaining(encryptedKey + " is protected by a passphrase")
+                .hasMessageContaining("ssh-add " + encryptedKey)
+                .hasMessageNotContaining("Pass a key with");
+    }
+}
