@@ -13,8 +13,9 @@
 let
   inherit (builders) writeScript linkJoin shellQuote;
 
-  # A branch of the if/elif/else below may not be empty in sh.
-  orNoop = script: if builtins.match "[[:space:]]*" script != null then ":" else script;
+  # A branch of the if/elif/else below may not be empty in sh, and a script of
+  # only comments would leave it so: end every branch with a no-op.
+  orNoop = script: script + "\n:";
 
   # Build the profile. `dryActivate` / `boot` are the optional overrides that
   # deploy-rs reads from the functor's own attributes. `confirmed`, ours, is a

@@ -31,6 +31,7 @@ in
 
   # An empty script is allowed (it becomes `:`).
   customEmpty = activate.custom stubs.base "";
+  customOnlyComment = activate.custom stubs.base "# nothing to do yet";
 
   setActivate = lib.setActivate stubs.base (log "activate-branch");
   customSameAsSetActivate = activate.custom stubs.base (log "activate-branch");

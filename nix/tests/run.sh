@@ -135,6 +135,9 @@ else not_ok "custom: set -u" "$(cat "$err" "$tmp/out" 2>/dev/null)"; fi
 if p=$(build profiles.nix customEmpty) && activate "$p" && activate "$p" DRY_ACTIVATE=1; then
   ok "custom: an empty activation script is allowed"
 else not_ok "custom: empty script" "$(cat "$err" "$tmp/out" 2>/dev/null)"; fi
+if p=$(build profiles.nix customOnlyComment) && activate "$p" && activate "$p" BOOT=1; then
+  ok "custom: a script of only comments is a valid no-op (bash allows no empty branch)"
+else not_ok "custom: comment-only script" "$(cat "$tmp/out")"; fi
 
 if a=$(nix-instantiate "$here/profiles.nix" -A setActivate 2>/dev/null) &&
    b=$(nix-instantiate "$here/profiles.nix" -A customSameAsSetActivate 2>/dev/null) && [ "$a" = "$b" ]; then

@@ -19,7 +19,7 @@ record ActivatorLaunch(String java, String jar, Optional<String> runtime) {
     static ActivatorLaunch choose(HostJava onHost, String jar, Optional<ActivatorRuntime> runtime, String hostname)
             throws DeployException {
         if (onHost.suitable()) {
-            return new ActivatorLaunch("java", jar, Optional.empty());
+            return new ActivatorLaunch(onHost.path().orElseThrow(), jar, Optional.empty());
         }
         if (runtime.isPresent() && runtime.get().system().equals(onHost.system())) {
             return new ActivatorLaunch(runtime.get().java(), jar, Optional.of(runtime.get().storePath()));

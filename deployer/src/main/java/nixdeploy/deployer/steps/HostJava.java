@@ -2,39 +2,56 @@ package nixdeploy.deployer.steps;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import nixdeploy.shell.ShellQuote;
 
-/** The host's system and the Java on its PATH, as one probe command reports them. */
-record HostJava(String system, int major, String found) {
+/**
+ * The host's system and the Java on the SSH user's PATH, as one probe command reports them.
+ * {@code path} is that java's absolute path: the activator is launched with it, so a sudo with
+ * another PATH (secure_path) runs the very java that was checked.
+ */
+record HostJava(String system, Optional<String> path, int major, String found) {
     static final int NEEDED = 17;
     private static final String NONE = "no java on the PATH";
     private static final Pattern VERSION = Pattern.compile("version \"(\\d+)(?:\\.(\\d+))?");
 
-    /** Prints {@code uname -sm}, then the first line of {@code java -version} (or that there is none). */
+    /**
+     * Prints {@code system=<uname -sm>}, then {@code java=<absolute path>} and
+     * {@code version=<first line of java -version>} when there is one. The prefixes keep what a
+     * login shell prints (a greeting, JAVA_TOOL_OPTIONS' notice) out of the answer.
+     */
     static String probeCommand() {
-        return ShellQuote.command(List.of("sh", "-c", "uname -sm; if command -v java >/dev/null 2>&1; "
-                + "then java -version 2>&1 | head -n 1; else echo '" + NONE + "'; fi"));
+        return ShellQuote.command(List.of("sh", "-c", "echo \"system=$(uname -sm)\"; j=$(command -v java) && "
+                + "case $j in /*) echo \"java=$j\"; \"$j\" -version 2>&1 | sed -n '/version \"/{s/^/version=/p;q;}' ;; "
+                + "esac; true"));
     }
 
     static HostJava parse(String stdout) {
-        List<String> lines = stdout.strip().lines().map(String::strip).toList();
-        String system = lines.isEmpty() ? "unknown" : nixSystem(lines.get(0));
-        String found = lines.size() < 2 ? NONE : lines.get(1);
-        Matcher m = VERSION.matcher(found);
+        String uname = value(stdout, "system=").orElse("");
+        Optional<String> path = value(stdout, "java=");
+        String version = value(stdout, "version=").orElse("");
+        String found = path.isEmpty() ? NONE : path.get() + (version.isEmpty() ? " (its version is unknown)"
+                : ": " + version);
+        Matcher m = VERSION.matcher(version);
         int major = 0;
-        if (m.find()) {
+        if (path.isPresent() && m.find()) {
             major = Integer.parseInt(m.group(1));
             if (major == 1 && m.group(2) != null) {
                 major = Integer.parseInt(m.group(2)); // "1.8.0_392" is Java 8
             }
         }
-        return new HostJava(system, major, found);
+        return new HostJava(nixSystem(uname), path, major, found);
     }
 
     boolean suitable() {
         return major >= NEEDED;
+    }
+
+    private static Optional<String> value(String stdout, String prefix) {
+        return stdout.lines().map(String::strip).filter(l -> l.startsWith(prefix))
+                .map(l -> l.substring(prefix.length())).findFirst();
     }
 
     /** Nix's name for what {@code uname -sm} prints: "Linux x86_64" is x86_64-linux. */

@@ -12,13 +12,13 @@ class ActivatorLaunchTest {
     private static final String JAR = "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-activator.jar";
     private static final ActivatorRuntime RUNTIME =
             new ActivatorRuntime("/nix/store/0123456789abcdfghijklmnpqrsvwxyz-nixdeploy-activator-runtime", "x86_64-linux");
-    private static final HostJava NO_JAVA = HostJava.parse("Linux x86_64\nno java on the PATH");
+    private static final HostJava NO_JAVA = HostJava.parse("system=Linux x86_64\n");
 
     @Test
     void aHostWithJava17OrNewerUsesItsOwnAndGetsNoRuntime() throws DeployException {
-        ActivatorLaunch launch = ActivatorLaunch.choose(HostJava.parse("Linux x86_64\nopenjdk version \"21.0.5\""),
-                JAR, Optional.of(RUNTIME), "web");
-        assertThat(launch.java()).isEqualTo("java");
+        ActivatorLaunch launch = ActivatorLaunch.choose(HostJava.parse("system=Linux x86_64\njava=/usr/bin/java\n"
+                + "version=openjdk version \"21.0.5\""), JAR, Optional.of(RUNTIME), "web");
+        assertThat(launch.java()).as("the path that was checked, whatever sudo's PATH").isEqualTo("/usr/bin/java");
         assertThat(launch.runtime()).isEmpty();
     }
 
@@ -32,8 +32,8 @@ class ActivatorLaunchTest {
 
     @Test
     void anOldJavaCountsAsNone() throws DeployException {
-        ActivatorLaunch launch = ActivatorLaunch.choose(HostJava.parse("Linux x86_64\nopenjdk version \"11.0.2\""),
-                JAR, Optional.of(RUNTIME), "web");
+        HostJava old = HostJava.parse("system=Linux x86_64\njava=/usr/bin/java\nversion=openjdk version \"11.0.2\"");
+        ActivatorLaunch launch = ActivatorLaunch.choose(old, JAR, Optional.of(RUNTIME), "web");
         assertThat(launch.runtime()).contains(RUNTIME.storePath());
     }
 
@@ -50,7 +50,7 @@ class ActivatorLaunchTest {
 
     @Test
     void aRuntimeForAnotherSystemIsNotSent() {
-        HostJava mac = HostJava.parse("Darwin arm64\nno java on the PATH");
+        HostJava mac = HostJava.parse("system=Darwin arm64");
         assertThatThrownBy(() -> ActivatorLaunch.choose(mac, JAR, Optional.of(RUNTIME), "mac"))
                 .isInstanceOf(DeployException.class)
                 .hasMessageContaining("is for x86_64-linux hosts, and this host is aarch64-darwin");

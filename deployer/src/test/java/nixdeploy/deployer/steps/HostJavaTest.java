@@ -7,41 +7,58 @@ import org.junit.jupiter.api.Test;
 class HostJavaTest {
 
     @Test
-    void readsTheSystemAndTheMajorVersionOfOpenJdk() {
-        HostJava java = HostJava.parse("Linux x86_64\nopenjdk version \"17.0.13\" 2024-10-15\n");
+    void readsTheSystemThePathAndTheMajorVersionOfOpenJdk() {
+        HostJava java = HostJava.parse("system=Linux x86_64\njava=/usr/bin/java\n"
+                + "version=openjdk version \"17.0.13\" 2024-10-15\n");
         assertThat(java.system()).isEqualTo("x86_64-linux");
+        assertThat(java.path()).contains("/usr/bin/java");
         assertThat(java.major()).isEqualTo(17);
         assertThat(java.suitable()).isTrue();
     }
 
     @Test
     void javaEightIsOneDotEightAndTooOld() {
-        HostJava java = HostJava.parse("Linux aarch64\njava version \"1.8.0_392\"\n");
+        HostJava java = HostJava.parse("system=Linux aarch64\njava=/opt/jdk8/bin/java\n"
+                + "version=java version \"1.8.0_392\"\n");
         assertThat(java.system()).isEqualTo("aarch64-linux");
         assertThat(java.major()).isEqualTo(8);
         assertThat(java.suitable()).isFalse();
-        assertThat(java.found()).isEqualTo("java version \"1.8.0_392\"");
+        assertThat(java.found()).isEqualTo("/opt/jdk8/bin/java: java version \"1.8.0_392\"");
     }
 
     @Test
     void aVersionWithoutDotsOrWithASuffixCounts() {
-        assertThat(HostJava.parse("Linux x86_64\nopenjdk version \"21\" 2023-09-19").major()).isEqualTo(21);
-        assertThat(HostJava.parse("Linux x86_64\nopenjdk version \"25-ea\" 2025-09-16").major()).isEqualTo(25);
+        assertThat(HostJava.parse("system=Linux x86_64\njava=/j\nversion=openjdk version \"21\" 2023-09-19").major())
+                .isEqualTo(21);
+        assertThat(HostJava.parse("system=Linux x86_64\njava=/j\nversion=openjdk version \"25-ea\" 2025-09-16")
+                .major()).isEqualTo(25);
+    }
+
+    @Test
+    void whatALoginShellPrintsAroundTheAnswerIsIgnored() {
+        HostJava java = HostJava.parse("Welcome to web1!\nsystem=Linux x86_64\nPicked up JAVA_TOOL_OPTIONS: -Xmx1g\n"
+                + "java=/run/current-system/sw/bin/java\nversion=openjdk version \"21.0.5\" 2024-10-15\nbye\n");
+        assertThat(java.system()).isEqualTo("x86_64-linux");
+        assertThat(java.path()).contains("/run/current-system/sw/bin/java");
+        assertThat(java.suitable()).isTrue();
     }
 
     @Test
     void macOsNamesMapToNixSystems() {
-        assertThat(HostJava.parse("Darwin arm64\nno java on the PATH").system()).isEqualTo("aarch64-darwin");
-        assertThat(HostJava.parse("Darwin x86_64\nno java on the PATH").system()).isEqualTo("x86_64-darwin");
+        assertThat(HostJava.parse("system=Darwin arm64").system()).isEqualTo("aarch64-darwin");
+        assertThat(HostJava.parse("system=Darwin x86_64").system()).isEqualTo("x86_64-darwin");
     }
 
     @Test
     void noJavaOrTheMacOsStubIsNotSuitable() {
-        assertThat(HostJava.parse("Linux x86_64\nno java on the PATH\n").suitable()).isFalse();
-        HostJava stub = HostJava.parse("Darwin arm64\nThe operation couldn’t be completed. Unable to locate a Java "
-                + "Runtime.");
+        HostJava none = HostJava.parse("system=Linux x86_64\n");
+        assertThat(none.suitable()).isFalse();
+        assertThat(none.path()).isEmpty();
+        assertThat(none.found()).isEqualTo("no java on the PATH");
+        // the stub prints no version line
+        HostJava stub = HostJava.parse("system=Darwin arm64\njava=/usr/bin/java\n");
         assertThat(stub.major()).isZero();
-        assertThat(stub.found()).startsWith("The operation couldn’t be completed");
+        assertThat(stub.found()).isEqualTo("/usr/bin/java (its version is unknown)");
     }
 
     @Test
@@ -49,5 +66,11 @@ class HostJavaTest {
         HostJava java = HostJava.parse("");
         assertThat(java.system()).isEqualTo("unknown");
         assertThat(java.suitable()).isFalse();
+    }
+
+    @Test
+    void theProbeAsksForItsAnswersWithPrefixes() {
+        assertThat(HostJava.probeCommand()).contains("system=").contains("java=").contains("version=")
+                .contains("command -v java");
     }
 }
