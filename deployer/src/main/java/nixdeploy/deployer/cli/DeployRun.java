@@ -90,7 +90,7 @@ final class DeployRun {
         List<List<List<Integer>>> hosts = hosts(byFlake);
         try (HttpClient http = new NettyHttpClient()) {
             ProfileDeployer deployer = new ProfileDeployer(connector.join(), console, activator,
-                    ActivatorRuntime.configured(), new ProfileDeployer.Mode(options.dryActivate, options.boot, options.checkSigs), pending, askingPassword(), http);
+                    ActivatorRuntime.configured(), mode(), pending, askingPassword(), http);
             // the hosts deployed first are made ready while Nix builds; the others when their turn comes
             Map<Integer, PreparedHost> prepared = new java.util.concurrent.ConcurrentHashMap<>();
             List<List<List<Integer>>> firstBatch = fleet.batches(hosts).get(0);
@@ -106,6 +106,12 @@ final class DeployRun {
             }
             return summarize(deploy(deployer, pending, fleet, prepared, plans, hosts, checks));
         }
+    }
+
+    /** The run's copy and activation mode; {@code LOCAL_KEY} names a key to sign copied paths with, as in deploy-rs. */
+    private ProfileDeployer.Mode mode() {
+        Optional<String> localKey = Optional.ofNullable(System.getenv("LOCAL_KEY")).filter(k -> !k.isBlank());
+        return new ProfileDeployer.Mode(options.dryActivate, options.boot, options.checkSigs, localKey);
     }
 
     private void build(Map<String, List<ProfilePlan>> byFlake) throws DeployException {
