@@ -20,12 +20,7 @@ import picocli.CommandLine.Parameters;
         description = {"Deploy Nix profiles from a flake's deploy.nodes to hosts over SSH, confirming each over a",
             "new connection and rolling back by itself if it cannot (magic rollback).", ""},
         footer = {"", "Arguments after -- go to every nix command that evaluates or builds the flake (nix eval,",
-            "nix build, nix flake check), e.g. deploy .#web -- --offline.",
-            "Exit codes: 0 all confirmed; 2 bad input; 3 evaluation/build failed; 4 cannot connect;",
-            "5 activation failed; 6 rolled back (not confirmed); 7 health check failed; 8 state unknown;",
-            "9 interrupted; 10 rollback failed; 11 confirmed step failed; 12 not answered yes at",
-            "--interactive's question; 13 a host cannot run this deploy (no Java 17+, no runtime for it).",
-            "Docs: README.md."})
+            "nix build, nix flake check), e.g. deploy .#web -- --offline."})
 public final class DeployCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET",
             description = "Flake reference to deploy: '.', '.#node' or '.#node.profile' (default '.').")
@@ -153,6 +148,20 @@ public final class DeployCommand implements Callable<Integer> {
     boolean json;
 
     List<String> extraBuildArgs = List.of();
+
+    /** The help's footer: the annotation's, then every exit code from {@link ExitCode}, its one source. */
+    static String[] footer(String[] before) {
+        List<String> lines = new ArrayList<>(List.of(before));
+        lines.add("");
+        lines.add("Exit codes (when profiles end differently, the most urgent: "
+                + String.join(", ", ExitCode.MOST_URGENT_FIRST.stream().map(e -> Integer.toString(e.code)).toList())
+                + "):");
+        for (ExitCode e : ExitCode.values()) {
+            lines.add(String.format("%3d  %s", e.code, e.meaning));
+        }
+        lines.add("Docs: README.md.");
+        return lines.toArray(String[]::new);
+    }
 
     /**
      * Takes the next argument as the option's value whatever it looks like, as deploy-rs's

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,10 +27,14 @@ final class ActivateStep {
 
     private final Console console;
     private final ProfileDeployer.Mode mode;
+    private final PendingRollbacks pending;
+    private final RollbackStep rollback;
 
-    ActivateStep(Console console, ProfileDeployer.Mode mode) {
+    ActivateStep(Console console, ProfileDeployer.Mode mode, PendingRollbacks pending, RollbackStep rollback) {
         this.console = console;
         this.mode = mode;
+        this.pending = pending;
+        this.rollback = rollback;
     }
 
     Activation activate(RemoteHost host, PreparedHost.Ready ready, Invocation planned) throws IOException {
@@ -45,6 +50,24 @@ final class ActivateStep {
                 + (ActivatorArgs.magicRollback(plan, mode) ? " (magic rollback: " + plan.confirmTimeout()
                 + " s to confirm)" : ""));
         ActivationEvents events = new ActivationEvents(console, who, planned.profilePath());
+        // from the go on, Ctrl-C asks the host to roll back at once: the activator may switch any moment
+        Optional<PendingRollbacks.Entry> entry = pending.add(who, confirmSent -> onInterrupt(planned, events,
+                confirmSent));
+        if (entry.isEmpty()) {
+            activator.close();
+            return new Activation.Ended(new Outcome(plan, Outcome.Status.INTERRUPTED, "interrupted before activating; "
+                    + "nothing was changed"));
+        }
+        Activation activation = activate(activator, host, planned, events);
+        if (!(activation instanceof Activation.Awaiting)) {
+            pending.remove(entry.get());
+        }
+        return activation instanceof Activation.Awaiting awaiting ? awaiting.registered(entry.get()) : activation;
+    }
+
+    private Activation activate(RemoteHost.RemoteProcess activator, RemoteHost host, Invocation planned,
+            ActivationEvents events) {
+        ProfilePlan plan = planned.plan();
         CompletableFuture<Integer> exit = follow(activator, events);
         try (OutputStream stdin = activator.stdin()) {
             stdin.write(("go\n" + planned.stdin(true)).getBytes(StandardCharsets.UTF_8));
@@ -60,7 +83,7 @@ final class ActivateStep {
                     TimeUnit.SECONDS);
             if (events.awaiting().isDone()) {
                 return new Activation.Awaiting(planned.at(events.profilePath()), events.awaiting().join(),
-                        events.awaitingSeenAt(), exit, activator);
+                        events.awaitingSeenAt(), exit, activator, null);
             }
             status = exit.join();
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
@@ -73,6 +96,15 @@ final class ActivateStep {
         String stderr = activator.stderr().trim();
         return new Activation.Ended(ActivatorExits.outcome(planned.at(events.profilePath()), status, events.started(),
                 mode.dryActivate(), events.resultMessage(stderr), stderr));
+    }
+
+    /** Ctrl-C: until the activator reports the profile's path, nothing can be rolled back yet. */
+    private String onInterrupt(Invocation planned, ActivationEvents events, boolean confirmSent) {
+        if (events.profilePath() == null) {
+            return "interrupted before the activator reported the profile it switches; if it switched it, the host "
+                    + "rolls back by itself at its deadline";
+        }
+        return rollback.onInterrupt(planned.at(events.profilePath()), confirmSent);
     }
 
     private static CompletableFuture<Integer> follow(RemoteHost.RemoteProcess activator, ActivationEvents events) {

@@ -8,10 +8,14 @@ import nixdeploy.protocol.Event;
 sealed interface Activation {
     /**
      * The new generation is live and the host awaits its confirmation until its deadline;
-     * {@code exit} completes when the activator exits.
+     * {@code exit} completes when the activator exits. {@code pending} is how Ctrl-C reaches it;
+     * the confirm step removes it once settled.
      */
     record Awaiting(Invocation invocation, Event event, long seenAt, CompletableFuture<Integer> exit,
-            RemoteHost.RemoteProcess process) implements Activation {
+            RemoteHost.RemoteProcess process, PendingRollbacks.Entry pending) implements Activation {
+        Awaiting registered(PendingRollbacks.Entry entry) {
+            return new Awaiting(invocation, event, seenAt, exit, process, entry);
+        }
     }
 
     /** The activator finished (or never started): its outcome is final. */

@@ -49,14 +49,12 @@ final class ConfirmStep {
         String until = Human.clock(deadline);
         console.info(who, "confirming generation " + activation.event().generation + " over a new connection before "
                 + until);
-        Optional<PendingRollbacks.Entry> registered = pending.add(who,
-                confirmSent -> rollback.onInterrupt(inv, confirmSent));
-        if (registered.isEmpty()) {
-            return new Outcome(plan, Outcome.Status.INTERRUPTED, "interrupted before confirming; the host rolls back "
-                    + "by itself at " + until);
-        }
-        PendingRollbacks.Entry entry = registered.get();
+        PendingRollbacks.Entry entry = activation.pending();
         try {
+            if (entry.interrupted()) {
+                return new Outcome(plan, Outcome.Status.INTERRUPTED, "interrupted before confirming; the host was "
+                        + "asked to roll back");
+            }
             Optional<String> unhealthy = health.failures(inv);
             if (unhealthy.isPresent()) {
                 return afterUnhealthy(inv, unhealthy.get());

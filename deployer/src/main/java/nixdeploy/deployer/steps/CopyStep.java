@@ -69,10 +69,13 @@ final class CopyStep {
         }
     }
 
+    /** A host that refuses the paths' signatures cannot take this deploy as it is; anything else is the connection. */
     private static DeployException failed(RemoteHost host, String why, IOException e) {
-        return new DeployException(ExitCode.CONNECT_FAILED, "copying to " + host.describe()
+        boolean refused = why.contains("signature") || why.contains("not allowed");
+        return new DeployException(refused ? ExitCode.HOST_UNSUPPORTED : ExitCode.CONNECT_FAILED, "copying to "
+                + host.describe()
                 + " failed: " + (why.isEmpty() ? e.getMessage() : why)
-                + (why.contains("signature") || why.contains("not allowed") ? ". The SSH user is not "
+                + (refused ? ". The SSH user is not "
                 + "trusted by the host's Nix: add it to trusted-users there, deploy as root, or sign the paths with "
                 + "LOCAL_KEY=<secret key file> (its public key in the host's trusted-public-keys)." : "")
                 + (why.contains("not found") ? ". Is Nix installed there and nix-store on the SSH user's "

@@ -75,8 +75,8 @@ public final class ProfileDeployer {
         this.copy = new CopyStep(console, mode);
         this.signatures = new SignatureCheckStep(console);
         this.remoteBuild = new RemoteBuildStep(console);
-        this.activate = new ActivateStep(console, mode);
         this.rollback = new RollbackStep(connections);
+        this.activate = new ActivateStep(console, mode, pending, rollback);
         this.recover = new RecoverStep(console, connections);
         this.confirm = new ConfirmStep(console, targets, connections, new HealthGate(connector, console, http),
                 rollback, recover, pending);
@@ -137,7 +137,7 @@ public final class ProfileDeployer {
         Closure closure = Closure.of(roots);
         boolean sudo = !ready.profileUser().equals(host.user());
         if (sudo && plan.interactiveSudo() && !plan.sudo().get(0).endsWith("sudo")) {
-            throw new DeployException(ExitCode.CONNECT_FAILED, "interactiveSudo works with sudo only, not with '"
+            throw new DeployException(ExitCode.HOST_UNSUPPORTED, "interactiveSudo works with sudo only, not with '"
                     + String.join(" ", plan.sudo()) + "'");
         }
         String password = sudo && plan.interactiveSudo() ? sudoPassword.get() : null;
@@ -155,6 +155,7 @@ public final class ProfileDeployer {
     private static Outcome.Status notDeployed(ExitCode code) {
         return switch (code) {
             case BUILD_FAILED -> Outcome.Status.BUILD_FAILED;
+            case HOST_UNSUPPORTED -> Outcome.Status.HOST_UNSUPPORTED;
             default -> Outcome.Status.NOT_DEPLOYED;
         };
     }
@@ -187,16 +188,30 @@ public final class ProfileDeployer {
     }
 
     /**
-     * Undoes a profile this run already confirmed (deploy-rs's rollback of succeeded deployments),
-     * returning what the host said; empty when this run did not confirm {@code name}.
+     * Undoes a profile this run confirmed (deploy-rs's rollback of succeeded deployments) and
+     * returns its outcome as read back from the host: undone, rollback failed, or still confirmed
+     * when the host could not be reached or refused.
      */
-    public Optional<String> rollBackConfirmed(String name, String reason) {
-        Invocation inv = confirmed.remove(name);
+    public Outcome undo(Outcome confirmedOutcome, String reason) {
+        ProfilePlan plan = confirmedOutcome.plan();
+        Invocation inv = confirmed.remove(plan.name());
         if (inv == null) {
-            return Optional.empty();
+            return confirmedOutcome;
         }
-        return Optional.of(rollback.ask(inv, reason, true).map(RollbackStep.Answer::message)
-                .orElse("could not reach the host to roll back; generation stays"));
+        Optional<RollbackStep.Answer> answer = rollback.ask(inv, reason, true);
+        if (answer.isEmpty()) {
+            return new Outcome(plan, Outcome.Status.CONFIRMED, "could not reach the host to undo it ("
+                    + reason + "); the confirmed generation stays");
+        }
+        if (answer.get().rollbackFailed()) {
+            return new Outcome(plan, Outcome.Status.ROLLBACK_FAILED, "undoing it failed: " + answer.get().message());
+        }
+        if (!answer.get().asked().ok()) {
+            return new Outcome(plan, Outcome.Status.CONFIRMED, "the host did not undo it: " + answer.get().message()
+                    + "; the confirmed generation stays");
+        }
+        return new Outcome(plan, Outcome.Status.UNDONE, "rolled back because another profile failed: "
+                + answer.get().message());
     }
 
     private static String newToken() {

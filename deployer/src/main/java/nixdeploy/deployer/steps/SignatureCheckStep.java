@@ -32,7 +32,7 @@ final class SignatureCheckStep {
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             int status = host.exec(ShellQuote.command(argv), null, output, output, Duration.ofMinutes(10));
             if (status != 0) {
-                throw new DeployException(ExitCode.BAD_INPUT, "--checksigs: " + host.describe()
+                throw new DeployException(ExitCode.HOST_UNSUPPORTED, "--checksigs: " + host.describe()
                         + " does not trust the signatures of the copied paths (nix store verify exit " + status + "):\n"
                         + NixCli.errorText(output.toString(StandardCharsets.UTF_8))
                         + "\nSign them with a key in the host's trusted-public-keys (LOCAL_KEY=<secret key file>), "

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 /** The activate step against a fake host: what the activator printed and how it exited, as an {@link Activation}. */
 class ActivateStepTest {
     private final FakeHost host = new FakeHost();
-    private final ActivateStep step = new ActivateStep(StepFixtures.quiet(), new ProfileDeployer.Mode(false, false, false));
+    private final PendingRollbacks pending = new PendingRollbacks();
+    private final ActivateStep step = new ActivateStep(StepFixtures.quiet(), new ProfileDeployer.Mode(false, false,
+            false), pending, new RollbackStep(new FreshConnections(host.connector(), StepFixtures.quiet()), 1000));
 
     private PreparedHost.Ready ready() {
         RemoteHost.RemoteProcess activation = host.start("activate");
@@ -65,5 +67,37 @@ class ActivateStepTest {
         Outcome outcome = ((Activation.Ended) activation).outcome();
         assertThat(outcome.status()).isEqualTo(Outcome.Status.HOST_UNSUPPORTED);
         assertThat(outcome.message()).contains("java: not found", "Nothing was changed");
+    }
+
+    @Test
+    void anActivationAwaitingConfirmationStaysRegisteredForCtrlC() throws Exception {
+        host.answer("activate", FakeHost.Answer.events(0, Event.of(EventType.HELLO),
+                Event.of(EventType.AWAITING_CONFIRMATION).generation(7L)))
+                .answer(" rollback ", FakeHost.Answer.events(0, Event.of(EventType.RESULT).message("rolled back")));
+
+        step.activate(host, ready(), StepFixtures.invocation());
+        java.util.List<PendingRollbacks.Report> reports = pending.rollBackAll(java.time.Duration.ofSeconds(5));
+
+        assertThat(reports).extracting(PendingRollbacks.Report::message).containsExactly("rolled back");
+        assertThat(host.commands).anyMatch(c -> c.contains(" rollback ") && c.contains("interrupted"));
+    }
+
+    @Test
+    void aFinishedActivationIsNoLongerPending() throws Exception {
+        host.answer("activate", FakeHost.Answer.events(5, Event.of(EventType.HELLO)));
+
+        step.activate(host, ready(), StepFixtures.invocation());
+
+        assertThat(pending.isEmpty()).isTrue();
+    }
+
+    @Test
+    void afterCtrlCTheGateStaysShut() throws Exception {
+        pending.rollBackAll(java.time.Duration.ofSeconds(1));
+
+        Activation activation = step.activate(host, ready(), StepFixtures.invocation());
+
+        assertThat(((Activation.Ended) activation).outcome().status()).isEqualTo(Outcome.Status.INTERRUPTED);
+        assertThat(host.stdins).isEmpty();
     }
 }

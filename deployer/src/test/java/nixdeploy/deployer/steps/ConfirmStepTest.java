@@ -31,12 +31,13 @@ class ConfirmStepTest {
                 pending);
     }
 
-    private static Activation.Awaiting awaiting(List<HealthCheck> checks) {
+    private Activation.Awaiting awaiting(List<HealthCheck> checks) {
         Invocation base = StepFixtures.invocation();
         Invocation inv = new Invocation(base.plan(), base.target(), base.hostAddress(), base.sshUser(),
                 base.profileUser(), base.launch(), base.profilePath(), base.token(), null, checks, base.deploymentId());
         return new Activation.Awaiting(inv, Event.of(EventType.AWAITING_CONFIRMATION).generation(7L),
-                System.currentTimeMillis(), CompletableFuture.completedFuture(0), null);
+                System.currentTimeMillis(), CompletableFuture.completedFuture(0), null,
+                pending.add("web.app", confirmSent -> "asked to roll back").orElseThrow());
     }
 
     @Test
@@ -75,9 +76,10 @@ class ConfirmStepTest {
 
     @Test
     void afterAnInterruptNoConfirmationIsSent() {
+        Activation.Awaiting awaiting = awaiting(List.of());
         pending.rollBackAll(Duration.ofSeconds(1));
 
-        Outcome outcome = step().confirm(awaiting(List.of()));
+        Outcome outcome = step().confirm(awaiting);
 
         assertThat(outcome.status()).isEqualTo(Outcome.Status.INTERRUPTED);
         assertThat(host.commands).isEmpty();
