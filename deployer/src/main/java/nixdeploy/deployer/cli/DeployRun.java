@@ -203,7 +203,6 @@ final class DeployRun {
             String sshUser = p.sshUser().orElse("from ssh_config, else " + System.getProperty("user.name"));
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("node", p.node());
-            fields.put("profile", p.profile());
             fields.put("user", p.profileUser().orElse(null));
             fields.put("sshUser", p.sshUser().orElse(null));
             fields.put("hostname", p.hostname());
@@ -243,14 +242,13 @@ final class DeployRun {
         for (Outcome o : outcomes) {
             console.plain(String.format("  %-" + width + "s  %-4s %s", o.plan().name(), o.ok() ? "ok" : "FAIL",
                     o.status().label));
-            console.report("result", o.plan().name(), Map.of("node", o.plan().node(), "profile", o.plan().profile(),
-                    "status", o.status().name().toLowerCase(java.util.Locale.ROOT), "ok", o.ok(), "message",
+            console.report("result", o.plan().name(), Map.of("node", o.plan().node(), "status", o.status().name().toLowerCase(java.util.Locale.ROOT), "ok", o.ok(), "message",
                     o.message()), null);
         }
         return Outcome.exitCode(outcomes);
     }
 
-    private static Path activatorJar() throws DeployException {
+    static Path activatorJar() throws DeployException {
         String configured = System.getProperty("nixdeploy.activator");
         if (configured != null && Files.isRegularFile(Path.of(configured))) {
             return Path.of(configured);
