@@ -20,7 +20,8 @@ import nixdeploy.protocol.EventType;
  * under the lock, exactly one of a confirmation and a rollback wins.
  */
 final class SettleCommands {
-    private static final Set<String> OPTIONS = Set.of("--profile", "--state-dir", "--reason", "--activation-timeout");
+    private static final Set<String> OPTIONS = Set.of("--profile", "--profile-name", "--state-dir", "--reason",
+            "--activation-timeout");
 
     private SettleCommands() {}
 
@@ -78,6 +79,11 @@ final class SettleCommands {
         }
         Event event = Event.of(EventType.RESULT).exitCode(0)
                 .generation(inv.profile.currentGeneration().orElse(null));
+        event.profile = inv.profile.path().toString();
+        if (event.generation != null) {
+            event.storePath = inv.profile.generationTarget(event.generation).orElse(null);
+            event.generationTime = inv.profile.generationTime(event.generation).orElse(null);
+        }
         if (journal.isEmpty()) {
             out.report(event, "no deployment of " + inv.profile + " recorded; current generation "
                     + inv.profile.currentGeneration().map(String::valueOf).orElse("none"));
@@ -89,6 +95,11 @@ final class SettleCommands {
             BootSettleUnit.system().remove(inv.profile);
         }
         event.state(j.state).previousGeneration(j.previousGeneration).deadline(j.deadline).deploymentId(j.deploymentId);
+        event.time = j.updatedAt;
+        if (j.state == DeploymentState.AWAITING) {
+            event.watcherAlive = j.watcherPid != null && ProcessHandle.of(j.watcherPid).map(ProcessHandle::isAlive)
+                    .orElse(false);
+        }
         String when = j.state == DeploymentState.AWAITING ? " until " + Instant.ofEpochMilli(j.deadline) : "";
         out.report(event, "last deployment of " + inv.profile + " (generation " + j.newGeneration + ", was "
                 + j.previousGeneration + "): " + j.state + when + (j.reason == null ? "" : "; " + j.reason)

@@ -21,6 +21,14 @@ public final class Event {
     public String confirmSocket;
     /** Which deployment a journal belongs to (the {@code status} result), as given to {@code activate}. */
     public String deploymentId;
+    /** {@code status}: the store path the current generation points at. */
+    public String storePath;
+    /** {@code status}: when the current generation was made (epoch milliseconds). */
+    public Long generationTime;
+    /** {@code status}: when the latest deployment's journal last changed (epoch milliseconds). */
+    public Long time;
+    /** {@code status}: whether the watcher of a deployment awaiting confirmation runs. */
+    public Boolean watcherAlive;
 
     public static Event of(EventType type) {
         Event e = new Event();

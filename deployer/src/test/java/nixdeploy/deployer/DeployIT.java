@@ -103,7 +103,7 @@ class DeployIT {
 
         Cmd.Result result = deployFlake(flake("no-java", GOOD, "javaPath = \"/bin/false\";"));
 
-        assertThat(result.exitCode()).as(result.stdout()).isEqualTo(ExitCode.CONNECT_FAILED.code);
+        assertThat(result.exitCode()).as(result.stdout()).isEqualTo(ExitCode.HOST_UNSUPPORTED.code);
         assertThat(result.stdout()).contains("could not run the activator").contains("Nothing was changed");
         assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("v1");
         assertThat(generations()).isEqualTo("1");

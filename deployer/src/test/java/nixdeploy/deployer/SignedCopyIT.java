@@ -55,7 +55,7 @@ class SignedCopyIT {
             deploy.env("LOCAL_KEY", null);
         }
 
-        assertThat(unsigned.exitCode()).as(unsigned.stdout()).isEqualTo(ExitCode.CONNECT_FAILED.code);
+        assertThat(unsigned.exitCode()).as(unsigned.stdout()).isEqualTo(ExitCode.HOST_UNSUPPORTED.code);
         assertThat(unsigned.stdout()).contains("signature").contains("trusted-users");
         assertThat(signed.exitCode()).as(signed.stdout()).isZero();
         assertThat(signed.stdout()).contains("| tools for " + USER);
@@ -77,7 +77,7 @@ class SignedCopyIT {
             deploy.env("LOCAL_KEY", null);
         }
 
-        assertThat(unsigned.exitCode()).as(unsigned.stdout()).isEqualTo(ExitCode.CONNECT_FAILED.code);
+        assertThat(unsigned.exitCode()).as(unsigned.stdout()).isEqualTo(ExitCode.HOST_UNSUPPORTED.code);
         assertThat(unsigned.stdout()).contains("--checksigs").contains("does not trust the signatures")
                 .contains("untrusted").contains("nothing was activated");
         assertThat(untouched).as("nothing activated").isTrue();

@@ -64,6 +64,15 @@ public final class Profile {
         return Optional.of(Files.readSymbolicLink(link).toString());
     }
 
+    /** When generation {@code number} was made: its link's own modification time. */
+    public Optional<Long> generationTime(long number) throws IOException {
+        Path link = generationLink(number);
+        if (!Files.isSymbolicLink(link)) {
+            return Optional.empty();
+        }
+        return Optional.of(Files.getLastModifiedTime(link, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis());
+    }
+
     /** The profile's activation script, when the current generation has one. */
     public Optional<Path> activationScript() {
         Path script = path.resolve("deploy-rs-activate");

@@ -15,17 +15,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code deploy}: deploy-rs's command line, plus {@code --flake}. */
-@Command(name = "deploy", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+@Command(name = "deploy", mixinStandardHelpOptions = true, subcommands = StatusCommand.class, versionProvider = Version.class, sortOptions = false,
         usageHelpAutoWidth = true,
         description = {"Deploy Nix profiles from a flake's deploy.nodes to hosts over SSH, confirming each over a",
             "new connection and rolling back by itself if it cannot (magic rollback).", ""},
         footer = {"", "Arguments after -- go to every nix command that evaluates or builds the flake (nix eval,",
-            "nix build, nix flake check), e.g. deploy .#web -- --offline.",
-            "Exit codes: 0 all confirmed; 2 bad input; 3 evaluation/build failed; 4 cannot connect;",
-            "5 activation failed; 6 rolled back (not confirmed); 7 health check failed; 8 state unknown;",
-            "9 interrupted; 10 rollback failed; 11 confirmed step failed; 12 not answered yes at",
-            "--interactive's question; 13 a host cannot run this deploy (no Java 17+, no runtime for it).",
-            "Docs: README.md."})
+            "nix build, nix flake check), e.g. deploy .#web -- --offline."})
 public final class DeployCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET",
             description = "Flake reference to deploy: '.', '.#node' or '.#node.profile' (default '.').")
@@ -154,6 +149,20 @@ public final class DeployCommand implements Callable<Integer> {
 
     List<String> extraBuildArgs = List.of();
 
+    /** The help's footer: the annotation's, then every exit code from {@link ExitCode}, its one source. */
+    static String[] footer(String[] before) {
+        List<String> lines = new ArrayList<>(List.of(before));
+        lines.add("");
+        lines.add("Exit codes (when profiles end differently, the most urgent: "
+                + String.join(", ", ExitCode.MOST_URGENT_FIRST.stream().map(e -> Integer.toString(e.code)).toList())
+                + "):");
+        for (ExitCode e : ExitCode.values()) {
+            lines.add(String.format("%3d  %s", e.code, e.meaning));
+        }
+        lines.add("Docs: README.md.");
+        return lines.toArray(String[]::new);
+    }
+
     /**
      * Takes the next argument as the option's value whatever it looks like, as deploy-rs's
      * {@code allow_hyphen_values}: {@code --ssh-opts '-i key'} must not read as {@code -i}
@@ -195,7 +204,7 @@ public final class DeployCommand implements Callable<Integer> {
             console.endLive();
             console.error(e.getMessage());
             if (debug) {
-                e.printStackTrace(System.out);
+                e.printStackTrace(System.err);
             }
             return e.exitCode().code;
         } finally {

@@ -2,17 +2,12 @@ package nixdeploy.deployer.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import nixdeploy.deployer.Background;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
@@ -40,8 +35,6 @@ import nixdeploy.deployer.steps.ProfileDeployer;
 
 /** One invocation of {@code deploy}: plan, build, deploy each profile, summarize, pick the exit code. */
 final class DeployRun {
-    /** How long Ctrl-C waits for the hosts' answers to the rollback requests before exiting. */
-    private static final Duration ROLLBACK_WAIT = Duration.ofSeconds(60);
 
     private final DeployCommand options;
     private final Console console;
@@ -87,15 +80,16 @@ final class DeployRun {
         }
         String activator = Closure.addFile(activatorJar());
         PendingRollbacks pending = new PendingRollbacks();
-        List<List<List<Integer>>> hosts = hosts(byFlake);
+        List<HostTask> hosts = HostTask.of(plans);
+        showPlan(plans);
         try (HttpClient http = new NettyHttpClient()) {
             ProfileDeployer deployer = new ProfileDeployer(connector.join(), console, activator,
-                    ActivatorRuntime.configured(), new ProfileDeployer.Mode(options.dryActivate, options.boot, options.checkSigs), pending, askingPassword(), http);
+                    ActivatorRuntime.configured(), mode(), pending, askingPassword(), http);
             // the hosts deployed first are made ready while Nix builds; the others when their turn comes
             Map<Integer, PreparedHost> prepared = new java.util.concurrent.ConcurrentHashMap<>();
-            List<List<List<Integer>>> firstBatch = fleet.batches(hosts).get(0);
-            for (List<List<Integer>> host : firstBatch.subList(0, Math.min(fleet.parallel(), firstBatch.size()))) {
-                int first = host.get(0).get(0);
+            List<HostTask> firstBatch = fleet.batches(hosts).get(0);
+            for (HostTask host : firstBatch.subList(0, Math.min(fleet.parallel(), firstBatch.size()))) {
+                int first = host.profiles().get(0);
                 prepared.put(first, deployer.prepare(plans.get(first)));
             }
             try {
@@ -104,8 +98,15 @@ final class DeployRun {
                 prepared.values().forEach(PreparedHost::close);
                 throw e;
             }
-            return summarize(deploy(deployer, pending, fleet, prepared, plans, hosts, checks));
+            FleetDeploy fleetDeploy = new FleetDeploy(deployer, pending, console, plans, checks, derivations, prepared);
+            return summarize(fleetDeploy.deploy(fleet, hosts, Optional.ofNullable(options.rollbackSucceeded)));
         }
+    }
+
+    /** The run's copy and activation mode; {@code LOCAL_KEY} names a key to sign copied paths with, as in deploy-rs. */
+    private ProfileDeployer.Mode mode() {
+        Optional<String> localKey = Optional.ofNullable(System.getenv("LOCAL_KEY")).filter(k -> !k.isBlank());
+        return new ProfileDeployer.Mode(options.dryActivate, options.boot, options.checkSigs, localKey);
     }
 
     private void build(Map<String, List<ProfilePlan>> byFlake) throws DeployException {
@@ -125,22 +126,6 @@ final class DeployRun {
                 }
             }
         }
-    }
-
-    /**
-     * The indexes of {@code byFlake}'s plans (flattened, in order), grouped by node, and the nodes
-     * grouped by the host they go to: one host never runs two deployments at once.
-     */
-    private static List<List<List<Integer>>> hosts(Map<String, List<ProfilePlan>> byFlake) {
-        Map<String, Map<String, List<Integer>>> hosts = new LinkedHashMap<>();
-        int index = 0;
-        for (Map.Entry<String, List<ProfilePlan>> entry : byFlake.entrySet()) {
-            for (ProfilePlan plan : entry.getValue()) {
-                hosts.computeIfAbsent(plan.hostname(), h -> new LinkedHashMap<>())
-                        .computeIfAbsent(entry.getKey() + "#" + plan.node(), n -> new ArrayList<>()).add(index++);
-            }
-        }
-        return hosts.values().stream().map(nodes -> List.copyOf(nodes.values())).toList();
     }
 
     /**
@@ -169,10 +154,13 @@ final class DeployRun {
             configs.values().forEach(c -> c.nodes().values().forEach(n -> nodes.put(n.name(), n.tags())));
             throw on.orElseThrow().matchedNothing(nodes);
         }
+        boolean severalFlakes = byFlake.size() > 1;
         for (Map.Entry<String, List<ProfilePlan>> entry : byFlake.entrySet()) {
             console.info("", "evaluating " + entry.getValue().size() + " profile(s) from " + entry.getKey());
-            entry.setValue(Planner.withPaths(entry.getValue(),
-                    FlakeEvaluator.paths(options.source(entry.getKey()), entry.getValue(), options.extraBuildArgs)));
+            List<ProfilePlan> withPaths = Planner.withPaths(entry.getValue(),
+                    FlakeEvaluator.paths(options.source(entry.getKey()), entry.getValue(), options.extraBuildArgs));
+            // two flakes may both have a node "web": name each profile with its flake then
+            entry.setValue(severalFlakes ? withPaths.stream().map(p -> p.inFlake(entry.getKey())).toList() : withPaths);
         }
         return byFlake;
     }
@@ -208,93 +196,20 @@ final class DeployRun {
         return all;
     }
 
-    /**
-     * Deploys node by node, at most {@code fleet.parallel()} nodes at once and batch after batch; a
-     * node's profiles go one after another, and stop at the first that fails. A batch with a failure
-     * stops the batches after it.
-     */
-    private List<Outcome> deploy(ProfileDeployer deployer, PendingRollbacks pending, Fleet fleet,
-            Map<Integer, PreparedHost> prepared, List<ProfilePlan> plans, List<List<List<Integer>>> hosts,
-            Map<String, List<HealthCheck>> checks) {
-        Thread hook = new Thread(() -> {
-            if (!pending.isEmpty()) {
-                console.plain("interrupted: asking hosts with pending deployments to roll back now");
-                for (PendingRollbacks.Report report : pending.rollBackAll(ROLLBACK_WAIT)) {
-                    console.info(report.name(), report.message());
-                }
-                Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code);
-            }
-        }, "rollback-on-interrupt");
-        Runtime.getRuntime().addShutdownHook(hook);
-        Outcome[] outcomes = new Outcome[plans.size()];
-        ExecutorService pool = Executors.newFixedThreadPool(fleet.parallel(), task -> {
-            Thread thread = new Thread(task, "deploy-host");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            boolean batchFailed = false;
-            for (List<List<List<Integer>>> batch : fleet.batches(hosts)) {
-                List<Integer> inBatch = batch.stream().flatMap(List::stream).flatMap(List::stream).toList();
-                if (batchFailed) {
-                    inBatch.forEach(i -> outcomes[i] = report(new Outcome(plans.get(i), Outcome.Status.SKIPPED,
-                            "an earlier batch failed")));
-                    continue;
-                }
-                List<Future<?>> running = new ArrayList<>();
-                for (List<List<Integer>> host : batch) {
-                    running.add(pool.submit(() -> host.forEach(node ->
-                            deployNode(deployer, prepared, plans, node, checks, outcomes))));
-                }
-                for (Future<?> done : running) {
-                    done.get();
-                }
-                batchFailed = inBatch.stream().anyMatch(i -> !outcomes[i].ok());
-            }
-            List<Outcome> all = new ArrayList<>(List.of(outcomes));
-            if (all.stream().anyMatch(o -> !o.ok()) && !Boolean.FALSE.equals(options.rollbackSucceeded)) {
-                rollBackSucceeded(deployer, all);
-            }
-            return all;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while deploying", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("deploying a host failed unexpectedly", e.getCause());
-        } finally {
-            pool.shutdownNow();
-            prepared.values().forEach(PreparedHost::close);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running
-            }
-        }
-    }
-
-    /** One node's profiles in order; after a failure, the node's remaining profiles are skipped. */
-    private void deployNode(ProfileDeployer deployer, Map<Integer, PreparedHost> prepared, List<ProfilePlan> plans,
-            List<Integer> node, Map<String, List<HealthCheck>> checks, Outcome[] outcomes) {
-        boolean failed = false;
-        for (int i : node) {
-            ProfilePlan plan = plans.get(i);
-            if (failed) {
-                outcomes[i] = report(new Outcome(plan, Outcome.Status.SKIPPED,
-                        "an earlier profile of node " + plan.node() + " failed"));
-                continue;
-            }
-            PreparedHost host = prepared.remove(i);
-            try {
-                outcomes[i] = report(deployer.deploy(host != null ? host : deployer.prepare(plan),
-                        checks.getOrDefault(plan.name(), List.of()),
-                        java.util.Optional.ofNullable(derivations.get(plan.name()))));
-            } catch (RuntimeException e) {
-                // a bug must not take the other hosts down with it
-                console.debug(plan.name(), nixdeploy.deployer.Causes.stackTrace(e));
-                outcomes[i] = report(new Outcome(plan, Outcome.Status.STATE_UNKNOWN, "unexpected failure (" + e
-                        + "); check the profile on the host, and please report it with --debug-logs"));
-            }
-            failed = !outcomes[i].ok();
+    /** Shows what goes where before anything is copied, as deploy-rs does. */
+    private void showPlan(List<ProfilePlan> plans) {
+        for (ProfilePlan p : plans) {
+            String user = p.profileUser().orElse("the SSH user");
+            String sshUser = p.sshUser().orElse("from ssh_config, else " + System.getProperty("user.name"));
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("node", p.node());
+            fields.put("user", p.profileUser().orElse(null));
+            fields.put("sshUser", p.sshUser().orElse(null));
+            fields.put("hostname", p.hostname());
+            fields.put("path", p.storePath());
+            fields.values().removeIf(java.util.Objects::isNull);
+            console.report("plan", p.name(), fields, "deploying profile " + p.profile() + " of node " + p.node()
+                    + ": user " + user + ", SSH user " + sshUser + ", host " + p.hostname());
         }
     }
 
@@ -311,28 +226,6 @@ final class DeployRun {
         return () -> console.withoutLive(password);
     }
 
-    private Outcome report(Outcome outcome) {
-        console.done(outcome.plan().name(), outcome.status().label + ": " + outcome.message());
-        return outcome;
-    }
-
-    /** As deploy-rs: when any profile failed, undo the ones this run already confirmed. */
-    private void rollBackSucceeded(ProfileDeployer deployer, List<Outcome> outcomes) {
-        for (int i = 0; i < outcomes.size(); i++) {
-            Outcome o = outcomes.get(i);
-            if (o.status() == Outcome.Status.CONFIRMED) {
-                String name = o.plan().name();
-                java.util.Optional<String> done = deployer.rollBackConfirmed(name,
-                        "another profile of this run failed (--rollback-succeeded)");
-                if (done.isPresent()) {
-                    console.done(name, done.get());
-                    outcomes.set(i, new Outcome(o.plan(), Outcome.Status.UNDONE,
-                            "rolled back because another profile failed: " + done.get()));
-                }
-            }
-        }
-    }
-
     private java.util.Optional<Path> keepResultIn() {
         if (!options.keepResult && options.resultPath == null) {
             return java.util.Optional.empty();
@@ -340,6 +233,7 @@ final class DeployRun {
         return java.util.Optional.of(Path.of(options.resultPath == null ? ".deploy-gc" : options.resultPath));
     }
 
+    /** Prints the summary table and returns the run's exit code ({@link Outcome#exitCode}). */
     private ExitCode summarize(List<Outcome> outcomes) {
         console.endLive();
         console.plain("");
@@ -348,17 +242,13 @@ final class DeployRun {
         for (Outcome o : outcomes) {
             console.plain(String.format("  %-" + width + "s  %-4s %s", o.plan().name(), o.ok() ? "ok" : "FAIL",
                     o.status().label));
-            console.report("result", o.plan().name(), Map.of("node", o.plan().node(), "status",
-                    o.status().name().toLowerCase(java.util.Locale.ROOT), "ok", o.ok(), "message", o.message()), null);
+            console.report("result", o.plan().name(), Map.of("node", o.plan().node(), "status", o.status().name().toLowerCase(java.util.Locale.ROOT), "ok", o.ok(), "message",
+                    o.message()), null);
         }
-        // a profile undone because another failed does not hide the failure that caused it
-        return outcomes.stream().filter(o -> !o.ok() && o.status() != Outcome.Status.UNDONE
-                        && o.status() != Outcome.Status.SKIPPED)
-                .map(o -> o.status().exitCode).max(Comparator.comparingInt(e -> e.code))
-                .orElse(outcomes.stream().anyMatch(o -> !o.ok()) ? ExitCode.ROLLED_BACK : ExitCode.OK);
+        return Outcome.exitCode(outcomes);
     }
 
-    private static Path activatorJar() throws DeployException {
+    static Path activatorJar() throws DeployException {
         String configured = System.getProperty("nixdeploy.activator");
         if (configured != null && Files.isRegularFile(Path.of(configured))) {
             return Path.of(configured);

@@ -35,6 +35,7 @@ public final class Main {
                     }
                     return nixdeploy.deployer.ExitCode.INTERNAL_ERROR.code;
                 });
+        cli.getCommandSpec().usageMessage().footer(DeployCommand.footer(cli.getCommandSpec().usageMessage().footer()));
         return cli.execute(own);
     }
 }

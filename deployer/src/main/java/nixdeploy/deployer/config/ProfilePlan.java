@@ -4,17 +4,38 @@ import com.google.gson.JsonArray;
 import java.util.List;
 import java.util.Optional;
 
-/** One profile to deploy to one node, with every setting resolved and defaults applied. */
+/**
+ * One profile to deploy to one node, with every setting resolved and defaults applied. {@code flake}
+ * is set when a run deploys from more than one flake (two flakes may both have a node {@code web}),
+ * and empty otherwise.
+ */
 public record ProfilePlan(String node, String profile, String hostname, List<String> tags, String storePath,
-        Optional<String> explicitProfilePath, Settings settings, JsonArray healthChecks, String healthChecksAt) {
+        Optional<String> explicitProfilePath, Settings settings, JsonArray healthChecks, String healthChecksAt,
+        String flake) {
 
+    public ProfilePlan(String node, String profile, String hostname, List<String> tags, String storePath,
+            Optional<String> explicitProfilePath, Settings settings, JsonArray healthChecks, String healthChecksAt) {
+        this(node, profile, hostname, tags, storePath, explicitProfilePath, settings, healthChecks, healthChecksAt, "");
+    }
+
+    /**
+     * What the run calls this profile, unique within it: {@code node.profile}, prefixed with its flake
+     * ({@code ./b#web.app}) when the run deploys from several. Everything a run keeps per profile is
+     * keyed by it.
+     */
     public String name() {
-        return node + "." + profile;
+        return (flake.isEmpty() ? "" : flake + "#") + node + "." + profile;
     }
 
     public ProfilePlan withStorePath(String path) {
         return new ProfilePlan(node, profile, hostname, tags, path, explicitProfilePath, settings, healthChecks,
-                healthChecksAt);
+                healthChecksAt, flake);
+    }
+
+    /** The same plan, named with the flake it comes from. */
+    public ProfilePlan inFlake(String flakeRef) {
+        return new ProfilePlan(node, profile, hostname, tags, storePath, explicitProfilePath, settings, healthChecks,
+                healthChecksAt, flakeRef);
     }
 
     public Optional<String> sshUser() {

@@ -1,5 +1,7 @@
 package nixdeploy.deployer.steps;
 
+import java.util.Comparator;
+import java.util.List;
 import nixdeploy.deployer.ExitCode;
 import nixdeploy.deployer.config.ProfilePlan;
 
@@ -19,7 +21,7 @@ public record Outcome(ProfilePlan plan, Status status, String message) {
         NOT_DEPLOYED("not deployed", ExitCode.CONNECT_FAILED),
         /** Not tried because another profile failed first; that failure sets the exit code. */
         SKIPPED("skipped", ExitCode.CONNECT_FAILED),
-        HOST_UNSUPPORTED("not deployed: the host cannot run the activator", ExitCode.HOST_UNSUPPORTED),
+        HOST_UNSUPPORTED("not deployed: the host cannot run this deploy", ExitCode.HOST_UNSUPPORTED),
         BUILD_FAILED("not deployed: the build on the host failed", ExitCode.BUILD_FAILED),
         STATE_UNKNOWN("unreachable, state unknown", ExitCode.STATE_UNKNOWN),
         ROLLBACK_FAILED("rolling back failed: check the host", ExitCode.ROLLBACK_FAILED),
@@ -27,7 +29,9 @@ public record Outcome(ProfilePlan plan, Status status, String message) {
                 ExitCode.CONFIRMED_STEP_FAILED),
         SUPERSEDED("not confirmed; the profile was changed by someone else meanwhile and left as it is",
                 ExitCode.ROLLED_BACK),
-        INTERRUPTED("interrupted", ExitCode.INTERRUPTED);
+        INTERRUPTED("interrupted", ExitCode.INTERRUPTED),
+        /** A bug in the deployer; the message says where to look. */
+        INTERNAL_ERROR("failed unexpectedly (a bug in nixdeploy)", ExitCode.INTERNAL_ERROR);
 
         public final String label;
         public final ExitCode exitCode;
@@ -40,5 +44,17 @@ public record Outcome(ProfilePlan plan, Status status, String message) {
 
     public boolean ok() {
         return status.exitCode == ExitCode.OK;
+    }
+
+    /**
+     * The exit code of a run whose profiles ended so: 0 when every one is ok; otherwise the most
+     * urgent code among the failed profiles ({@link ExitCode#MOST_URGENT_FIRST}). Profiles skipped or
+     * undone because another failed are that failure's consequences, so they count only when
+     * nothing else failed (then 6: something was rolled back).
+     */
+    public static ExitCode exitCode(List<Outcome> outcomes) {
+        return outcomes.stream().filter(o -> !o.ok() && o.status() != Status.UNDONE && o.status() != Status.SKIPPED)
+                .map(o -> o.status().exitCode).min(Comparator.comparingInt(ExitCode::urgency))
+                .orElse(outcomes.stream().allMatch(Outcome::ok) ? ExitCode.OK : ExitCode.ROLLED_BACK);
     }
 }

@@ -41,7 +41,7 @@ class MainTest {
     @Test
     void helpPrintsUsageAndSucceeds() {
         assertThat(Main.run(new String[] {"--help"})).isZero();
-        assertThat(out()).contains("Usage: deploy").contains("--dry-activate").contains("Exit codes:");
+        assertThat(out()).contains("Usage: deploy").contains("--dry-activate").contains("Exit codes (").contains(" 13  a host cannot run this deploy");
     }
 
     @Test

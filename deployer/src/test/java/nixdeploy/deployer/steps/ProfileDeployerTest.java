@@ -2,76 +2,43 @@ package nixdeploy.deployer.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import nixdeploy.deployer.config.ProfilePlan;
-import nixdeploy.deployer.config.Settings;
-import nixdeploy.deployer.output.Console;
-import nixdeploy.deployer.remote.RemoteHost;
+import nixdeploy.deployer.DeployException;
+import nixdeploy.deployer.ExitCode;
 import org.junit.jupiter.api.Test;
 
-/** What {@link ProfileDeployer} decides without a host. */
+/** The runner: failures before anything changed on the host become the outcome they mean. */
 class ProfileDeployerTest {
     static final String DRV = "/nix/store/00000000000000000000000000000000-system.drv";
 
-    /** Records the commands run on it and the timeouts they were given. */
-    static final class RecordingHost implements RemoteHost {
-        final List<String> commands = new ArrayList<>();
-        final List<Duration> timeouts = new ArrayList<>();
+    private final FakeHost host = new FakeHost();
 
-        @Override
-        public int exec(String command, InputStream stdin, OutputStream stdout, OutputStream stderr,
-                Duration timeout) {
-            commands.add(command);
-            timeouts.add(timeout);
-            return 0;
-        }
+    private ProfileDeployer deployer() {
+        return new ProfileDeployer(host.connector(), StepFixtures.quiet(), StepFixtures.JAR, Optional.empty(),
+                new ProfileDeployer.Mode(false, false, false), new PendingRollbacks(), () -> "pw", null);
+    }
 
-        @Override
-        public RemoteProcess start(String command) {
-            throw new UnsupportedOperationException();
-        }
+    private Outcome deployWhenConnecting(DeployException refusal) {
+        host.refuseConnections = refusal;
+        ProfileDeployer deployer = deployer();
+        return deployer.deploy(deployer.prepare(StepFixtures.plan()), List.of(), Optional.empty());
+    }
 
-        @Override
-        public Forward forward(String host, int port) {
-            throw new UnsupportedOperationException();
-        }
+    @Test
+    void aConnectionThatFailsIsConnectFailed() {
+        Outcome outcome = deployWhenConnecting(new DeployException(ExitCode.CONNECT_FAILED, "no route"));
 
-        @Override
-        public String exchangeWithSocket(String socketPath, String line, Duration timeout) {
-            throw new UnsupportedOperationException();
-        }
+        assertThat(outcome.status()).isEqualTo(Outcome.Status.CONNECT_FAILED);
+        assertThat(outcome.message()).isEqualTo("no route");
+    }
 
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
+    @Test
+    void aHostThatCannotRunTheActivatorIsUnsupported() {
+        Outcome outcome = deployWhenConnecting(new DeployException(ExitCode.HOST_UNSUPPORTED, "no java"));
 
-        @Override
-        public String user() {
-            return "deploy";
-        }
-
-        @Override
-        public String address() {
-            return "board";
-        }
-
-        @Override
-        public String describe() {
-            return "deploy@board:22";
-        }
-
-        @Override
-        public void close() {
-        }
+        assertThat(outcome.status()).isEqualTo(Outcome.Status.HOST_UNSUPPORTED);
     }
 
     /**
@@ -80,15 +47,9 @@ class ProfileDeployerTest {
      */
     @Test
     void theBuildOnTheHostHasNoTimeLimit() throws Exception {
-        RecordingHost host = new RecordingHost();
-        Console console = new Console(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                false, false);
-        ProfileDeployer deployer = new ProfileDeployer(null, console, "/nix/store/x-activator.jar", Optional.empty(),
-                new ProfileDeployer.Mode(false, false, false), null, () -> null, null);
-        ProfilePlan plan = new ProfilePlan("board", "system", "board", List.of(), null, Optional.empty(),
-                Settings.EMPTY, null, "");
+        host.answer("nix-store --realise", new FakeHost.Answer(0, "", ""));
 
-        deployer.buildOnHost(host, plan, DRV);
+        new RemoteBuildStep(StepFixtures.quiet()).build(host, StepFixtures.plan(), DRV);
 
         assertThat(host.commands).containsExactly(HostCommands.realise(DRV));
         assertThat(host.timeouts).containsExactly((Duration) null);

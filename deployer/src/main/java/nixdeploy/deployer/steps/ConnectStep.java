@@ -1,0 +1,106 @@
+package nixdeploy.deployer.steps;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import nixdeploy.deployer.Background;
+import nixdeploy.deployer.DeployException;
+import nixdeploy.deployer.config.ProfilePlan;
+import nixdeploy.deployer.output.Console;
+import nixdeploy.deployer.remote.RemoteConnector;
+import nixdeploy.deployer.remote.RemoteHost;
+import nixdeploy.deployer.remote.SshTarget;
+import nixdeploy.protocol.DeploymentId;
+
+/**
+ * Connects to a profile's host and starts the two commands the deployment runs there: the store's
+ * serve protocol for the copy, and the activator behind a gate that opens only once the closure is
+ * there. Nothing on the host changes in this step.
+ */
+final class ConnectStep {
+    private final RemoteConnector connector;
+    private final Console console;
+    private final Targets targets;
+    private final String activatorJar;
+    private final Optional<ActivatorRuntime> runtime;
+    private final ProfileDeployer.Mode mode;
+
+    ConnectStep(RemoteConnector connector, Console console, Targets targets, String activatorJar,
+            Optional<ActivatorRuntime> runtime, ProfileDeployer.Mode mode) {
+        this.connector = connector;
+        this.console = console;
+        this.targets = targets;
+        this.activatorJar = activatorJar;
+        this.runtime = runtime;
+        this.mode = mode;
+    }
+
+    /** Starts preparing the host in the background. */
+    PreparedHost prepare(ProfilePlan plan) {
+        return new PreparedHost(plan, Background.supply(() -> open(plan)));
+    }
+
+    /** The prepared host, made ready again if its connection or commands closed in the meantime. */
+    PreparedHost.Ready ready(PreparedHost prepared) throws DeployException {
+        PreparedHost.Ready ready = prepared.await();
+        if (ready.host().isOpen() && ready.serve().isOpen() && ready.activation().isOpen()) {
+            return ready;
+        }
+        // nothing ran there yet: the activation's shell waits for its go
+        console.debug(prepared.plan().name(), "the connection opened during the build closed; connecting again");
+        ready.host().close();
+        try {
+            return open(prepared.plan());
+        } catch (CompletionException e) {
+            throw (DeployException) e.getCause();
+        }
+    }
+
+    private PreparedHost.Ready open(ProfilePlan plan) {
+        String who = plan.name();
+        SshTarget target = targets.of(plan.hostname(), plan.sshUser().orElse(null), plan.sshOpts(), who);
+        long start = System.nanoTime();
+        RemoteHost host;
+        try {
+            host = connector.connect(target);
+        } catch (DeployException e) {
+            throw new CompletionException(e);
+        }
+        try {
+            console.info(who, "connected to " + host.describe() + " (" + Human.millisSince(start) + " ms)");
+            String profileUser = plan.profileUser().orElse(host.user());
+            boolean passwordOnStdin = !profileUser.equals(host.user()) && plan.interactiveSudo();
+            String deploymentId = DeploymentId.random();
+            RemoteHost.RemoteProcess serve = host.start(HostCommands.serve());
+            ActivatorLaunch launch = launch(plan, host);
+            String activationCommand = HostCommands.gatedActivator(plan, host.user(), profileUser, launch,
+                    ActivatorArgs.activate(plan, mode, deploymentId), passwordOnStdin);
+            RemoteHost.RemoteProcess activation = host.start(activationCommand);
+            return new PreparedHost.Ready(target, host, serve, activation, activationCommand, launch, profileUser,
+                    deploymentId);
+        } catch (DeployException e) {
+            host.close();
+            throw new CompletionException(e);
+        } catch (IOException | RuntimeException e) {
+            host.close();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    /** The profile's javaPath; else the host's own Java, or our runtime when the host has none. */
+    private ActivatorLaunch launch(ProfilePlan plan, RemoteHost host) throws IOException, DeployException {
+        if (plan.javaPath().isPresent()) {
+            return ActivatorLaunch.with(plan.javaPath().get(), activatorJar);
+        }
+        RemoteHost.Result probe = host.run(HostJava.probeCommand(), "", Duration.ofSeconds(60));
+        HostJava onHost = HostJava.parse(probe.stdout());
+        ActivatorLaunch launch = ActivatorLaunch.choose(onHost, activatorJar, runtime, plan.hostname());
+        if (launch.runtime().isPresent()) {
+            console.info(plan.name(), "no Java " + HostJava.NEEDED + "+ on the host (" + onHost.found()
+                    + "): the activator runs on nixdeploy's own Java runtime, copied with the closure");
+        }
+        return launch;
+    }
+}
