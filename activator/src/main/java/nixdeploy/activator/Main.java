@@ -21,7 +21,7 @@ public final class Main {
             "  confirm  [--state-dir DIR]                                                  (token on stdin)",
             "  rollback [--state-dir DIR] [--reason TEXT] [--confirmed]   (token on stdin; --confirmed undoes a",
             "           confirmed deployment, which needs its token)",
-            "  status   [--state-dir DIR]",
+            "  status   [--state-dir DIR] [--watcher-log]   (--watcher-log: the end of the watcher's log too)",
             "  --state-dir: the runtime folder (the watcher's socket); journals stay in the user's state folder");
 
     private Main() {}

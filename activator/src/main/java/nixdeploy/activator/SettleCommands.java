@@ -71,7 +71,7 @@ final class SettleCommands {
     }
 
     static ActivatorExit status(List<String> argv, Output out) throws ActivatorException, IOException {
-        Args args = Args.parse(argv, OPTIONS, Set.of());
+        Args args = Args.parse(argv, OPTIONS, Set.of("--watcher-log"));
         Invocation inv = Invocation.open(args, out);
         Optional<Journal> journal;
         try (ProfileLock lock = inv.lockPatiently("status")) {
@@ -96,6 +96,9 @@ final class SettleCommands {
         }
         event.state(j.state).previousGeneration(j.previousGeneration).deadline(j.deadline).deploymentId(j.deploymentId);
         event.time = j.updatedAt;
+        if (args.flag("--watcher-log")) {
+            event.watcherLog = WatcherLogTail.read(inv.state.watcherLog(inv.profile));
+        }
         if (j.state == DeploymentState.AWAITING) {
             event.watcherAlive = j.watcherPid != null && ProcessHandle.of(j.watcherPid).map(ProcessHandle::isAlive)
                     .orElse(false);

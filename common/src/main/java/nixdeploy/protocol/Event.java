@@ -29,6 +29,8 @@ public final class Event {
     public Long time;
     /** {@code status}: whether the watcher of a deployment awaiting confirmation runs. */
     public Boolean watcherAlive;
+    /** {@code status --watcher-log}: the end of the watcher's log (at most 64 KiB), for {@code --log-dir}. */
+    public String watcherLog;
 
     public static Event of(EventType type) {
         Event e = new Event();

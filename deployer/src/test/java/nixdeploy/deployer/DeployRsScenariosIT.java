@@ -235,4 +235,22 @@ class DeployRsScenariosIT {
         assertThat(Files.readString(main)).contains("web.system").contains("confirmed").contains("Summary:")
                 .contains("| activation line for the log");
     }
+
+    @Test
+    void logDirKeepsTheHostWatchersLogWhenADeploymentIsNotConfirmed() throws Exception {
+        assertThat(deploy.run(webFlake("base", "base", DeployIT.GOOD), ".#web", "-s", "--ssh-opts",
+                DeployCli.sshOpts(host)).exitCode()).isZero();
+        Path logs = work.resolve("logs-lockout");
+
+        Cmd.Result result = deploy.run(webFlake("lockout", "lockout", DeployIT.LOCKOUT), ".#web", "-s",
+                "--confirm-timeout", "5", "--log-dir", logs.toString(), "--ssh-opts", DeployCli.sshOpts(host));
+
+        assertThat(result.exitCode()).as(result.stdout()).isEqualTo(ExitCode.ROLLED_BACK.code);
+        Path watcher;
+        try (var list = Files.list(logs)) {
+            watcher = list.filter(f -> f.toString().endsWith(".web.system.watcher.log")).findFirst().orElseThrow();
+        }
+        assertThat(Files.readString(watcher)).as("the watcher's own account of the deadline")
+                .containsIgnoringCase("roll");
+    }
 }

@@ -40,6 +40,25 @@ public final class Console {
         this.log = log;
     }
 
+    /** Whether a run log is kept ({@code --log-dir}). */
+    public boolean keepsLog() {
+        return log != null;
+    }
+
+    /** Puts the end of {@code who}'s watcher log, fetched from the host, beside the run log. */
+    public void saveWatcherLog(String who, String text) {
+        RunLog runLog = log;
+        if (runLog == null) {
+            return;
+        }
+        try {
+            runLog.saveWatcherLog(who, text);
+            debug(who, "the host's watcher log is in " + runLog.watcherLog(who));
+        } catch (java.io.IOException e) {
+            warn(who, "cannot write the host's watcher log into the log folder: " + e.getMessage());
+        }
+    }
+
     /**
      * On a terminal: keeps one live line per profile at the bottom, with its latest phase and how
      * long it has run, redrawn every second, on a terminal of {@code rows} by {@code columns}.

@@ -16,7 +16,8 @@ import java.util.Map;
  * {@code --log-dir}: one run's files in a folder, named after the run's start so runs never
  * overwrite each other: {@code deploy-<start>.log} holds every line the deployer printed, each
  * with its instant, and {@code deploy-<start>.<node.profile>.activation.log} what that profile's
- * activation (or build on the host) printed on the host.
+ * activation (or build on the host) printed on the host, and, for a deployment that ended
+ * unconfirmed, {@code deploy-<start>.<node.profile>.watcher.log} the end of the host watcher's log.
  */
 public final class RunLog implements AutoCloseable {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -46,7 +47,20 @@ public final class RunLog implements AutoCloseable {
 
     /** The file holding what {@code who}'s activation printed (a name safe in any file system). */
     public Path activationLog(String who) {
-        return dir.resolve(prefix + "." + who.replaceAll("[^A-Za-z0-9._-]", "_") + ".activation.log");
+        return profileFile(who, "activation");
+    }
+
+    /** The file holding the end of {@code who}'s watcher log, fetched from the host. */
+    public Path watcherLog(String who) {
+        return profileFile(who, "watcher");
+    }
+
+    synchronized void saveWatcherLog(String who, String text) throws IOException {
+        Files.writeString(watcherLog(who), text, StandardCharsets.UTF_8);
+    }
+
+    private Path profileFile(String who, String kind) {
+        return dir.resolve(prefix + "." + who.replaceAll("[^A-Za-z0-9._-]", "_") + "." + kind + ".log");
     }
 
     synchronized void line(String text) {

@@ -15,9 +15,9 @@ import nixdeploy.deployer.remote.SshTarget;
 import nixdeploy.protocol.DeploymentId;
 
 /**
- * Connects to a profile's host and starts the two commands the deployment runs there: the store's
- * serve protocol for the copy, and the activator behind a gate that opens only once the closure is
- * there. Nothing on the host changes in this step.
+ * Connects to a profile's host, asks which Java it has ({@link HostJava}), and starts the two
+ * commands the deployment runs there: the store's serve protocol for the copy, and the activator
+ * behind a gate that opens only once the closure is there. Nothing on the host changes in this step.
  */
 final class ConnectStep {
     private final RemoteConnector connector;
@@ -44,15 +44,26 @@ final class ConnectStep {
 
     /** The prepared host, made ready again if its connection or commands closed in the meantime. */
     PreparedHost.Ready ready(PreparedHost prepared) throws DeployException {
-        PreparedHost.Ready ready = prepared.await();
+        PreparedHost.Ready ready;
+        try {
+            ready = prepared.await();
+        } catch (UncheckedIOException e) {
+            console.debug(prepared.plan().name(), "the connection broke while the host was made ready ("
+                    + e.getCause().getMessage() + "); connecting again");
+            return reopen(prepared.plan());
+        }
         if (ready.host().isOpen() && ready.serve().isOpen() && ready.activation().isOpen()) {
             return ready;
         }
         // nothing ran there yet: the activation's shell waits for its go
         console.debug(prepared.plan().name(), "the connection opened during the build closed; connecting again");
         ready.host().close();
+        return reopen(prepared.plan());
+    }
+
+    private PreparedHost.Ready reopen(ProfilePlan plan) throws DeployException {
         try {
-            return open(prepared.plan());
+            return open(plan);
         } catch (CompletionException e) {
             throw (DeployException) e.getCause();
         }

@@ -55,6 +55,7 @@ public final class ProfileDeployer {
     private final ConfirmStep confirm;
     private final RollbackStep rollback;
     private final RecoverStep recover;
+    private final WatcherLogStep watcherLog;
     private final Mode mode;
     private final Map<String, Invocation> confirmed = new ConcurrentHashMap<>();
 
@@ -78,6 +79,7 @@ public final class ProfileDeployer {
         this.rollback = new RollbackStep(connections);
         this.activate = new ActivateStep(console, mode, pending, rollback);
         this.recover = new RecoverStep(console, connections);
+        this.watcherLog = new WatcherLogStep(console, connections);
         this.confirm = new ConfirmStep(console, targets, connections, new HealthGate(connector, console, http),
                 rollback, recover, pending);
     }
@@ -166,7 +168,7 @@ public final class ProfileDeployer {
             return ended.outcome();
         }
         if (activation instanceof Activation.Lost lost) {
-            return recover.recover(lost.invocation(), lost.why(), lost.settledBy());
+            return watcherLog.keep(lost.invocation(), recover.recover(lost.invocation(), lost.why(), lost.settledBy()));
         }
         Activation.Awaiting awaiting = (Activation.Awaiting) activation;
         Outcome outcome = confirm.confirm(awaiting);
@@ -178,7 +180,7 @@ public final class ProfileDeployer {
             console.debug(inv.plan().name(), "the activator exited with " + after + " after it reported that it "
                     + "awaits confirmation: " + awaiting.process().stderr().trim());
         }
-        return outcome;
+        return watcherLog.keep(awaiting.invocation(), outcome);
     }
 
     /** Failures before the activation left the host's profiles as they were: say so, once. */
