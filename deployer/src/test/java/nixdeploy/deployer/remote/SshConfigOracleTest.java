@@ -58,6 +58,10 @@ class SshConfigOracleTest {
             "Host pattern?",
             "  HostKeyAlgorithms +ssh-rsa",
             "  StrictHostKeyChecking accept-new",
+            "Host truthy",
+            "  StrictHostKeyChecking true",
+            "Host falsy",
+            "  StrictHostKeyChecking false",
             "Host *",
             "  User fallback",
             "  IdentityFile DIR/any_key",
@@ -66,7 +70,7 @@ class SshConfigOracleTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"web-1", "web-legacy", "alias", "v6", "matched", "exec-yes", "exec-no", "pattern1",
-            "included-host", "other"})
+            "truthy", "falsy", "included-host", "other"})
     void resolvesEveryHostAsSshDashGDoes(String host) throws IOException {
         Path config = fixture(CORPUS);
         Files.createDirectories(dir.resolve("included"));
