@@ -144,6 +144,40 @@ class SshConfigOracleTest {
                 "ssh config settings with no effect in nixdeploy: sendenv (" + dir + "/config line 2)");
     }
 
+    @Test
+    void aHostNameThatCouldBreakOutOfMatchExecIsRefusedBeforeAnyCommandRuns() throws IOException {
+        assertThatThrownBy(() -> resolve(fixture("Host *\n  User u\n"), "x;touch /tmp/pwn", List.of()))
+                .hasMessageContaining("'x;touch /tmp/pwn'").hasMessageContaining("host name");
+
+        Path config = fixture("Match exec \"test %h = x\"\n  Port 2022\n");
+        assertThatThrownBy(() -> resolve(config, "x;touch DIR/pwn".replace("DIR", dir.toString()), List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(dir.resolve("pwn")).doesNotExist();
+    }
+
+    @Test
+    void aUserNameThatCouldBreakOutOfMatchExecIsRefusedBeforeAnyCommandRuns() throws IOException {
+        Path config = fixture("Match exec \"test %r = x\"\n  Port 2022\n");
+        String user = "u;touch DIR/pwn_user".replace("DIR", dir.toString());
+
+        assertThatThrownBy(() -> SshSettings.resolve(SshTarget.of("h", user),
+                new SshConfig(Path.of(HOME), List.of(config))))
+                .hasMessageContaining("user name").hasMessageContaining("pwn_user");
+        assertThat(dir.resolve("pwn_user")).doesNotExist();
+    }
+
+    @Test
+    void aMatchExecCommandRunsOncePerConfigurationForTheSameHost() throws IOException {
+        Path config = fixture("Match exec \"echo run >> DIR/runs\"\n  Port 2022\n");
+        SshConfig shared = new SshConfig(Path.of(HOME), List.of(config));
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(SshSettings.resolve(SshTarget.of("h", null), shared).port()).isEqualTo(2022);
+        }
+
+        assertThat(Files.readAllLines(dir.resolve("runs"))).containsExactly("run");
+    }
+
     private Path fixture(String text) throws IOException {
         Path config = dir.resolve("config");
         Files.writeString(config, text.replace("DIR", dir.toString()));
