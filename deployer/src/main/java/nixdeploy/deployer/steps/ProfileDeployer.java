@@ -266,7 +266,10 @@ public final class ProfileDeployer {
             }
         };
         SshTarget target = SshOptions.apply(SshTarget.of(host, user), opts, warn);
-        SshSettings.warnings(target).forEach(warn);
+        SshSettings.forMessages(target).ifPresent(settings -> {
+            settings.warnings().forEach(warn);
+            settings.debugNotes().forEach(note -> console.debug(who, note));
+        });
         return target;
     }
 

@@ -178,6 +178,45 @@ class SshConfigOracleTest {
         assertThat(Files.readAllLines(dir.resolve("runs"))).containsExactly("run");
     }
 
+    @Test
+    void strictHostKeyCheckingNoFromAConfigFileIsAWarningNamingTheLine() throws IOException {
+        Path config = fixture("Host *\n  User u\n  StrictHostKeyChecking no\n");
+
+        SshSettings settings = resolve(config, "h", List.of());
+
+        assertThat(settings.hostKeyPolicy()).isEqualTo(HostKeyPolicy.ACCEPT_ANY);
+        assertThat(settings.hostKeyPolicySource()).isEqualTo(dir + "/config line 3");
+        assertThat(settings.warnings()).anySatisfy(w -> assertThat(w).contains("StrictHostKeyChecking=no")
+                .contains("not checked").contains(dir + "/config line 3"));
+    }
+
+    @Test
+    void harmlessSettingsOfTheSystemWideConfigAreDebugNotesOthersStayWarnings() throws IOException {
+        Path user = dir.resolve("user_config");
+        Files.writeString(user, "Host *\n  Compression yes\n");
+        Path system = dir.resolve("ssh_config");
+        Files.createDirectories(dir.resolve("ssh_config.d"));
+        Files.writeString(dir.resolve("ssh_config.d/10-debian.conf"), "Host *\n  GSSAPIAuthentication yes\n");
+        Files.writeString(system, "Include " + dir + "/ssh_config.d/*.conf\nHost *\n  SendEnv LANG LC_*\n"
+                + "  ForwardAgent no\n  ForwardX11 yes\n  CheckHostIP yes\n  HashKnownHosts yes\n");
+
+        SshSettings settings = SshSettings.resolve(SshTarget.of("h", null),
+                new SshConfig(Path.of(HOME), List.of(user, system)));
+
+        assertThat(String.join("\n", settings.warnings())).contains("compression", "forwardx11", "checkhostip")
+                .doesNotContain("sendenv", "gssapiauthentication", "forwardagent");
+        assertThat(settings.debugNotes()).singleElement().asString()
+                .contains("sendenv", "gssapiauthentication", "forwardagent").doesNotContain("compression");
+    }
+
+    @Test
+    void harmlessSettingsOfTheUsersOwnConfigAreStillWarnings() throws IOException {
+        Path config = fixture("Host *\n  SendEnv LANG\n  GSSAPIAuthentication yes\n");
+
+        assertThat(String.join("\n", resolve(config, "h", List.of()).warnings()))
+                .contains("sendenv", "gssapiauthentication");
+    }
+
     private Path fixture(String text) throws IOException {
         Path config = dir.resolve("config");
         Files.writeString(config, text.replace("DIR", dir.toString()));
