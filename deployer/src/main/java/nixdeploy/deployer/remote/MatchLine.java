@@ -1,6 +1,5 @@
 package nixdeploy.deployer.remote;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -8,8 +7,9 @@ import java.util.Locale;
 /**
  * Decides a {@code Match} line as OpenSSH's {@code match_cfg_line}: every criterion must hold;
  * {@code exec} runs its command with the user's shell only while the earlier criteria held, and
- * matches when it exits 0. A criterion nixdeploy cannot decide is an error naming the line, unless
- * an earlier one already failed (then the block is about another host and cannot matter).
+ * matches when it exits 0 ({@link MatchExec}). A criterion nixdeploy cannot decide is an error
+ * naming the line, unless an earlier one already failed (then the block is about another host and
+ * cannot matter).
  */
 final class MatchLine {
     /** What the criteria are matched against. */
@@ -18,11 +18,13 @@ final class MatchLine {
     private final SshConfigLine line;
     private final Context context;
     private final boolean finalPass;
+    private final MatchExec exec;
 
-    MatchLine(SshConfigLine line, Context context, boolean finalPass) {
+    MatchLine(SshConfigLine line, Context context, boolean finalPass, MatchExec exec) {
         this.line = line;
         this.context = context;
         this.finalPass = finalPass;
+        this.exec = exec;
     }
 
     boolean matches() {
@@ -51,7 +53,7 @@ final class MatchLine {
                 case "originalhost" -> HostPatterns.matchList(context.originalHost(), value, true) == 1;
                 case "user" -> HostPatterns.matchList(context.user(), value, false) == 1;
                 case "localuser" -> HostPatterns.matchList(context.localUser(), value, false) == 1;
-                case "exec" -> result ? exec(value) : null;
+                case "exec" -> result ? exec.succeeds(line.source(), expand(value)) : null;
                 default -> {
                     if (!result) {
                         yield null;
@@ -66,25 +68,6 @@ final class MatchLine {
             }
         }
         return result;
-    }
-
-    private boolean exec(String command) {
-        String expanded = expand(command);
-        String shell = System.getenv().getOrDefault("SHELL", "/bin/sh");
-        try {
-            Process process = new ProcessBuilder(shell, "-c", expanded)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            return process.waitFor() == 0;
-        } catch (IOException e) {
-            throw new IllegalArgumentException(line.source() + ": cannot run Match exec \"" + command + "\": "
-                    + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running Match exec at " + line.source(), e);
-        }
     }
 
     /** OpenSSH's tokens for Match exec; one it has but nixdeploy lacks is an error naming the line. */

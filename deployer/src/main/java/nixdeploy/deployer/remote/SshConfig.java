@@ -17,7 +17,9 @@ import java.util.Set;
  * Reads ssh_config files for one host as OpenSSH's {@code readconf.c} does: the command line's
  * options first, then each file; the first value of a keyword wins (a few, such as IdentityFile,
  * add up); {@code Host} and {@code Match} blocks apply when they match; {@code Include} follows
- * globs, relative to {@code ~/.ssh} (or {@code /etc/ssh} in the system file).
+ * globs, relative to {@code ~/.ssh} (or {@code /etc/ssh} in the system file). The destination's
+ * host and user names are checked first ({@link SshNames}), since {@code Match exec} pastes them
+ * into a shell command; each {@code Match exec} command runs once per configuration ({@link MatchExec}).
  */
 public final class SshConfig {
     /** Keywords whose values add up instead of the first one winning. */
@@ -27,20 +29,34 @@ public final class SshConfig {
 
     private final Path home;
     private final List<Path> files;
+    private final MatchExec exec = new MatchExec();
 
     /**
      * @param home  the user's home ({@code ~})
-     * @param files the configuration files in order: the user's, then the system's
+     * @param files the configuration files in order: the user's first, then system-wide ones (what
+     *              they set, directly or through Include, has {@link Origin#SYSTEM_FILE})
      */
     public SshConfig(Path home, List<Path> files) {
         this.home = home;
         this.files = List.copyOf(files);
     }
 
-    /** {@code ~/.ssh/config}, then {@code /etc/ssh/ssh_config}. */
+    /**
+     * {@code ~/.ssh/config}, then {@code /etc/ssh/ssh_config}; one instance per run, so a
+     * {@code Match exec} command runs once per run, not on every connection.
+     */
     public static SshConfig standard() {
-        Path home = Path.of(System.getProperty("user.home"));
-        return new SshConfig(home, List.of(home.resolve(".ssh/config"), Path.of("/etc/ssh/ssh_config")));
+        return Standard.INSTANCE;
+    }
+
+    private static final class Standard {
+        static final SshConfig INSTANCE = new SshConfig(Path.of(System.getProperty("user.home")),
+                List.of(Path.of(System.getProperty("user.home"), ".ssh/config"), Path.of("/etc/ssh/ssh_config")));
+    }
+
+    /** Where a setting came from, the most specific first. */
+    public enum Origin {
+        COMMAND_LINE, USER_FILE, SYSTEM_FILE
     }
 
     public Path home() {
@@ -49,8 +65,11 @@ public final class SshConfig {
 
     /** The options that apply to {@code host}, the command line's first. */
     public Options resolve(String host, List<SshConfigLine> commandLine) {
+        SshNames.checkHost(host);
+        commandLine.stream().filter(l -> l.keyword().equals("user")).findFirst()
+                .ifPresent(l -> SshNames.checkUser(l.value()));
         Options options = new Options();
-        commandLine.forEach(options::set);
+        commandLine.forEach(line -> options.set(line, Origin.COMMAND_LINE));
         boolean wantFinal = new Pass(options, host.toLowerCase(Locale.ROOT), false).run();
         if (wantFinal) {
             new Pass(options, host.toLowerCase(Locale.ROOT), true).run();
@@ -62,15 +81,23 @@ public final class SshConfig {
     public static final class Options {
         private final Map<String, List<String>> values = new LinkedHashMap<>();
         private final Map<String, String> sources = new LinkedHashMap<>();
+        private final Map<String, Origin> origins = new LinkedHashMap<>();
 
-        void set(SshConfigLine line) {
+        void set(SshConfigLine line, Origin origin) {
             if (ADDING.contains(line.keyword())) {
                 values.computeIfAbsent(line.keyword(), k -> new ArrayList<>()).addAll(line.args());
                 sources.putIfAbsent(line.keyword(), line.source());
+                origins.merge(line.keyword(), origin, (a, b) -> a.compareTo(b) <= 0 ? a : b);
             } else if (!values.containsKey(line.keyword())) {
                 values.put(line.keyword(), line.args());
                 sources.put(line.keyword(), line.source());
+                origins.put(line.keyword(), origin);
             }
+        }
+
+        /** Where {@code keyword}'s value came from; for an adding keyword, the most specific of its lines. */
+        public Origin origin(String keyword) {
+            return origins.get(keyword);
         }
 
         /** The first value set for {@code keyword} (lower case), or null. */
@@ -110,13 +137,14 @@ public final class SshConfig {
         boolean run() {
             for (int i = 0; i < files.size(); i++) {
                 Path file = files.get(i);
-                read(file, i == 0 ? home.resolve(".ssh") : file.toAbsolutePath().getParent(), true, 0);
+                read(file, i == 0 ? home.resolve(".ssh") : file.toAbsolutePath().getParent(), true, 0,
+                        i == 0 ? Origin.USER_FILE : Origin.SYSTEM_FILE);
             }
             return wantFinal;
         }
 
         /** Reads {@code file}; {@code active} is whether the block that included it applies. */
-        private void read(Path file, Path includeBase, boolean active, int depth) {
+        private void read(Path file, Path includeBase, boolean active, int depth, Origin origin) {
             List<String> lines;
             try {
                 lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -133,15 +161,15 @@ public final class SshConfig {
                 }
                 switch (line.keyword()) {
                     case "host" -> applies = active && hostMatches(line);
-                    case "match" -> applies = active && new MatchLine(line, context(), finalPass).matches();
+                    case "match" -> applies = active && new MatchLine(line, context(), finalPass, exec).matches();
                     case "include" -> {
                         if (applies) {
-                            include(line, includeBase, depth);
+                            include(line, includeBase, depth, origin);
                         }
                     }
                     default -> {
                         if (applies) {
-                            options.set(line);
+                            options.set(line, origin);
                         }
                     }
                 }
@@ -177,7 +205,7 @@ public final class SshConfig {
             return matched;
         }
 
-        private void include(SshConfigLine line, Path base, int depth) {
+        private void include(SshConfigLine line, Path base, int depth, Origin origin) {
             if (depth >= MAX_INCLUDE_DEPTH) {
                 throw new IllegalArgumentException(line.source() + ": Include nested too deeply");
             }
@@ -185,7 +213,7 @@ public final class SshConfig {
                 String expanded = pattern.startsWith("~/") ? home.resolve(pattern.substring(2)).toString() : pattern;
                 Path path = Path.of(expanded).isAbsolute() ? Path.of(expanded) : base.resolve(expanded);
                 for (Path file : glob(path)) {
-                    read(file, base, true, depth + 1);
+                    read(file, base, true, depth + 1, origin);
                 }
             }
         }

@@ -110,12 +110,15 @@ public final class SshOptions {
 
     static HostKeyPolicy policy(String value, Consumer<String> warn) {
         switch (value.toLowerCase(Locale.ROOT)) {
+            // OpenSSH's multistate_strict_hostkey: true is yes, false and off are no
             case "yes":
+            case "true":
             case "ask":
                 return HostKeyPolicy.STRICT;
             case "accept-new":
                 return HostKeyPolicy.ACCEPT_NEW;
             case "no":
+            case "false":
             case "off":
                 warn.accept("StrictHostKeyChecking=" + value + ": the host's key is not checked; any key is "
                         + "accepted, even one that differs from known_hosts (use accept-new to trust only new keys)");

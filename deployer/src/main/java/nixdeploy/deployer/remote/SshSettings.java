@@ -18,8 +18,10 @@ import java.util.Optional;
  * @param identityAgent         the agent's socket, empty for none
  * @param hostKeyAlgorithms     the HostKeyAlgorithms setting as written ({@code +alg}, {@code -alg},
  *                              {@code ^alg} or a list), empty for OpenSSH's default
- * @param hostKeyAlias          the name host keys are looked up and recorded under
- * @param warnings              settings read but not honoured
+ * @param knownHostsName        the name host keys are looked up and recorded under (HostKeyAlias or host name)
+ * @param hostKeyPolicySource   where StrictHostKeyChecking was set ({@code ~/.ssh/config line 4}), or "default"
+ * @param warnings              settings read but not honoured, and StrictHostKeyChecking no from a config file
+ * @param debugNotes            settings of the system-wide config ignored quietly ({@link SshKeywords#harmless})
  */
 public record SshSettings(
         String alias,
@@ -33,12 +35,14 @@ public record SshSettings(
         List<Path> userKnownHostsFiles,
         List<Path> globalKnownHostsFiles,
         Optional<String> hostKeyAlgorithms,
-        String hostKeyAlias,
+        KnownHostsName knownHostsName,
         boolean hashKnownHosts,
         HostKeyPolicy hostKeyPolicy,
+        String hostKeyPolicySource,
         Duration connectTimeout,
         Optional<String> proxyJump,
-        List<String> warnings) {
+        List<String> warnings,
+        List<String> debugNotes) {
 
     static final List<String> DEFAULT_IDENTITIES = List.of("id_rsa", "id_ecdsa", "id_ecdsa_sk", "id_ed25519",
             "id_ed25519_sk", "id_xmss", "id_dsa");
@@ -48,6 +52,7 @@ public record SshSettings(
         userKnownHostsFiles = List.copyOf(userKnownHostsFiles);
         globalKnownHostsFiles = List.copyOf(globalKnownHostsFiles);
         warnings = List.copyOf(warnings);
+        debugNotes = List.copyOf(debugNotes);
     }
 
     /** Resolves {@code target} with {@code config}; a setting nixdeploy refuses is an IllegalArgumentException. */
@@ -79,24 +84,43 @@ public record SshSettings(
         if (target.timeoutCap() != null && target.timeoutCap().compareTo(timeout) < 0) {
             timeout = target.timeoutCap();
         }
-        HostKeyPolicy policy = o.first("stricthostkeychecking") == null ? HostKeyPolicy.STRICT
-                : SshOptions.policy(o.first("stricthostkeychecking"), w -> {});
-        String hostKeyAlias = o.first("hostkeyalias") == null ? hostName : o.first("hostkeyalias");
+        List<String> warnings = new ArrayList<>();
+        List<String> debugNotes = new ArrayList<>();
+        HostKeyPolicy policy = policy(o, warnings);
+        // ssh.c lower-cases both the host name and HostKeyAlias
+        String hostKeyAlias = o.first("hostkeyalias") == null ? null : o.first("hostkeyalias").toLowerCase(Locale.ROOT);
+        KnownHostsName knownHostsName = KnownHostsName.of(hostKeyAlias, hostName.toLowerCase(Locale.ROOT), port);
+        ignored(o, warnings, debugNotes);
         return new SshSettings(alias, hostName, port, user, identities, explicit, yes(o.first("identitiesonly")),
                 agent(o, expand), userFiles, globalFiles, Optional.ofNullable(o.first("hostkeyalgorithms")),
-                hostKeyAlias.toLowerCase(Locale.ROOT), yes(o.first("hashknownhosts")), policy, timeout, jump,
-                warnings(o));
+                knownHostsName, yes(o.first("hashknownhosts")), policy,
+                o.source("stricthostkeychecking") == null ? "default" : o.source("stricthostkeychecking"), timeout,
+                jump, warnings, debugNotes);
+    }
+
+    /** StrictHostKeyChecking; {@code no} from a config file is a warning naming the line (-o warns already). */
+    private static HostKeyPolicy policy(SshConfig.Options o, List<String> warnings) {
+        String value = o.first("stricthostkeychecking");
+        if (value == null) {
+            return HostKeyPolicy.STRICT;
+        }
+        boolean fromFile = o.origin("stricthostkeychecking") != SshConfig.Origin.COMMAND_LINE;
+        return SshOptions.policy(value, w -> {
+            if (fromFile) {
+                warnings.add(w + "; set in " + o.source("stricthostkeychecking"));
+            }
+        });
     }
 
     /**
-     * What ssh_config sets for {@code target} that nixdeploy does not honour; empty when the config
-     * cannot be read (connecting then says why).
+     * {@code target}'s settings from the standard config files, for their warnings and debug notes;
+     * empty when they cannot be resolved (connecting then says why).
      */
-    public static List<String> warnings(SshTarget target) {
+    public static Optional<SshSettings> forMessages(SshTarget target) {
         try {
-            return resolve(target, SshConfig.standard()).warnings();
+            return Optional.of(resolve(target, SshConfig.standard()));
         } catch (RuntimeException e) {
-            return List.of();
+            return Optional.empty();
         }
     }
 
@@ -137,29 +161,32 @@ public record SshSettings(
         return value != null && value.equalsIgnoreCase("yes");
     }
 
-    private static List<String> warnings(SshConfig.Options o) {
+    /** Settings not honoured: warnings, except harmless ones of the system-wide config ({@link SshKeywords}). */
+    private static void ignored(SshConfig.Options o, List<String> warnings, List<String> debugNotes) {
         List<String> noEffect = new ArrayList<>();
         List<String> unsupported = new ArrayList<>();
+        List<String> quiet = new ArrayList<>();
         for (String keyword : o.keywords()) {
             if (SshKeywords.honoured(keyword)) {
                 continue;
             }
             String where = keyword + " (" + o.source(keyword) + ")";
-            (SshKeywords.noEffect(keyword) ? noEffect : unsupported).add(where);
+            if (o.origin(keyword) == SshConfig.Origin.SYSTEM_FILE && SshKeywords.harmless(keyword, o.first(keyword))) {
+                quiet.add(where);
+            } else {
+                (SshKeywords.noEffect(keyword) ? noEffect : unsupported).add(where);
+            }
         }
-        List<String> warnings = new ArrayList<>();
         if (!unsupported.isEmpty()) {
             warnings.add("ssh config settings not supported by nixdeploy, ignored: " + String.join(", ", unsupported));
         }
         if (!noEffect.isEmpty()) {
             warnings.add("ssh config settings with no effect in nixdeploy: " + String.join(", ", noEffect));
         }
-        return warnings;
-    }
-
-    /** {@code host:port} as OpenSSH writes it in known_hosts: {@code [host]:port} off port 22. */
-    public String knownHostsName() {
-        return port == 22 ? hostKeyAlias : "[" + hostKeyAlias + "]:" + port;
+        if (!quiet.isEmpty()) {
+            debugNotes.add("system-wide ssh config settings ignored (they cannot change the host reached, the "
+                    + "login or the host-key check): " + String.join(", ", quiet));
+        }
     }
 
     /** {@code user@host:port}, for messages (IPv6 addresses in brackets). */

@@ -29,7 +29,10 @@ final class Targets {
             }
         };
         SshTarget target = SshOptions.apply(SshTarget.of(host, user), opts, warn);
-        SshSettings.warnings(target).forEach(warn);
+        SshSettings.forMessages(target).ifPresent(settings -> {
+            settings.warnings().forEach(warn);
+            settings.debugNotes().forEach(note -> console.debug(who, note));
+        });
         return target;
     }
 }

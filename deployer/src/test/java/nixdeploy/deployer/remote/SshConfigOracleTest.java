@@ -58,6 +58,10 @@ class SshConfigOracleTest {
             "Host pattern?",
             "  HostKeyAlgorithms +ssh-rsa",
             "  StrictHostKeyChecking accept-new",
+            "Host truthy",
+            "  StrictHostKeyChecking true",
+            "Host falsy",
+            "  StrictHostKeyChecking false",
             "Host *",
             "  User fallback",
             "  IdentityFile DIR/any_key",
@@ -66,7 +70,7 @@ class SshConfigOracleTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"web-1", "web-legacy", "alias", "v6", "matched", "exec-yes", "exec-no", "pattern1",
-            "included-host", "other"})
+            "truthy", "falsy", "included-host", "other"})
     void resolvesEveryHostAsSshDashGDoes(String host) throws IOException {
         Path config = fixture(CORPUS);
         Files.createDirectories(dir.resolve("included"));
@@ -138,6 +142,79 @@ class SshConfigOracleTest {
         assertThat(resolve(config, "h", List.of()).warnings()).containsExactly(
                 "ssh config settings not supported by nixdeploy, ignored: tunnel (" + dir + "/config line 3)",
                 "ssh config settings with no effect in nixdeploy: sendenv (" + dir + "/config line 2)");
+    }
+
+    @Test
+    void aHostNameThatCouldBreakOutOfMatchExecIsRefusedBeforeAnyCommandRuns() throws IOException {
+        assertThatThrownBy(() -> resolve(fixture("Host *\n  User u\n"), "x;touch /tmp/pwn", List.of()))
+                .hasMessageContaining("'x;touch /tmp/pwn'").hasMessageContaining("host name");
+
+        Path config = fixture("Match exec \"test %h = x\"\n  Port 2022\n");
+        assertThatThrownBy(() -> resolve(config, "x;touch DIR/pwn".replace("DIR", dir.toString()), List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(dir.resolve("pwn")).doesNotExist();
+    }
+
+    @Test
+    void aUserNameThatCouldBreakOutOfMatchExecIsRefusedBeforeAnyCommandRuns() throws IOException {
+        Path config = fixture("Match exec \"test %r = x\"\n  Port 2022\n");
+        String user = "u;touch DIR/pwn_user".replace("DIR", dir.toString());
+
+        assertThatThrownBy(() -> SshSettings.resolve(SshTarget.of("h", user),
+                new SshConfig(Path.of(HOME), List.of(config))))
+                .hasMessageContaining("user name").hasMessageContaining("pwn_user");
+        assertThat(dir.resolve("pwn_user")).doesNotExist();
+    }
+
+    @Test
+    void aMatchExecCommandRunsOncePerConfigurationForTheSameHost() throws IOException {
+        Path config = fixture("Match exec \"echo run >> DIR/runs\"\n  Port 2022\n");
+        SshConfig shared = new SshConfig(Path.of(HOME), List.of(config));
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(SshSettings.resolve(SshTarget.of("h", null), shared).port()).isEqualTo(2022);
+        }
+
+        assertThat(Files.readAllLines(dir.resolve("runs"))).containsExactly("run");
+    }
+
+    @Test
+    void strictHostKeyCheckingNoFromAConfigFileIsAWarningNamingTheLine() throws IOException {
+        Path config = fixture("Host *\n  User u\n  StrictHostKeyChecking no\n");
+
+        SshSettings settings = resolve(config, "h", List.of());
+
+        assertThat(settings.hostKeyPolicy()).isEqualTo(HostKeyPolicy.ACCEPT_ANY);
+        assertThat(settings.hostKeyPolicySource()).isEqualTo(dir + "/config line 3");
+        assertThat(settings.warnings()).anySatisfy(w -> assertThat(w).contains("StrictHostKeyChecking=no")
+                .contains("not checked").contains(dir + "/config line 3"));
+    }
+
+    @Test
+    void harmlessSettingsOfTheSystemWideConfigAreDebugNotesOthersStayWarnings() throws IOException {
+        Path user = dir.resolve("user_config");
+        Files.writeString(user, "Host *\n  Compression yes\n");
+        Path system = dir.resolve("ssh_config");
+        Files.createDirectories(dir.resolve("ssh_config.d"));
+        Files.writeString(dir.resolve("ssh_config.d/10-debian.conf"), "Host *\n  GSSAPIAuthentication yes\n");
+        Files.writeString(system, "Include " + dir + "/ssh_config.d/*.conf\nHost *\n  SendEnv LANG LC_*\n"
+                + "  ForwardAgent no\n  ForwardX11 yes\n  CheckHostIP yes\n  HashKnownHosts yes\n");
+
+        SshSettings settings = SshSettings.resolve(SshTarget.of("h", null),
+                new SshConfig(Path.of(HOME), List.of(user, system)));
+
+        assertThat(String.join("\n", settings.warnings())).contains("compression", "forwardx11", "checkhostip")
+                .doesNotContain("sendenv", "gssapiauthentication", "forwardagent");
+        assertThat(settings.debugNotes()).singleElement().asString()
+                .contains("sendenv", "gssapiauthentication", "forwardagent").doesNotContain("compression");
+    }
+
+    @Test
+    void harmlessSettingsOfTheUsersOwnConfigAreStillWarnings() throws IOException {
+        Path config = fixture("Host *\n  SendEnv LANG\n  GSSAPIAuthentication yes\n");
+
+        assertThat(String.join("\n", resolve(config, "h", List.of()).warnings()))
+                .contains("sendenv", "gssapiauthentication");
     }
 
     private Path fixture(String text) throws IOException {

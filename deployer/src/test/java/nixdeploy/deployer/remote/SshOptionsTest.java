@@ -93,7 +93,7 @@ class SshOptionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"yes", "ask", "YES"})
+    @ValueSource(strings = {"yes", "ask", "YES", "true"})
     void strictHostKeyCheckingYesRefusesUnknownKeys(String value) {
         SshTarget strict = SshOptions.apply(BASE, List.of("-o", "StrictHostKeyChecking=" + value), warnings::add);
 
@@ -110,7 +110,7 @@ class SshOptionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"no", "off"})
+    @ValueSource(strings = {"no", "off", "false"})
     void strictHostKeyCheckingNoAcceptsAnyKeyWithAWarning(String value) {
         assertThat(apply("-o", "StrictHostKeyChecking=" + value).hostKeyPolicy())
                 .isEqualTo(HostKeyPolicy.ACCEPT_ANY);

@@ -1,14 +1,13 @@
 package nixdeploy.deployer.remote.mina;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import nixdeploy.deployer.remote.KnownHostsName;
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
@@ -17,7 +16,8 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 /**
  * The known_hosts lines that name one host, from the user's and the global files, read as OpenSSH
  * reads them: plain and hashed names, {@code [host]:port}, {@code @cert-authority} and
- * {@code @revoked}. A line that cannot be read is skipped, as OpenSSH skips it.
+ * {@code @revoked} ({@link KnownHostsPattern}). A line that cannot be parsed is skipped, as OpenSSH
+ * skips it; a file that exists but cannot be read is an error ({@link KnownHostsText}).
  */
 final class KnownHosts {
     /** A line naming the host. */
@@ -54,21 +54,13 @@ final class KnownHosts {
         this.lines = lines;
     }
 
-    /** The lines of {@code files} that name {@code host} on {@code port}. */
-    static KnownHosts of(List<Path> files, String host, int port) {
+    /** The lines of {@code files} that name {@code name} ({@link KnownHostsPattern}). */
+    static KnownHosts of(List<Path> files, KnownHostsName name) throws IOException {
         List<Line> lines = new ArrayList<>();
         for (Path file : files) {
-            if (!Files.isRegularFile(file)) {
-                continue;
-            }
-            List<String> text;
-            try {
-                text = Files.readAllLines(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                continue;
-            }
+            List<String> text = KnownHostsText.lines(file);
             for (int n = 0; n < text.size(); n++) {
-                Line line = parse(file, n + 1, text.get(n), host, port);
+                Line line = parse(file, n + 1, text.get(n), name.toString());
                 if (line != null) {
                     lines.add(line);
                 }
@@ -77,14 +69,19 @@ final class KnownHosts {
         return new KnownHosts(lines);
     }
 
-    private static Line parse(Path file, int number, String text, String host, int port) {
+    private static Line parse(Path file, int number, String text, String name) {
         String trimmed = text.strip();
         if (trimmed.isEmpty() || trimmed.startsWith("#")) {
             return null;
         }
+        String[] fields = trimmed.split("\\s+", 3);
+        String hostField = fields[0].startsWith("@") ? (fields.length > 1 ? fields[1] : "") : fields[0];
+        if (!KnownHostsPattern.matches(hostField, name)) {
+            return null;
+        }
         try {
             KnownHostEntry entry = KnownHostEntry.parseKnownHostEntry(trimmed);
-            if (entry == null || entry.getKeyEntry() == null || !entry.isHostMatch(host, port)) {
+            if (entry == null || entry.getKeyEntry() == null) {
                 return null;
             }
             PublicKey key = entry.getKeyEntry().resolvePublicKey(null, null, PublicKeyEntryResolver.IGNORING);
@@ -111,27 +108,25 @@ final class KnownHosts {
     }
 
     /**
-     * Judges {@code shown}: a certificate signed by a listed authority is known; any other
-     * certificate is judged by its plain key, as OpenSSH falls back to it.
+     * Judges {@code shown}: a revoked key is refused first, a certificate's own plain key included
+     * (OpenSSH's check_key_not_revoked), then its authority's; a certificate signed by a listed
+     * authority is known; any other certificate is judged by its plain key, as OpenSSH falls back to it.
      */
     Verdict judge(PublicKey shown) {
-        PublicKey plain = shown;
-        if (shown instanceof OpenSshCertificate cert) {
-            plain = cert.getCertPubKey();
-            for (Line line : lines) {
-                if (line.isRevoked() && KeyUtils.compareKeys(line.key(), cert.getCaPubKey())) {
-                    return new Revoked(line);
-                }
-            }
+        OpenSshCertificate cert = shown instanceof OpenSshCertificate c ? c : null;
+        PublicKey plain = cert == null ? shown : cert.getCertPubKey();
+        Line revoked = revokedLine(plain);
+        if (revoked == null && cert != null) {
+            revoked = revokedLine(cert.getCaPubKey());
+        }
+        if (revoked != null) {
+            return new Revoked(revoked);
+        }
+        if (cert != null) {
             for (Line line : lines) {
                 if (line.isCa() && KeyUtils.compareKeys(line.key(), cert.getCaPubKey())) {
                     return new Known(line);
                 }
-            }
-        }
-        for (Line line : lines) {
-            if (line.isRevoked() && KeyUtils.compareKeys(line.key(), plain)) {
-                return new Revoked(line);
             }
         }
         String type = KeyUtils.getKeyType(plain);
@@ -148,5 +143,9 @@ final class KnownHosts {
             }
         }
         return sameType != null ? new Changed(sameType) : new Unknown(keyTypes());
+    }
+
+    private Line revokedLine(PublicKey key) {
+        return lines.stream().filter(l -> l.isRevoked() && KeyUtils.compareKeys(l.key(), key)).findFirst().orElse(null);
     }
 }

@@ -53,9 +53,12 @@ public final class MinaConnector implements RemoteConnector {
             public void sessionNegotiationOptionsCreated(Session session, Map<KexProposalOption, String> proposal) {
                 Connection connection = Connection.of(session);
                 SshSettings host = connection.settingsOf(session);
-                List<java.nio.file.Path> files = new java.util.ArrayList<>(host.userKnownHostsFiles());
-                files.addAll(host.globalKnownHostsFiles());
-                KnownHosts known = KnownHosts.of(files, host.hostKeyAlias(), host.port());
+                KnownHosts known;
+                try {
+                    known = HostKeyCheck.knownHosts(host);
+                } catch (IOException e) {
+                    return;  // MINA's order; HostKeyCheck refuses the key and says why
+                }
                 proposal.put(KexProposalOption.SERVERKEYS, String.join(",", HostKeyAlgorithms.order(
                         session.getSignatureFactoriesNames(), host.hostKeyAlgorithms(), known.keyTypes(),
                         known.hasCertificateAuthority())));

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import nixdeploy.deployer.DeployException;
+import nixdeploy.deployer.remote.KnownHostsName;
 import nixdeploy.deployer.remote.RemoteHost;
 import nixdeploy.deployer.remote.SshConfig;
 import nixdeploy.deployer.remote.SshOptions;
@@ -198,5 +202,139 @@ class MinaConnectorTest {
                 .hasMessageContaining(encryptedKey + " is protected by a passphrase")
                 .hasMessageContaining("ssh-add " + encryptedKey)
                 .hasMessageNotContaining("Pass a key with");
+    }
+
+    static String otherKeyLine(String name, String hostPattern) throws Exception {
+        Path other = keygen(name, "ed25519", "");
+        String[] pub = Files.readString(other.resolveSibling(name + ".pub")).trim().split(" ");
+        return hostPattern + " " + pub[0] + " " + pub[1];
+    }
+
+    static String pub(String type) throws IOException {
+        String[] pub = Files.readString(dir.resolve("host_" + type + ".pub")).trim().split(" ");
+        return pub[0] + " " + pub[1];
+    }
+
+    @Test
+    void acceptNewRefusesAChangedKeyWhenAnotherLineIsNotUtf8() throws Exception {
+        Path knownHosts = dir.resolve("kh_latin1");
+        String host = "[127.0.0.1]:" + server.getPort();
+        byte[] latin1 = ("other.example " + pub("rsa") + " caf\u00e9 in Latin-1\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(knownHosts, latin1);
+        Files.write(knownHosts, (otherKeyLine("other_latin1", host) + "\n").getBytes(StandardCharsets.UTF_8),
+                StandardOpenOption.APPEND);
+        byte[] before = Files.readAllBytes(knownHosts);
+
+        assertThatThrownBy(() -> connect(knownHosts, Path.of("/dev/null"), "-o", "StrictHostKeyChecking=accept-new"))
+                .hasMessageContaining("has CHANGED").hasMessageContaining("kh_latin1 line 2");
+        assertThat(Files.readAllBytes(knownHosts)).isEqualTo(before);
+    }
+
+    @Test
+    void aRevokedLineIsHonouredWhenTheFileHasANonUtf8Comment() throws Exception {
+        Path global = dir.resolve("global_latin1");
+        Files.write(global, ("@revoked [127.0.0.1]:" + server.getPort() + " " + pub("ed25519") + " r\u00e9voqu\u00e9\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThatThrownBy(() -> connect(file("kh_revoked_latin1", hostLine("ed25519")), global))
+                .hasMessageContaining("@revoked").hasMessageContaining("global_latin1 line 1");
+    }
+
+    @Test
+    void aRevokedLineForEveryHostAppliesOffPort22AsWithOpenSsh() throws Exception {
+        // OpenSSH globs "*" against "[127.0.0.1]:PORT"; MINA's matcher wanted the port in the pattern
+        Path global = file("global_revoked_star", "@revoked * " + pub("ed25519"));
+
+        assertThatThrownBy(() -> connect(file("kh_revoked_star", hostLine("ed25519")), global))
+                .hasMessageContaining("@revoked").hasMessageContaining("global_revoked_star line 1");
+    }
+
+    @Test
+    void aKnownHostsFileThatCannotBeReadRefusesTheConnection() throws Exception {
+        Path unreadable = Files.createDirectories(dir.resolve("kh_is_a_folder"));
+
+        assertThatThrownBy(() -> connect(unreadable, Path.of("/dev/null"), "-o", "StrictHostKeyChecking=accept-new"))
+                .hasMessageContaining("cannot read known_hosts file " + unreadable);
+    }
+
+    @Test
+    void aHostKeyAliasIsLookedUpAloneInLowerCaseAsWithOpenSsh() throws Exception {
+        // ssh.c lower-cases HostKeyAlias and ssh-keygen -H hashes the lower-case name
+        Path plain = file("kh_alias", "MyAlias " + pub("ed25519"));
+        Path hashed = file("kh_alias_hashed", "MyAlias " + pub("ed25519"));
+        Process p = new ProcessBuilder("ssh-keygen", "-H", "-f", hashed.toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+
+        connect(plain, Path.of("/dev/null"), "-o", "HostKeyAlias=MyAlias");
+        connect(hashed, Path.of("/dev/null"), "-o", "HostKeyAlias=MyAlias");
+    }
+
+    @Test
+    void acceptNewRefusesAChangedKeyListedUnderTheHostKeyAlias() throws Exception {
+        Path knownHosts = file("kh_alias_changed", otherKeyLine("other_alias", "MyAlias"));
+
+        assertThatThrownBy(() -> connect(knownHosts, Path.of("/dev/null"), "-o", "HostKeyAlias=MyAlias",
+                "-o", "StrictHostKeyChecking=accept-new"))
+                .hasMessageContaining("has CHANGED").hasMessageContaining("kh_alias_changed line 1");
+        assertThat(Files.readAllLines(knownHosts)).hasSize(1);
+    }
+
+    @Test
+    void acceptNewRecordsAHostKeyAliasWithoutThePort() throws Exception {
+        Path knownHosts = dir.resolve("kh_alias_new");
+
+        connect(knownHosts, Path.of("/dev/null"), "-o", "HostKeyAlias=MyAlias",
+                "-o", "StrictHostKeyChecking=accept-new");
+
+        assertThat(Files.readAllLines(knownHosts)).singleElement().asString().startsWith("myalias ssh-ed25519 ");
+    }
+
+    @Test
+    void aChangedKeyLetThroughByStrictHostKeyCheckingNoIsALoudWarning() throws Exception {
+        Path knownHosts = file("kh_changed_no", otherKeyLine("other_no", "[127.0.0.1]:" + server.getPort()));
+
+        connect(knownHosts, Path.of("/dev/null"), "-o", "StrictHostKeyChecking=no");
+
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("has CHANGED").contains("kh_changed_no line 1")
+                .contains("Connecting ANYWAY").contains("StrictHostKeyChecking"));
+    }
+
+    @Test
+    void acceptNewMakesAMissingSshFolderPrivateAndANewFileReadableOnlyByTheUser() throws Exception {
+        Path knownHosts = dir.resolve("fresh_home/.ssh/known_hosts");
+
+        connect(knownHosts, Path.of("/dev/null"), "-o", "StrictHostKeyChecking=accept-new");
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(knownHosts.getParent())))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(knownHosts))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void twoNamesOfOneKnownHostsFileShareItsLock() throws Exception {
+        PublicKey key = publicKey(dir.resolve("host_ed25519"));
+        for (int round = 0; round < 10; round++) {
+            Path real = dir.resolve("kh_real_" + round);
+            Path link = Files.createSymbolicLink(dir.resolve("kh_link_" + round), real.getFileName());
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> runs = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    Path name = i % 2 == 0 ? real : link;
+                    runs.add(pool.submit(() -> {
+                        KnownHostsWriter.append(name, new KnownHostsName("h", 22), key, false);
+                        return null;
+                    }));
+                }
+                for (Future<?> run : runs) {
+                    run.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertThat(Files.readAllLines(real)).hasSize(1);
+        }
     }
 }
