@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code deploy}: deploy-rs's command line, plus {@code --flake}. */
-@Command(name = "deploy", mixinStandardHelpOptions = true, subcommands = StatusCommand.class, versionProvider = Version.class, sortOptions = false,
+@Command(name = "deploy", mixinStandardHelpOptions = true, subcommands = {StatusCommand.class, RollbackCommand.class}, versionProvider = Version.class, sortOptions = false,
         usageHelpAutoWidth = true,
         description = {"Deploy Nix profiles from a flake's deploy.nodes to hosts over SSH, confirming each over a",
             "new connection and rolling back by itself if it cannot (magic rollback).", ""},
