@@ -111,6 +111,11 @@ public final class DeployCommand implements Callable<Integer> {
             description = "Evaluate and print what would be deployed where, then stop: no build, no connection.")
     boolean evaluateOnly;
 
+    @Option(names = "--dry-run",
+            description = "Build, then show per profile what it points at now, what it would point at, the closure "
+                    + "difference and what would be copied; change nothing on the hosts.")
+    boolean dryRun;
+
     @Option(names = {"-c", "--checksigs"},
             description = "Have each host verify the signatures of the paths copied to it (against its "
                     + "trusted-public-keys) before activating.")

@@ -78,6 +78,11 @@ final class DeployRun {
             return ExitCode.DECLINED;
         }
         String activator = Closure.addFile(activatorJar());
+        if (options.dryRun) {
+            build(byFlake);
+            return new DryRun(new nixdeploy.deployer.steps.DryRunStep(connector.join(), console, activator,
+                    ActivatorRuntime.configured()), console, options.json).run(plans);
+        }
         PendingRollbacks pending = new PendingRollbacks();
         List<HostTask> hosts = HostTask.of(plans);
         showPlan(plans);
