@@ -78,6 +78,10 @@ class DryRunIT {
         assertThat(event.get("copyPaths").getAsInt()).isEqualTo(2);
         assertThat(event.get("copyBytes").getAsLong()).isPositive();
         assertThat(event.get("changes").toString()).contains("\"name\":\"libdemo\"").contains("\"after\":[\"2.0\"]");
+        // nix itself is the oracle for the difference: both closures are in this machine's store here
+        Cmd.Result nix = Cmd.run(java.util.List.of("nix", "--extra-experimental-features", "nix-command", "store",
+                "diff-closures", current, event.get("new").getAsString()), null, 120);
+        assertThat(nix.stdout().lines()).isNotEmpty().allSatisfy(line -> assertThat(text.stdout()).contains(line));
         assertThat(hostState()).as("the host's store, profile and generations").isEqualTo(before);
         assertThat(host.generations(PROFILE)).isEqualTo("1");
     }
