@@ -36,9 +36,9 @@ import picocli.CommandLine.Parameters;
  * lacks it. Switching to an existing generation makes no generation and deletes none.
  */
 @Command(name = "rollback", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Go back to the previous generation of a node's profiles (or to --to GENERATION),",
-            "re-running its activation, confirmed over a new connection and gated by the health checks",
-            "like a deploy: if it is not confirmed in time, the host returns to where it was."})
+        description = {"Go back to the previous generation of a node's profiles, or to --to GENERATION,",
+            "and re-run its activation. As with a deploy, it must pass the health checks and be",
+            "confirmed over a new connection in time, or the host returns to where it was."})
 final class RollbackCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TARGET", description = "'.#node' or '.#node.profile'.")
     String target;
