@@ -37,8 +37,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "rollback", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Go back to the previous generation of a node's profiles, or to --to GENERATION,",
-            "and re-run its activation. As with a deploy, it must pass the health checks and be",
-            "confirmed over a new connection in time, or the host returns to where it was."})
+            "and re-run its activation. As with a deploy, it must pass the health checks",
+            "and be confirmed over a new connection in time, or the host goes back to",
+            "where it was."})
 final class RollbackCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TARGET", description = "'.#node' or '.#node.profile'.")
     String target;
