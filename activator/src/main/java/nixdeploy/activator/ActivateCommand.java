@@ -26,7 +26,7 @@ import nixdeploy.protocol.EventType;
 /** {@code activate}: switch the profile, run its activation, and start the confirmation watcher. */
 final class ActivateCommand {
     private static final Set<String> OPTIONS = Set.of("--profile", "--profile-name", "--closure", "--activation-timeout",
-            "--confirm-timeout", "--state-dir", "--deployment-id");
+            "--confirm-timeout", "--state-dir", "--deployment-id", "--generation");
     private static final Set<String> FLAGS = Set.of("--magic-rollback", "--auto-rollback", "--dry-activate", "--boot");
 
     private ActivateCommand() {}
@@ -38,7 +38,9 @@ final class ActivateCommand {
         ActivationMode mode = mode(args, magic);
         long activationTimeout = args.seconds("--activation-timeout", 240);
         long confirmTimeout = args.seconds("--confirm-timeout", 30);
-        String closure = closure(args.required("--closure"));
+        Optional<String> back = args.option("--generation");
+        String closure = back.isPresent() ? null : closure(args.required("--closure"));
+        refuseGenerationWith(args, mode);
         Invocation.profile(args);
         String token = magic ? readToken(stdin) : null;
         if (mode == ActivationMode.DRY_ACTIVATE) {
@@ -46,22 +48,31 @@ final class ActivateCommand {
             return dryActivate(closure, activationTimeout, out);
         }
         Invocation inv = Invocation.open(args, out);
+        if (back.isPresent()) {
+            GenerationTarget.resolve(inv.profile, back.get()); // refused before a watcher starts
+        }
         // started first, the watcher's JVM boots while this one checks, switches and activates
         String deploymentId = deploymentId(args);
         Watcher.Launched watcher = magic ? startWatcher(inv, deploymentId, activationTimeout) : null;
-        requireInStore(closure);
+        if (closure != null) {
+            requireInStore(closure);
+        }
         try {
             Files.createDirectories(inv.profile.path().getParent());
         } catch (IOException e) {
             throw new ActivatorException(ActivatorExit.BAD_INPUT,
                     "cannot create the folder of profile " + inv.profile + ": " + e.getMessage());
         }
-        try (ProfileLock lock = inv.lockNow("activate " + closure)) {
+        try (ProfileLock lock = inv.lockNow("activate " + (closure != null ? closure : "generation " + back.get()))) {
             refuseIfPending(inv, Recovery.settle(inv, activationTimeout));
             refuseForeignProfile(inv);
-            Journal journal = begin(inv, deploymentId, closure, magic, auto, mode == ActivationMode.BOOT);
+            // resolved again under the lock: "previous" means previous to what is current now
+            Optional<GenerationTarget> target = back.isPresent()
+                    ? Optional.of(GenerationTarget.resolve(inv.profile, back.get())) : Optional.empty();
+            String to = target.map(GenerationTarget::storePath).orElse(closure);
+            Journal journal = begin(inv, deploymentId, to, magic, auto, mode == ActivationMode.BOOT);
             try {
-                switchProfile(inv, journal, closure, activationTimeout);
+                switchProfile(inv, journal, to, target, activationTimeout);
                 if (!activate(inv, journal, mode, activationTimeout)) {
                     return fail(inv, journal, activationTimeout);
                 }
@@ -84,6 +95,15 @@ final class ActivateCommand {
                     + (dry ? "dry activation" : "boot-only activation") + "; leave out --magic-rollback");
         }
         return dry ? ActivationMode.DRY_ACTIVATE : boot ? ActivationMode.BOOT : ActivationMode.SWITCH;
+    }
+
+    /** Going back to a generation is a switch, confirmed as any: not a dry or boot-only activation. */
+    private static void refuseGenerationWith(Args args, ActivationMode mode) throws ActivatorException {
+        if (args.option("--generation").isPresent() && (args.option("--closure").isPresent()
+                || mode != ActivationMode.SWITCH)) {
+            throw new ActivatorException(ActivatorExit.BAD_INPUT,
+                    "--generation excludes --closure, --dry-activate and --boot");
+        }
     }
 
     private static String closure(String path) throws ActivatorException {
@@ -186,11 +206,15 @@ final class ActivateCommand {
         }
     }
 
-    private static void switchProfile(Invocation inv, Journal journal, String closure, long activationTimeout)
-            throws IOException, ActivatorException {
+    private static void switchProfile(Invocation inv, Journal journal, String closure,
+            Optional<GenerationTarget> target, long activationTimeout) throws IOException, ActivatorException {
         JournalStore store = inv.state.journal(inv.profile);
         try {
-            NixEnv.set(inv.profile, closure);
+            if (target.isPresent()) {
+                NixEnv.switchGeneration(inv.profile, target.get().generation());
+            } else {
+                NixEnv.set(inv.profile, closure);
+            }
         } catch (IOException e) {
             throw switchFailed(inv, journal, closure, activationTimeout, e);
         }

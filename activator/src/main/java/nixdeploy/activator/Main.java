@@ -18,6 +18,8 @@ public final class Main {
             "  activate --closure STORE_PATH [--magic-rollback] [--auto-rollback] [--dry-activate] [--boot]",
             "           [--activation-timeout S] [--confirm-timeout S] [--state-dir DIR]   (token on stdin)",
             "           [--deployment-id HEX16]   (the caller's id, reported back by status)",
+            "  activate --generation previous|N [options as above]   (back to an existing generation: switched to,",
+            "           activated and confirmed as a new one would be; no generation is made or deleted)",
             "  confirm  [--state-dir DIR]                                                  (token on stdin)",
             "  rollback [--state-dir DIR] [--reason TEXT] [--confirmed]   (token on stdin; --confirmed undoes a",
             "           confirmed deployment, which needs its token)",

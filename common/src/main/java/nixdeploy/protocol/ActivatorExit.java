@@ -14,7 +14,8 @@ public enum ActivatorExit {
     NOTHING_PENDING(7, "no deployment of this profile awaits confirmation"),
     ROLLBACK_FAILED(8, "rolling back failed; the host needs attention"),
     SWITCH_FAILED(9, "could not switch the profile; nothing was changed"),
-    CONFIRMED_STEP_FAILED(10, "confirmed, but the generation's nixdeploy-confirmed step failed");
+    CONFIRMED_STEP_FAILED(10, "confirmed, but the generation's nixdeploy-confirmed step failed"),
+    NO_SUCH_GENERATION(11, "the generation to go back to does not exist; nothing was changed");
 
     public final int code;
     public final String meaning;

@@ -16,7 +16,7 @@ class ActivatorExitTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {-1, 11, 42, 126, 127, 137, 255})
+    @ValueSource(ints = {-1, 12, 42, 126, 127, 137, 255})
     void unknownCodesCountAsInternalErrors(int code) {
         assertThat(ActivatorExit.fromCode(code)).isSameAs(ActivatorExit.INTERNAL_ERROR);
     }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code deploy}: deploy-rs's command line, plus {@code --flake}. */
-@Command(name = "deploy", mixinStandardHelpOptions = true, subcommands = StatusCommand.class, versionProvider = Version.class, sortOptions = false,
+@Command(name = "deploy", mixinStandardHelpOptions = true, subcommands = {StatusCommand.class, RollbackCommand.class}, versionProvider = Version.class, sortOptions = false,
         usageHelpAutoWidth = true,
         description = {"Deploy Nix profiles from a flake's deploy.nodes to hosts over SSH, confirming each over a",
             "new connection and rolling back by itself if it cannot (magic rollback).", ""},
@@ -110,6 +110,11 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--evaluate-only",
             description = "Evaluate and print what would be deployed where, then stop: no build, no connection.")
     boolean evaluateOnly;
+
+    @Option(names = "--dry-run",
+            description = "Build, then show per profile what it points at now, what it would point at, the closure "
+                    + "difference and what would be copied; change nothing on the hosts.")
+    boolean dryRun;
 
     @Option(names = {"-c", "--checksigs"},
             description = "Have each host verify the signatures of the paths copied to it (against its "

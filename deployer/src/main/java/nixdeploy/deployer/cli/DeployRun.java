@@ -19,7 +19,6 @@ import nixdeploy.deployer.config.Planner;
 import nixdeploy.deployer.config.ProfilePlan;
 import nixdeploy.deployer.config.Settings;
 import nixdeploy.deployer.health.HealthCheck;
-import nixdeploy.deployer.health.HealthCheckParser;
 import nixdeploy.deployer.health.HttpClient;
 import nixdeploy.deployer.health.netty.NettyHttpClient;
 import nixdeploy.deployer.nix.Builder;
@@ -79,6 +78,11 @@ final class DeployRun {
             return ExitCode.DECLINED;
         }
         String activator = Closure.addFile(activatorJar());
+        if (options.dryRun) {
+            build(byFlake);
+            return new DryRun(new nixdeploy.deployer.steps.DryRunStep(connector.join(), console, activator,
+                    ActivatorRuntime.configured()), console, options.json).run(plans);
+        }
         PendingRollbacks pending = new PendingRollbacks();
         List<HostTask> hosts = HostTask.of(plans);
         showPlan(plans);
@@ -167,33 +171,8 @@ final class DeployRun {
 
     /** Each profile's checks (its own, else its node's, plus the command line's), validated up front. */
     private Map<String, List<HealthCheck>> healthChecks(List<ProfilePlan> plans) throws DeployException {
-        Map<String, List<HealthCheck>> all = new LinkedHashMap<>();
-        if (options.skipHealthChecks) {
-            return all;
-        }
-        for (ProfilePlan plan : plans) {
-            List<HealthCheck> checks = new ArrayList<>();
-            if (plan.healthChecks() != null) {
-                checks.addAll(HealthCheckParser.parse(plan.healthChecks(), plan.healthChecksAt(), plan.hostname()));
-            }
-            for (String url : options.checkHttp) {
-                checks.add(HealthCheckParser.http(url, "--check-http"));
-            }
-            for (String cmd : options.checkCmd) {
-                checks.add(HealthCheckParser.command(ShellWords.split(cmd), "--check-cmd"));
-            }
-            if (checks.isEmpty()) {
-                continue;
-            }
-            if (!plan.magicRollback() || options.dryActivate || options.boot) {
-                console.warn(plan.name(), "health checks gate the confirmation, which needs magic rollback; "
-                        + "they are skipped for this profile");
-                continue;
-            }
-            HealthCheckParser.requireFits(checks, plan.confirmTimeout(), plan.healthChecksAt());
-            all.put(plan.name(), checks);
-        }
-        return all;
+        return options.skipHealthChecks ? new LinkedHashMap<>() : ProfileChecks.of(plans, options.checkHttp,
+                options.checkCmd, !options.dryActivate && !options.boot, console);
     }
 
     /** Shows what goes where before anything is copied, as deploy-rs does. */
@@ -233,19 +212,8 @@ final class DeployRun {
         return java.util.Optional.of(Path.of(options.resultPath == null ? ".deploy-gc" : options.resultPath));
     }
 
-    /** Prints the summary table and returns the run's exit code ({@link Outcome#exitCode}). */
     private ExitCode summarize(List<Outcome> outcomes) {
-        console.endLive();
-        console.plain("");
-        console.plain("Summary:");
-        int width = outcomes.stream().mapToInt(o -> o.plan().name().length()).max().orElse(10);
-        for (Outcome o : outcomes) {
-            console.plain(String.format("  %-" + width + "s  %-4s %s", o.plan().name(), o.ok() ? "ok" : "FAIL",
-                    o.status().label));
-            console.report("result", o.plan().name(), Map.of("node", o.plan().node(), "status", o.status().name().toLowerCase(java.util.Locale.ROOT), "ok", o.ok(), "message",
-                    o.message()), null);
-        }
-        return Outcome.exitCode(outcomes);
+        return Summary.print(console, outcomes);
     }
 
     static Path activatorJar() throws DeployException {

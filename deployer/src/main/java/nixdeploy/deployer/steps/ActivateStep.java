@@ -45,7 +45,8 @@ final class ActivateStep {
             console.debug(who, "the activation's waiting shell closed during the copy; starting it again");
             activator = host.start(ready.activationCommand());
         }
-        console.info(who, (mode.dryActivate() ? "dry-activating " : "activating ") + plan.storePath()
+        console.info(who, (mode.dryActivate() ? "dry-activating " : "activating ") + mode.rollbackTo()
+                .map(g -> g.equals("previous") ? "the previous generation" : "generation " + g).orElse(plan.storePath())
                 + (planned.profilePath() == null ? "" : " as " + planned.profilePath())
                 + (ActivatorArgs.magicRollback(plan, mode) ? " (magic rollback: " + plan.confirmTimeout()
                 + " s to confirm)" : ""));

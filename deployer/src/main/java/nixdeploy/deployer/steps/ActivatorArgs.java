@@ -14,7 +14,9 @@ final class ActivatorArgs {
                 ? List.of("activate", "--profile-name", plan.profile())
                 : List.of("activate", "--profile", plan.explicitProfilePath().get()));
         args.addAll(List.of("--deployment-id", deploymentId));
-        args.addAll(List.of("--closure", plan.storePath(), "--activation-timeout",
+        args.addAll(mode.rollbackTo().isPresent() ? List.of("--generation", mode.rollbackTo().get())
+                : List.of("--closure", plan.storePath()));
+        args.addAll(List.of("--activation-timeout",
                 Integer.toString(plan.activationTimeout()), "--confirm-timeout", Integer.toString(plan.confirmTimeout())));
         if (magicRollback(plan, mode)) {
             args.add("--magic-rollback");

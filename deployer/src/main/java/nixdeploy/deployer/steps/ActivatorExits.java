@@ -32,6 +32,7 @@ final class ActivatorExits {
                     : cannotRun(inv, stderr);
             case CONFIRMED_STEP_FAILED -> new Outcome(plan, Outcome.Status.CONFIRMED_STEP_FAILED, message);
             case ROLLED_BACK -> new Outcome(plan, Outcome.Status.ROLLED_BACK, message);
+            case NO_SUCH_GENERATION -> new Outcome(plan, Outcome.Status.NO_SUCH_GENERATION, message);
             default -> status == 127 || status == 126 ? cannotRun(inv, stderr)
                     : new Outcome(plan, Outcome.Status.NOT_DEPLOYED, message);
         };

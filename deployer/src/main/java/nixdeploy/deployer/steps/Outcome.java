@@ -23,6 +23,8 @@ public record Outcome(ProfilePlan plan, Status status, String message) {
         SKIPPED("skipped", ExitCode.CONNECT_FAILED),
         HOST_UNSUPPORTED("not deployed: the host cannot run this deploy", ExitCode.HOST_UNSUPPORTED),
         BUILD_FAILED("not deployed: the build on the host failed", ExitCode.BUILD_FAILED),
+        /** {@code deploy rollback --to} a generation the profile does not have. */
+        NO_SUCH_GENERATION("not rolled back: no such generation", ExitCode.BAD_INPUT),
         STATE_UNKNOWN("unreachable, state unknown", ExitCode.STATE_UNKNOWN),
         ROLLBACK_FAILED("rolling back failed: check the host", ExitCode.ROLLBACK_FAILED),
         CONFIRMED_STEP_FAILED("confirmed, but its nixdeploy-confirmed step failed (not the boot default)",

@@ -36,11 +36,23 @@ public final class ProfileDeployer {
     /**
      * How to copy and activate, for every profile of one run; {@code checkSigs} ({@code --checksigs})
      * has the host verify the copied paths' signatures against its trusted keys before activating;
-     * {@code localKey} ({@code LOCAL_KEY}) is a secret key file to sign the copied paths with.
+     * {@code localKey} ({@code LOCAL_KEY}) is a secret key file to sign the copied paths with;
+     * {@code rollbackTo} ({@code deploy rollback}) activates an existing generation of the profile on
+     * the host instead of the plan's store path: {@code previous} or its number.
      */
-    public record Mode(boolean dryActivate, boolean boot, boolean checkSigs, Optional<String> localKey) {
+    public record Mode(boolean dryActivate, boolean boot, boolean checkSigs, Optional<String> localKey,
+            Optional<String> rollbackTo) {
+        public Mode(boolean dryActivate, boolean boot, boolean checkSigs, Optional<String> localKey) {
+            this(dryActivate, boot, checkSigs, localKey, Optional.empty());
+        }
+
         public Mode(boolean dryActivate, boolean boot, boolean checkSigs) {
             this(dryActivate, boot, checkSigs, Optional.empty());
+        }
+
+        /** {@code deploy rollback}: back to {@code generation} ({@code previous} or a number), confirmed as a deploy. */
+        public static Mode rollbackTo(String generation) {
+            return new Mode(false, false, false, Optional.empty(), Optional.of(generation));
         }
     }
 
@@ -134,7 +146,10 @@ public final class ProfileDeployer {
     private Invocation copied(ProfilePlan plan, PreparedHost.Ready ready, List<HealthCheck> checks,
             Optional<String> derivation) throws IOException, DeployException {
         RemoteHost host = ready.host();
-        List<String> roots = new ArrayList<>(List.of(derivation.orElse(plan.storePath()), activatorJar));
+        List<String> roots = new ArrayList<>(List.of(activatorJar));
+        if (mode.rollbackTo().isEmpty()) {
+            roots.add(0, derivation.orElse(plan.storePath()));
+        }
         ready.launch().runtime().ifPresent(roots::add);
         Closure closure = Closure.of(roots);
         boolean sudo = !ready.profileUser().equals(host.user());

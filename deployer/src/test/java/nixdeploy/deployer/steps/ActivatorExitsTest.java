@@ -20,6 +20,7 @@ class ActivatorExitsTest {
         "126, false, HOST_UNSUPPORTED",
         "10, true, CONFIRMED_STEP_FAILED",
         "6, true, ROLLED_BACK",
+        "11, true, NO_SUCH_GENERATION",
         "3, true, NOT_DEPLOYED",
         "9, true, NOT_DEPLOYED",
     })

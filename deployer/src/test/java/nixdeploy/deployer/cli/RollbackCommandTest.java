@@ -1,0 +1,59 @@
+package nixdeploy.deployer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code deploy rollback}'s own refusals: exit 2 before any flake is evaluated or host reached. */
+class RollbackCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream realOut;
+    private PrintStream realErr;
+
+    @BeforeEach
+    void captureOutput() {
+        realOut = System.out;
+        realErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreOutput() {
+        System.setOut(realOut);
+        System.setErr(realErr);
+    }
+
+    private String said() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aTargetWithoutANodeIsRefused() {
+        assertThat(Main.run(new String[] {"rollback", "/nonexistent-flake"})).isEqualTo(2);
+        assertThat(said()).contains("takes one node");
+    }
+
+    @Test
+    void generationZeroIsRefused() {
+        assertThat(Main.run(new String[] {"rollback", "/nonexistent-flake#web", "--to", "0"})).isEqualTo(2);
+        assertThat(said()).contains("--to takes a generation number from 1");
+    }
+
+    @Test
+    void aTargetIsRequired() {
+        assertThat(Main.run(new String[] {"rollback"})).isEqualTo(2);
+        assertThat(said()).contains("TARGET");
+    }
+
+    @Test
+    void theHelpListsRollbackAndDryRun() {
+        assertThat(Main.run(new String[] {"--help"})).isZero();
+        assertThat(said()).contains("rollback").contains("--dry-run");
+    }
+}
