@@ -197,4 +197,43 @@ class OpenSshParityIT {
         assertThat(ours.exitCode()).as(ours.stdout() + ours.stderr()).isEqualTo(expected ? 0 : 4);
         return ours;
     }
+
+    @Test
+    void sevenOtherKeysInTheAgentDoNotExhaustTheHostsTriesBeforeTheGivenKey() throws Exception {
+        Path socket = work.resolve("agent7.sock");
+        Cmd.Result agent = Cmd.run("ssh-agent", "-a", socket.toString());
+        agent.orThrow();
+        String pid = agent.stdout().replaceAll("(?s).*SSH_AGENT_PID=(\\d+).*", "$1");
+        try {
+            for (int i = 0; i < 7; i++) {
+                Path other = work.resolve("other" + i);
+                Cmd.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other.toString()).orThrow();
+                Cmd.run(List.of("env", "SSH_AUTH_SOCK=" + socket, "ssh-add", other.toString()), null, 30).orThrow();
+            }
+            Path file = knownHosts("kh_agent7", 2222, publicKey("host_ed25519"), false);
+            String common = "-i " + host.clientKey() + " -p 2222 -o UserKnownHostsFile=" + file
+                    + " -o GlobalKnownHostsFile=/dev/null";
+            // OpenSSH agrees: with IdentitiesOnly it offers the given key alone
+            Cmd.Result openSsh = Cmd.run(List.of("env", "SSH_AUTH_SOCK=" + socket, "sh", "-c", "ssh -F /dev/null -o "
+                    + "BatchMode=yes -o IdentitiesOnly=yes " + common + " root@" + host.address() + " true"), null, 60);
+            assertThat(openSsh.ok()).as("ssh: " + openSsh.stderr()).isTrue();
+            deploy.env("SSH_AUTH_SOCK", socket.toString());
+            Path flake = TestFlake.write(work.resolve("agent7"), String.join("\n",
+                    "    deploy.nodes.web = {",
+                    "      hostname = \"" + host.address() + "\";",
+                    "      sshUser = \"root\";",
+                    "      profiles.system = { user = \"root\"; path = profile \"agent7\" \"echo activated\"; };",
+                    "    };"));
+
+            Cmd.Result given = deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts", common);
+            Cmd.Result only = deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts", common
+                    + " -o IdentitiesOnly=yes");
+
+            assertThat(given.exitCode()).as("the -i key goes first: " + given.stdout()).isZero();
+            assertThat(only.exitCode()).as(only.stdout()).isZero();
+        } finally {
+            deploy.env("SSH_AUTH_SOCK", null);
+            Cmd.run("kill", pid);
+        }
+    }
 }
