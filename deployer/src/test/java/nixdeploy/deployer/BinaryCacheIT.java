@@ -38,6 +38,7 @@ class BinaryCacheIT {
     static String sshOpts;
     static Path cacheDir;
     static String pushUrl;
+    static Path secretKey;
     static HttpServer server;
     /** What the HTTP cache served: "client-address path status". */
     static final List<String> served = new CopyOnWriteArrayList<>();
@@ -54,7 +55,7 @@ class BinaryCacheIT {
         Files.writeString(knownHosts, cached.knownHostsLine() + "\n" + plain.knownHostsLine() + "\n");
         sshOpts = "-i " + cached.clientKey() + " -o UserKnownHostsFile=" + knownHosts;
 
-        Path secretKey = keys.resolve("cache.sec");
+        secretKey = keys.resolve("cache.sec");
         Path publicKey = keys.resolve("cache.pub");
         Cmd.run("nix-store", "--generate-binary-cache-key", KEY_NAME, secretKey.toString(), publicKey.toString())
                 .orThrow();
@@ -132,6 +133,27 @@ class BinaryCacheIT {
         assertThat(line(out, "plain.app", "copied")).as(out).isNotNull();
         assertThat(plain.resolve("/nix/var/nix/profiles/per-user/root/app")).isEqualTo(profile);
         assertThat(plain.sh("nix path-info --sigs " + profile).stdout()).doesNotContain(KEY_NAME + ":");
+    }
+
+    @Test
+    void withLocalKeyThePathsAreSignedHereAndTheCacheHandsOnTheirSignatures() {
+        String name = "local-key-" + System.nanoTime();
+        Path flake = flake(name, "");
+        deploy.env("LOCAL_KEY", secretKey.toString());
+        Cmd.Result result;
+        try {
+            result = deploy.run(flake, "--skip-checks", "--ssh-opts", sshOpts, "--on", "cached", "--cache",
+                    "file://" + cacheDir);
+        } finally {
+            deploy.env("LOCAL_KEY", null);
+        }
+
+        assertThat(result.exitCode()).as(result.stdout()).isZero();
+        assertThat(result.stdout()).contains("signed with LOCAL_KEY").doesNotContain(secretKey.toString());
+        assertThat(line(result.stdout(), "cached.app", "copying nothing")).as(result.stdout()).isNotNull();
+        String profile = cached.resolve("/nix/var/nix/profiles/per-user/root/app");
+        assertThat(profile).endsWith(name);
+        assertThat(cached.sh("nix path-info --sigs " + profile).stdout()).contains(KEY_NAME + ":");
     }
 
     @Test
