@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import nixdeploy.io.HeadTailBuffer;
 
 /**
  * One authenticated connection to a host. Commands are shell strings built with
@@ -27,13 +28,16 @@ public interface RemoteHost extends AutoCloseable {
     int exec(String command, InputStream stdin, OutputStream stdout, OutputStream stderr, Duration timeout)
             throws IOException;
 
-    /** Runs a short command and captures its output. */
+    /**
+     * Runs a short command and captures its output: all of stdout, which callers parse, and the
+     * two ends of stderr, which only goes into messages.
+     */
     default Result run(String command, String stdin, Duration timeout) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        HeadTailBuffer err = new HeadTailBuffer();
         InputStream in = stdin == null ? null : new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         int status = exec(command, in, out, err, timeout);
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString());
     }
 
     /** A command running on the host whose stdin and stdout this side drives, as a protocol peer. */

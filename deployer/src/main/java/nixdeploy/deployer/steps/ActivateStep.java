@@ -15,6 +15,7 @@ import nixdeploy.deployer.Causes;
 import nixdeploy.deployer.config.ProfilePlan;
 import nixdeploy.deployer.output.Console;
 import nixdeploy.deployer.remote.RemoteHost;
+import nixdeploy.io.LineSink;
 
 /**
  * Opens the gate of the activation's waiting shell and follows the activator's events until it
