@@ -163,7 +163,7 @@ class FleetIT {
                 "      sshUser = \"root\";",
                 "      tags = [ \"" + tag + "\" ];",
                 "      profiles.system = { user = \"root\"; path = profile \"" + name + "-" + version + "\" "
-                        + DeployIT.nixString(activation) + "; };",
+                        + DeployFixture.nixString(activation) + "; };",
                 "    };");
     }
 

@@ -7,12 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import nixdeploy.testhosts.Cmd;
 import nixdeploy.testhosts.NixpkgsStandIn;
-import nixdeploy.testhosts.TestHost;
 import nixdeploy.testhosts.TestHosts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Profiles made by the nix/ library (lib.activate.custom / noop, deployChecks), used as deploy-rs
@@ -20,27 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NixLibraryIT {
     @RegisterExtension
-    static final TestHosts HOSTS = TestHosts.count(1);
+    static final DeployFixture IT = DeployFixture.hosts(1).cleanedWith(null);
     static final Path LIBRARY = Path.of(System.getProperty("nixdeploy.dist", "target/dist")).toAbsolutePath()
             .getParent().getParent().getParent().resolve("nix");
     static final String USER = TestHosts.TEST_USER;
 
-    static TestHost host;
-    static DeployCli deploy;
-
-    @TempDir
-    Path work;
-
     @BeforeAll
-    static void setUp(@TempDir Path home) {
-        host = HOSTS.get(0);
-        deploy = new DeployCli(home);
-        HOSTS.ensureTestUser(null);
+    static void setUp() {
+        IT.hosts().ensureTestUser(null);
     }
 
     /** A flake using the library exactly as a deploy-rs flake uses deploy-rs.lib. */
     private Path flake(String name, String deployAttrs) throws IOException {
-        Path dir = work.resolve(name);
+        Path dir = IT.work().resolve(name);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("flake.nix"), String.join("\n",
                 "{",
@@ -69,14 +59,14 @@ class NixLibraryIT {
         String[] args = new String[more.length + 1];
         args[0] = target;
         System.arraycopy(more, 0, args, 1, more.length);
-        return deploy.to(host, flake, args);
+        return IT.deployTo(flake, args);
     }
 
     @Test
     void profilesMadeWithActivateCustomAndNoopDeployWithTheFlakesChecks() throws Exception {
         Path flake = flake("library", String.join("\n",
                 "    deploy.nodes.web = {",
-                "      hostname = \"" + host.address() + "\";",
+                "      hostname = \"" + IT.host().address() + "\";",
                 "      sshUser = \"root\";",
                 "      user = \"root\";",
                 "      profiles.system.path = lib.activate.custom (tools \"1\") "
@@ -88,8 +78,8 @@ class NixLibraryIT {
 
         assertThat(result.exitCode()).as(result.stdout()).isZero();
         assertThat(result.stdout()).contains("checking").contains("| tools 1").contains("custom activation of");
-        assertThat(host.sh("/nix/var/nix/profiles/system/bin/tools").stdout().trim()).isEqualTo("tools 1");
-        assertThat(host.sh("/nix/var/nix/profiles/per-user/root/quiet/bin/tools").stdout().trim())
+        assertThat(IT.host().sh("/nix/var/nix/profiles/system/bin/tools").stdout().trim()).isEqualTo("tools 1");
+        assertThat(IT.host().sh("/nix/var/nix/profiles/per-user/root/quiet/bin/tools").stdout().trim())
                 .isEqualTo("tools q");
     }
 
@@ -97,7 +87,7 @@ class NixLibraryIT {
     void aSettingOfTheWrongTypeIsRefusedBeforeAnythingRuns() throws Exception {
         Path flake = flake("bad-check", String.join("\n",
                 "    deploy.nodes.web = {",
-                "      hostname = \"" + host.address() + "\";",
+                "      hostname = \"" + IT.host().address() + "\";",
                 "      profiles.system.path = lib.activate.noop (tools \"x\");",
                 "      profiles.system.sshOpts = [ 22 ];",
                 "    };"));
@@ -110,10 +100,10 @@ class NixLibraryIT {
 
     @Test
     void aNormalUsersOwnProfileIsDeployedAndAFailedUpdateRollsBack() throws Exception {
-        host.sh("rm -rf /nix/var/nix/profiles/per-user/" + USER + " /home/" + USER + "/.local/state").orThrow();
+        IT.host().sh("rm -rf /nix/var/nix/profiles/per-user/" + USER + " /home/" + USER + "/.local/state").orThrow();
         String node = String.join("\n",
                 "    deploy.nodes.workstation = {",
-                "      hostname = \"" + host.address() + "\";",
+                "      hostname = \"" + IT.host().address() + "\";",
                 "      sshUser = \"" + USER + "\";",
                 "      user = \"" + USER + "\";",
                 "      profiles.tools.path = lib.activate.custom (tools \"%s\") \"%s\";",
@@ -127,11 +117,11 @@ class NixLibraryIT {
         assertThat(first.exitCode()).as(first.stdout()).isZero();
         assertThat(first.stdout()).contains("| activating for " + USER);
         assertThat(second.exitCode()).as(second.stdout()).isEqualTo(ExitCode.ACTIVATION_FAILED.code);
-        String profile = host.sh("ls -d /nix/var/nix/profiles/per-user/" + USER + "/tools /home/" + USER
+        String profile = IT.host().sh("ls -d /nix/var/nix/profiles/per-user/" + USER + "/tools /home/" + USER
                 + "/.local/state/nix/profiles/tools 2>/dev/null | head -n 1").stdout().trim();
         assertThat(profile).as("the user's profile exists").isNotEmpty();
-        assertThat(host.sh("su -s /bin/sh " + USER + " -c " + profile + "/bin/tools").stdout().trim())
+        assertThat(IT.host().sh("su -s /bin/sh " + USER + " -c " + profile + "/bin/tools").stdout().trim())
                 .isEqualTo("tools 1");
-        assertThat(host.sh("stat -c %U $(readlink -f " + profile + ")/.. " + profile).stdout()).contains(USER);
+        assertThat(IT.host().sh("stat -c %U $(readlink -f " + profile + ")/.. " + profile).stdout()).contains(USER);
     }
 }

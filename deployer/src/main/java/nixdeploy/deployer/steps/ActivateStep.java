@@ -108,8 +108,15 @@ final class ActivateStep {
         return rollback.onInterrupt(planned.at(events.profilePath()), confirmSent);
     }
 
+    /**
+     * The activator keeps each line of the activation's output to 128 KiB, and JSON may write a byte
+     * as six characters (a control character becomes a backslash-u escape): an event line must fit whole, or
+     * it stops being JSON.
+     */
+    static final int EVENT_LINE_KEEP = 1024 * 1024;
+
     private static CompletableFuture<Integer> follow(RemoteHost.RemoteProcess activator, ActivationEvents events) {
-        LineSink lines = new LineSink(events::accept);
+        LineSink lines = new LineSink(events::accept, EVENT_LINE_KEEP);
         return Background.supply(() -> {
             try (lines) {
                 activator.stdout().transferTo(lines);
