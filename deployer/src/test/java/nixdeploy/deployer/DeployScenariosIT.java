@@ -16,6 +16,7 @@ class DeployScenariosIT {
     static final DeployFixture IT = DeployFixture.hosts(1)
             .cleanedWith(DeployFixture.CLEAN + " /nix/var/nix/profiles/per-user/root/*; true");
     static final String USER = TestHosts.TEST_USER;
+    static final String SUDO_LOG = "/nix/var/sudo-argv.log";
 
     private String opts() {
         return DeployCli.sshOpts(IT.host());
@@ -42,6 +43,12 @@ class DeployScenariosIT {
     @Test
     void interactiveSudoAsksForThePasswordOnceAndKeepsItOutOfArgv() {
         IT.hosts().ensureTestUser("s3cret-pass");
+        // a sudo in front of the real one, in this host's mount namespace only, logs its argv and every
+        // process's argv on the machine (the deployer's too) at the moment sudo runs
+        IT.host().sh("mount -t tmpfs -o size=1m,mode=755 sudo-spy /usr/local/bin && install -m 666 /dev/null "
+                + SUDO_LOG + " && printf '%s\\n' '#!/bin/sh' '{ echo \"sudo $*\"; ps -eo args; } >> " + SUDO_LOG
+                + " 2>&1' 'exec /usr/bin/sudo \"$@\"' > /usr/local/bin/sudo && chmod 755 /usr/local/bin/sudo")
+                .orThrow();
         Path flake = IT.flake("isudo", String.join("\n",
                 "    deploy.nodes.web = {",
                 "      hostname = \"" + IT.host().address() + "\";",
@@ -51,12 +58,21 @@ class DeployScenariosIT {
                 "      profiles.system.path = profile \"interactive\" \"echo activated as $(id -un)\";",
                 "    };"));
 
-        Cmd.Result result = IT.deploy().runWithInput("s3cret-pass\n", flake, ".#web", "--skip-checks", "--ssh-opts",
-                opts());
+        Cmd.Result result;
+        String argvSeen;
+        try {
+            result = IT.deploy().runWithInput("s3cret-pass\n", flake, ".#web", "--skip-checks", "--ssh-opts",
+                    opts());
+            argvSeen = IT.host().sh("cat " + SUDO_LOG).orThrow().stdout();
+        } finally {
+            IT.host().sh("umount /usr/local/bin; rm -f " + SUDO_LOG);
+            IT.hosts().ensureTestUser(null);
+        }
 
-        IT.hosts().ensureTestUser(null);
         assertThat(result.exitCode()).as(result.stdout()).isZero();
         assertThat(result.stdout()).contains("| activated as root").doesNotContain("s3cret-pass");
+        assertThat(argvSeen).as("sudo's argv, and all processes' argv while sudo ran").containsPattern("sudo -S .*-v")
+                .contains("sudo -n").contains("nixdeploy.deployer.cli.Main").doesNotContain("s3cret-pass");
         assertThat(IT.host().sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("interactive");
     }
 

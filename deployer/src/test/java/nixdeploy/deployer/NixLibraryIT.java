@@ -92,10 +92,24 @@ class NixLibraryIT {
                 "      profiles.system.sshOpts = [ 22 ];",
                 "    };"));
 
+        String before = hostState();
+        int sessionsBefore = sessionsStarted();
+
         Cmd.Result result = deploy(flake, ".#web");
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code);
         assertThat(result.stdout()).contains("deploy.nodes.web.profiles.system.sshOpts[0] must be a string");
+        assertThat(sessionsStarted()).as("SSH sessions started on the host").isEqualTo(sessionsBefore);
+        assertThat(hostState()).as("the host's profiles, store and deployment state").isEqualTo(before);
+    }
+
+    private static String hostState() {
+        return IT.host().sh("ls -la --time-style=full-iso /nix/var/nix/profiles /nix/var/nix/profiles/per-user/root "
+                + "/nix/store; ls -laR --time-style=full-iso /nix/var/nixdeploy 2>&1; true").orThrow().stdout();
+    }
+
+    private static int sessionsStarted() throws IOException {
+        return Files.readString(IT.host().dir().resolve("sshd.log")).split("Starting session", -1).length - 1;
     }
 
     @Test
