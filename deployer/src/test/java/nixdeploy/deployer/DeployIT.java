@@ -82,6 +82,27 @@ class DeployIT {
     }
 
     @Test
+    void anActivationPrinting300MegabytesIsDeployedByADeployerHeldTo64MegabytesOfHeap() {
+        String loud = "printf start; head -c 209715200 /dev/zero | tr '\\000' x; echo end; "
+                + "head -c 104857600 /dev/zero | tr '\\000' y >&2; echo; "
+                + "i=0; while [ $i -lt 2000 ]; do echo line $i; i=$((i+1)); done; echo loud done";
+        IT.deploy().env("NIXDEPLOY_JAVA_OPTS", "-Xmx64m");
+        Cmd.Result result;
+        try {
+            result = deployFlake(flake("loud", loud, ""));
+        } finally {
+            IT.deploy().env("NIXDEPLOY_JAVA_OPTS", null);
+        }
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).contains("| startxxx").contains("xxxend").contains("yyy")
+                .contains(" bytes dropped ...]").contains("| line 1999").contains("| loud done")
+                .contains("confirmed over a new connection");
+        assertThat(result.stdout().length()).as("what the deployer printed").isLessThan(4 * 1024 * 1024);
+        assertThat(IT.host().sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("loud");
+    }
+
+    @Test
     void aFailingActivationScriptIsRolledBack() {
         assertThat(deployFlake(flake("v1", GOOD, "")).exitCode()).isZero();
 
@@ -136,6 +157,17 @@ class DeployIT {
         assertThat(result.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code);
         assertThat(result.stdout()).contains("no node 'nope'").contains("its nodes are: web");
         assertThat(IT.host().sh("test -e /nix/var/nix/profiles/system").ok()).isFalse();
+    }
+
+    @Test
+    void withJsonAnUnknownNodeIsAnErrorEventAndStdoutHoldsOnlyJson() {
+        Cmd.Result result = deployFlake(flake("v1", GOOD, ""), "--targets", ".#nope", "--json");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code);
+        assertThat(result.stdout().lines().map(line -> com.google.gson.JsonParser.parseString(line).getAsJsonObject()))
+                .as(result.stdout()).isNotEmpty()
+                .anySatisfy(e -> assertThat(e.get("type").getAsString() + " " + e.get("message").getAsString())
+                        .startsWith("error ").contains("no node 'nope'"));
     }
 
     @Test
