@@ -47,7 +47,7 @@ public final class LineSink extends OutputStream {
         for (int i = off; i < end; i++) {
             byte b = bytes[i];
             if (b == '\n' || b == '\r') {
-                write(bytes, start, i, b);
+                writeRunThenEnding(bytes, start, i, b);
                 start = i + 1;
             }
         }
@@ -58,7 +58,7 @@ public final class LineSink extends OutputStream {
     }
 
     /** The run of ordinary bytes from {@code start} to {@code end}, then the line-ending byte at {@code end}. */
-    private void write(byte[] bytes, int start, int end, byte ending) {
+    private void writeRunThenEnding(byte[] bytes, int start, int end, byte ending) {
         if (start < end) {
             takePendingCarriageReturn();
             current.write(bytes, start, end - start);

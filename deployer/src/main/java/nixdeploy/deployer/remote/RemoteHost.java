@@ -1,6 +1,5 @@
 package nixdeploy.deployer.remote;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,16 +27,21 @@ public interface RemoteHost extends AutoCloseable {
     int exec(String command, InputStream stdin, OutputStream stdout, OutputStream stderr, Duration timeout)
             throws IOException;
 
+    /** How much of each end of a captured stdout {@link #run} keeps. */
+    int STDOUT_KEEP = 4 * 1024 * 1024;
+
     /**
-     * Runs a short command and captures its output: all of stdout, which callers parse, and the
-     * two ends of stderr, which only goes into messages.
+     * Runs a short command and captures its output: the first and last {@link #STDOUT_KEEP} bytes
+     * of stdout (what callers parse: the activator's events end with their result, which stays),
+     * and of stderr the first and last 64 KiB, which only go into messages. A command that prints
+     * more, such as a rollback re-running a loud activation, costs no more memory.
      */
     default Result run(String command, String stdin, Duration timeout) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        HeadTailBuffer out = new HeadTailBuffer(STDOUT_KEEP, STDOUT_KEEP);
         HeadTailBuffer err = new HeadTailBuffer();
         InputStream in = stdin == null ? null : new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         int status = exec(command, in, out, err, timeout);
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString());
+        return new Result(status, out.toString(), err.toString());
     }
 
     /** A command running on the host whose stdin and stdout this side drives, as a protocol peer. */
