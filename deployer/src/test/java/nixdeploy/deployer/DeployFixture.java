@@ -111,10 +111,15 @@ final class DeployFixture implements BeforeAllCallback, AfterAllCallback, Before
 
     /** {@code deploy.nodes.<name>} on {@code host}, logging in as root, with {@code attrs} in it. */
     static String node(String name, TestHost host, String... attrs) {
+        return nodeAs(name, host, "root", attrs);
+    }
+
+    /** {@code deploy.nodes.<name>} on {@code host}, logging in as {@code sshUser}, with {@code attrs} in it. */
+    static String nodeAs(String name, TestHost host, String sshUser, String... attrs) {
         List<String> lines = new ArrayList<>(List.of(
                 "    deploy.nodes." + name + " = {",
                 "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"root\";"));
+                "      sshUser = \"" + sshUser + "\";"));
         Stream.of(attrs).map(a -> "      " + a).forEach(lines::add);
         lines.add("    };");
         return String.join("\n", lines);

@@ -39,31 +39,23 @@ class DeployRsScenariosIT {
 
     /** deploy-rs's node "server" (nix/tests/deploy-flake.nix), its system profile activating {@code script}. */
     private String server(String name, String script) {
-        return String.join("\n",
-                "    deploy.nodes.server = {",
-                "      hostname = \"" + IT.host().address() + "\";",
-                "      sshUser = \"root\";",
-                "      sshOpts = [",
-                "        \"-o\" \"StrictHostKeyChecking=no\"",
-                "        \"-o\" \"StrictHostKeyChecking=no\"",
-                "      ];",
-                "      profiles.system.path = profile \"" + name + "\" \"" + script + "\";",
-                "    };");
+        return DeployFixture.node("server", IT.host(),
+                "sshOpts = [",
+                "  \"-o\" \"StrictHostKeyChecking=no\"",
+                "  \"-o\" \"StrictHostKeyChecking=no\"",
+                "];",
+                "profiles.system.path = profile \"" + name + "\" \"" + script + "\";");
     }
 
     /** deploy-rs's node "profile": a non-root user's hello-world profile, activated as that user. */
     private String userProfile(String name) {
-        return String.join("\n",
-                "    deploy.nodes.profile = {",
-                "      hostname = \"" + IT.host().address() + "\";",
-                "      sshUser = \"" + USER + "\";",
-                "      sshOpts = [",
-                "        \"-o\" \"UserKnownHostsFile=/dev/null\"",
-                "        \"-o\" \"StrictHostKeyChecking=no\"",
-                "      ];",
-                "      profiles.\"hello-world\".path = profile \"" + name + "\" "
-                        + "\"echo hello-world for $(id -un) at $PROFILE && echo " + name + " > $HOME/.deployrs-hello\";",
-                "    };");
+        return DeployFixture.nodeAs("profile", IT.host(), USER,
+                "sshOpts = [",
+                "  \"-o\" \"UserKnownHostsFile=/dev/null\"",
+                "  \"-o\" \"StrictHostKeyChecking=no\"",
+                "];",
+                "profiles.\"hello-world\".path = profile \"" + name + "\" "
+                        + "\"echo hello-world for $(id -un) at $PROFILE && echo " + name + " > $HOME/.deployrs-hello\";");
     }
 
     private String systemProfile() {
@@ -159,12 +151,8 @@ class DeployRsScenariosIT {
     }
 
     private Path webFlake(String dir, String name, String script) {
-        return IT.flake(dir, String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + IT.host().address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.system.path = profile \"" + name + "\" \"" + script + "\";",
-                "    };"));
+        return IT.flake(dir, DeployFixture.node("web", IT.host(),
+                "profiles.system.path = profile \"" + name + "\" \"" + script + "\";"));
     }
 
     @Test

@@ -25,13 +25,9 @@ class DeployScenariosIT {
     @Test
     void aNonRootSshUserDeploysARootProfileThroughSudo() {
         IT.hosts().ensureTestUser(null);
-        Path flake = IT.flake("sudo", String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + IT.host().address() + "\";",
-                "      sshUser = \"" + USER + "\";",
-                "      user = \"root\";",
-                "      profiles.system.path = profile \"via-sudo\" \"echo activated as $(id -un)\";",
-                "    };"));
+        Path flake = IT.flake("sudo", DeployFixture.nodeAs("web", IT.host(), USER,
+                "user = \"root\";",
+                "profiles.system.path = profile \"via-sudo\" \"echo activated as $(id -un)\";"));
 
         Cmd.Result result = IT.deploy().run(flake, ".#web", "--skip-checks", "--ssh-opts", opts());
 
@@ -49,14 +45,10 @@ class DeployScenariosIT {
                 + SUDO_LOG + " && printf '%s\\n' '#!/bin/sh' '{ echo \"sudo $*\"; ps -eo args; } >> " + SUDO_LOG
                 + " 2>&1' 'exec /usr/bin/sudo \"$@\"' > /usr/local/bin/sudo && chmod 755 /usr/local/bin/sudo")
                 .orThrow();
-        Path flake = IT.flake("isudo", String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + IT.host().address() + "\";",
-                "      sshUser = \"" + USER + "\";",
-                "      user = \"root\";",
-                "      interactiveSudo = true;",
-                "      profiles.system.path = profile \"interactive\" \"echo activated as $(id -un)\";",
-                "    };"));
+        Path flake = IT.flake("isudo", DeployFixture.nodeAs("web", IT.host(), USER,
+                "user = \"root\";",
+                "interactiveSudo = true;",
+                "profiles.system.path = profile \"interactive\" \"echo activated as $(id -un)\";"));
 
         Cmd.Result result;
         String argvSeen;
@@ -186,13 +178,9 @@ class DeployScenariosIT {
     void withRemoteBuildTheHostBuildsTheProfileItself() {
         String nonce = Long.toString(System.nanoTime());
         Path flake = IT.flake("remote", single("remote-" + nonce, "echo built remotely", ""));
-        Path broken = IT.flake("remote-broken", String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + IT.host().address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.system = { user = \"root\"; path = builtins.derivation { name = \"fails-" + nonce
-                        + "\"; inherit system; builder = sh; args = [ \"-c\" \"echo compiler error; exit 2\" ]; }; };",
-                "    };"));
+        Path broken = IT.flake("remote-broken", DeployFixture.node("web", IT.host(),
+                "profiles.system = { user = \"root\"; path = builtins.derivation { name = \"fails-" + nonce
+                        + "\"; inherit system; builder = sh; args = [ \"-c\" \"echo compiler error; exit 2\" ]; }; };"));
 
         Cmd.Result built = IT.deploy().run(flake, ".#web", "--skip-checks", "--remote-build", "--ssh-opts", opts());
         Cmd.Result failed = IT.deploy().run(broken, ".#web", "--skip-checks", "--remote-build", "--ssh-opts", opts());
@@ -261,15 +249,11 @@ class DeployScenariosIT {
     }
 
     private String node(String sys, String sysScript, String app, String appScript) {
-        return String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + IT.host().address() + "\";",
-                "      sshUser = \"root\";",
-                "      user = \"root\";",
-                "      profilesOrder = [ \"system\" \"app\" ];",
-                "      profiles.system.path = profile \"" + sys + "\" " + DeployFixture.nixString(sysScript) + ";",
-                "      profiles.app.path = profile \"" + app + "\" " + DeployFixture.nixString(appScript) + ";",
-                "    };");
+        return DeployFixture.node("web", IT.host(),
+                "user = \"root\";",
+                "profilesOrder = [ \"system\" \"app\" ];",
+                "profiles.system.path = profile \"" + sys + "\" " + DeployFixture.nixString(sysScript) + ";",
+                "profiles.app.path = profile \"" + app + "\" " + DeployFixture.nixString(appScript) + ";");
     }
 
     private String single(String name, String script, String extra) {

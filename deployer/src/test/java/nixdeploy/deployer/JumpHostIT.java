@@ -59,12 +59,8 @@ class JumpHostIT {
 
     /** Deploys a profile named {@code name} to the target with {@code -J root@<jump>}. */
     private Cmd.Result deployThroughJump(String name, Path knownHostsFile) {
-        Path flake = IT.flake(name, String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + target.address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.system = { user = \"root\"; path = profile \"" + name + "\" \"echo activated\"; };",
-                "    };"));
+        Path flake = IT.flake(name, DeployFixture.node("web", target,
+                "profiles.system = { user = \"root\"; path = profile \"" + name + "\" \"echo activated\"; };"));
         return IT.deploy().run(flake, ".#web", "--skip-checks", "--ssh-opts", "-i " + target.clientKey()
                 + " -o UserKnownHostsFile=" + knownHostsFile + " -J root@" + jump.address());
     }

@@ -64,15 +64,11 @@ class NixLibraryIT {
 
     @Test
     void profilesMadeWithActivateCustomAndNoopDeployWithTheFlakesChecks() throws Exception {
-        Path flake = flake("library", String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + IT.host().address() + "\";",
-                "      sshUser = \"root\";",
-                "      user = \"root\";",
-                "      profiles.system.path = lib.activate.custom (tools \"1\") "
+        Path flake = flake("library", DeployFixture.node("web", IT.host(),
+                "user = \"root\";",
+                "profiles.system.path = lib.activate.custom (tools \"1\") "
                         + "\"echo custom activation of $PROFILE; $PROFILE/bin/tools\";",
-                "      profiles.quiet.path = lib.activate.noop (tools \"q\");",
-                "    };"));
+                "profiles.quiet.path = lib.activate.noop (tools \"q\");"));
 
         Cmd.Result result = deploy(flake, ".#web");
 
@@ -115,13 +111,9 @@ class NixLibraryIT {
     @Test
     void aNormalUsersOwnProfileIsDeployedAndAFailedUpdateRollsBack() throws Exception {
         IT.host().sh("rm -rf /nix/var/nix/profiles/per-user/" + USER + " /home/" + USER + "/.local/state").orThrow();
-        String node = String.join("\n",
-                "    deploy.nodes.workstation = {",
-                "      hostname = \"" + IT.host().address() + "\";",
-                "      sshUser = \"" + USER + "\";",
-                "      user = \"" + USER + "\";",
-                "      profiles.tools.path = lib.activate.custom (tools \"%s\") \"%s\";",
-                "    };");
+        String node = DeployFixture.nodeAs("workstation", IT.host(), USER,
+                "user = \"" + USER + "\";",
+                "profiles.tools.path = lib.activate.custom (tools \"%s\") \"%s\";");
         Path good = flake("user-good", String.format(node, "1", "echo activating for $(id -un)"));
         Path bad = flake("user-bad", String.format(node, "2", "echo broken; exit 4"));
 

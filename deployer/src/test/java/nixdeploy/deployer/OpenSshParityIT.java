@@ -130,12 +130,8 @@ class OpenSshParityIT {
             assertThat(openSsh.ok()).as("ssh: " + openSsh.stderr()).isTrue();
 
             IT.deploy().env("SSH_AUTH_SOCK", socket.toString());
-            Path flake = IT.flake("agent", String.join("\n",
-                    "    deploy.nodes.web = {",
-                    "      hostname = \"" + IT.host().address() + "\";",
-                    "      sshUser = \"root\";",
-                    "      profiles.system = { user = \"root\"; path = profile \"agent\" \"echo activated\"; };",
-                    "    };"));
+            Path flake = IT.flake("agent", DeployFixture.node("web", IT.host(),
+                    "profiles.system = { user = \"root\"; path = profile \"agent\" \"echo activated\"; };"));
             Cmd.Result ours = IT.deploy().run(flake, ".#web", "--skip-checks", "--ssh-opts", String.join(" ", common));
             assertThat(ours.exitCode()).as(ours.stdout() + ours.stderr()).isZero();
         } finally {
@@ -150,12 +146,8 @@ class OpenSshParityIT {
         Path key = IT.work().resolve("locked2");
         Cmd.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "a passphrase", "-f", key.toString()).orThrow();
         Path file = knownHosts("kh_noagent", 2222, publicKey("host_ed25519"), false);
-        Path flake = IT.flake("noagent", String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + IT.host().address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.system = { user = \"root\"; path = profile \"noagent\" \"echo activated\"; };",
-                "    };"));
+        Path flake = IT.flake("noagent", DeployFixture.node("web", IT.host(),
+                "profiles.system = { user = \"root\"; path = profile \"noagent\" \"echo activated\"; };"));
 
         Cmd.Result ours = IT.deploy().run(flake, ".#web", "--skip-checks", "--ssh-opts", "-i " + key + " -p 2222"
                 + " -o IdentitiesOnly=yes -o UserKnownHostsFile=" + file + " -o GlobalKnownHostsFile=/dev/null");
@@ -177,12 +169,8 @@ class OpenSshParityIT {
         Cmd.Result openSsh = Cmd.run(ssh, null, 60);
         assertThat(openSsh.ok()).as("ssh: " + openSsh.stderr()).isEqualTo(expected);
 
-        Path flake = IT.flake(name, String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + IT.host().address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.system = { user = \"root\"; path = profile \"" + name + "\" \"echo activated\"; };",
-                "    };"));
+        Path flake = IT.flake(name, DeployFixture.node("web", IT.host(),
+                "profiles.system = { user = \"root\"; path = profile \"" + name + "\" \"echo activated\"; };"));
         Cmd.Result ours = IT.deploy().run(flake, ".#web", "--skip-checks", "--ssh-opts", "-i " + IT.host().clientKey()
                 + " -p " + port + " " + String.join(" ", opts));
         assertThat(ours.exitCode()).as(ours.stdout() + ours.stderr()).isEqualTo(expected ? 0 : 4);

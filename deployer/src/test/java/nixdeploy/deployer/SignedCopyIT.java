@@ -30,13 +30,9 @@ class SignedCopyIT {
     }
 
     private Path flake(String name) {
-        return IT.flake(name, String.join("\n",
-                "    deploy.nodes.desk = {",
-                "      hostname = \"" + IT.host().address() + "\";",
-                "      sshUser = \"" + USER + "\";",
-                "      profiles.tools = { user = \"" + USER + "\"; path = profile \"" + name + "-"
-                        + System.nanoTime() + "\" \"echo tools for $(id -un)\"; };",
-                "    };"));
+        return IT.flake(name, DeployFixture.nodeAs("desk", IT.host(), USER,
+                "profiles.tools = { user = \"" + USER + "\"; path = profile \"" + name + "-"
+                        + System.nanoTime() + "\" \"echo tools for $(id -un)\"; };"));
     }
 
     @Test
@@ -84,11 +80,7 @@ class SignedCopyIT {
     }
 
     private Path rootFlake(String name) {
-        return IT.flake(name, String.join("\n",
-                "    deploy.nodes.box = {",
-                "      hostname = \"" + IT.host().address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.checked = { user = \"root\"; path = profile \"" + name + "\" \"echo checked\"; };",
-                "    };"));
+        return IT.flake(name, DeployFixture.node("box", IT.host(),
+                "profiles.checked = { user = \"root\"; path = profile \"" + name + "\" \"echo checked\"; };"));
     }
 }
