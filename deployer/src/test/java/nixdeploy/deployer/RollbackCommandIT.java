@@ -49,7 +49,7 @@ class RollbackCommandIT {
                 "      hostname = \"" + host.address() + "\";",
                 "      sshUser = \"root\";",
                 "      profiles." + profile + " = { user = \"root\"; path = profile \"" + profile + "-v" + version
-                        + "\" " + DeployIT.nixString(script) + "; };",
+                        + "\" " + DeployFixture.nixString(script) + "; };",
                 "    };"));
         Cmd.Result result = deploy.to(host, flake, ".#web", "--skip-checks");
         assertThat(result.exitCode()).as(result.stdout()).isZero();

@@ -47,7 +47,7 @@ class SshFleetIT {
                         .replace("%a", HOSTS.get(i).address()) + "\";",
                 "      sshUser = \"root\";" + nodeAttrs,
                 "      profiles.system = { user = \"root\"; path = profile \"" + name + "-" + i + "\" "
-                        + DeployIT.nixString("echo up") + "; };",
+                        + DeployFixture.nixString("echo up") + "; };",
                 "    };")).collect(Collectors.joining("\n"));
         return TestFlake.write(work.resolve(name), nodes);
     }
@@ -86,7 +86,7 @@ class SshFleetIT {
         Path flake = TestFlake.write(work.resolve("alias"), String.join("\n",
                 "    deploy.nodes.web = {",
                 "      hostname = \"web-alias\";",
-                "      profiles.system = { user = \"root\"; path = profile \"alias\" " + DeployIT.nixString(serve)
+                "      profiles.system = { user = \"root\"; path = profile \"alias\" " + DeployFixture.nixString(serve)
                         + "; healthChecks = [ { http = { port = 8080; bodyContains = \"healthy\"; timeout = 2; }; } ]; };",
                 "    };"));
         assertThat(Cmd.run("getent", "hosts", "web-alias").ok()).as("only ssh_config knows the alias").isFalse();
