@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import nixdeploy.testhosts.Cmd;
 import nixdeploy.testhosts.TestHost;
-import nixdeploy.testhosts.TestHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,12 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BinaryCacheIT {
     @RegisterExtension
-    static final TestHosts HOSTS = TestHosts.count(2);
+    static final DeployFixture IT = DeployFixture.hosts(2).cleanedWith(null);
     static final String KEY_NAME = "nixdeploy-cache-test-1";
 
     static TestHost cached;
     static TestHost plain;
-    static DeployCli deploy;
     static String sshOpts;
     static Path cacheDir;
     static String pushUrl;
@@ -43,15 +41,11 @@ class BinaryCacheIT {
     /** What the HTTP cache served: "client-address path status". */
     static final List<String> served = new CopyOnWriteArrayList<>();
 
-    @TempDir
-    Path work;
-
     @BeforeAll
-    static void setUp(@TempDir Path home, @TempDir Path keys, @TempDir Path cache) throws Exception {
-        cached = HOSTS.get(0);
-        plain = HOSTS.get(1);
-        deploy = new DeployCli(home);
-        Path knownHosts = home.resolve("cache_known_hosts");
+    static void setUp(@TempDir Path keys, @TempDir Path cache) throws Exception {
+        cached = IT.host(0);
+        plain = IT.host(1);
+        Path knownHosts = IT.deploy().home().resolve("cache_known_hosts");
         Files.writeString(knownHosts, cached.knownHostsLine() + "\n" + plain.knownHostsLine() + "\n");
         sshOpts = "-i " + cached.clientKey() + " -o UserKnownHostsFile=" + knownHosts;
 
@@ -112,7 +106,7 @@ class BinaryCacheIT {
         // fastConnection = true would copy everything from here; with a cache, hosts substitute anyway
         Path flake = flake(name, "      cache = \"" + pushUrl + "\";\n      fastConnection = true;");
 
-        Cmd.Result result = deploy.run(flake, "--skip-checks", "--ssh-opts", sshOpts);
+        Cmd.Result result = IT.deploy().run(flake, "--skip-checks", "--ssh-opts", sshOpts);
 
         assertThat(result.exitCode()).as(result.stdout()).isZero();
         String out = result.stdout();
@@ -139,13 +133,13 @@ class BinaryCacheIT {
     void withLocalKeyThePathsAreSignedHereAndTheCacheHandsOnTheirSignatures() {
         String name = "local-key-" + System.nanoTime();
         Path flake = flake(name, "");
-        deploy.env("LOCAL_KEY", secretKey.toString());
+        IT.deploy().env("LOCAL_KEY", secretKey.toString());
         Cmd.Result result;
         try {
-            result = deploy.run(flake, "--skip-checks", "--ssh-opts", sshOpts, "--on", "cached", "--cache",
+            result = IT.deploy().run(flake, "--skip-checks", "--ssh-opts", sshOpts, "--on", "cached", "--cache",
                     "file://" + cacheDir);
         } finally {
-            deploy.env("LOCAL_KEY", null);
+            IT.deploy().env("LOCAL_KEY", null);
         }
 
         assertThat(result.exitCode()).as(result.stdout()).isZero();
@@ -163,7 +157,7 @@ class BinaryCacheIT {
         cached.sh("rm -f /nix/var/nix/profiles/per-user/root/app*").orThrow();
 
         // a folder inside a regular file cannot be made, not even by root
-        Cmd.Result result = deploy.run(flake, "--skip-checks", "--ssh-opts", sshOpts, "--cache",
+        Cmd.Result result = IT.deploy().run(flake, "--skip-checks", "--ssh-opts", sshOpts, "--cache",
                 "file:///etc/hostname/cache");
 
         assertThat(result.exitCode()).as(result.stdout()).isEqualTo(ExitCode.CACHE_PUSH_FAILED.code);
@@ -177,14 +171,14 @@ class BinaryCacheIT {
     /** Nodes "cached" and "plain", each with profile "app" of the same store path; {@code settings} at deploy level. */
     private Path flake(String name, String settings) {
         String app = "profile \"" + name + "\" \"echo deployed " + name + "\"";
-        return TestFlake.write(work.resolve(name), String.join("\n",
+        return IT.flake(name,
                 "    deploy = {",
                 settings,
                 "      sshUser = \"root\";",
                 "      user = \"root\";",
                 "      nodes.cached = { hostname = \"" + cached.address() + "\"; profiles.app.path = " + app + "; };",
                 "      nodes.plain = { hostname = \"" + plain.address() + "\"; profiles.app.path = " + app + "; };",
-                "    };"));
+                "    };");
     }
 
     /** The first line of {@code out} about {@code profile} that contains {@code text}, or null. */
