@@ -120,15 +120,19 @@ final class FleetDeploy {
         }
     }
 
+    /**
+     * Ctrl-C at any moment: hosts with a deployment between its activation and its confirmation are
+     * asked to roll back, and no deployment starts after this (rollBackAll closes the registry under
+     * the same lock a new one registers with). Always exit 9.
+     */
     private void rollBackPending() {
-        if (!pending.isEmpty()) {
-            console.plain("interrupted: asking hosts with pending deployments to roll back now");
-            for (PendingRollbacks.Report report : pending.rollBackAll(ROLLBACK_WAIT)) {
-                console.info(report.name(), report.message());
-            }
-            console.endLive();
-            Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code);
+        console.plain(pending.isEmpty() ? "interrupted: no deployment was between its activation and its "
+                + "confirmation; none starts now" : "interrupted: asking hosts with pending deployments to roll back now");
+        for (PendingRollbacks.Report report : pending.rollBackAll(ROLLBACK_WAIT)) {
+            console.info(report.name(), report.message());
         }
+        console.endLive();
+        Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code);
     }
 
     /** One node's profiles in order; after a failure, the node's remaining profiles are skipped. */

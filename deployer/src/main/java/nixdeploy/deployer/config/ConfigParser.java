@@ -125,6 +125,11 @@ public final class ConfigParser {
             throw new ConfigException(where + " must be a Nix store URL such as file:///srv/cache, "
                     + "https://cache.example.com or s3://bucket, not '" + url + "'");
         }
+        if (url != null && url.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@?:]*:[^/@?]*@.*")) {
+            // it would stand in nix copy's argv, which every user of the machine can read
+            throw new ConfigException(where + " has credentials in it; put them in Nix's netrc-file (or the "
+                    + "S3 profile) instead, so they never show in the process list");
+        }
         return url;
     }
 

@@ -103,8 +103,9 @@ final class ActivateStep {
     /** Ctrl-C: until the activator reports the profile's path, nothing can be rolled back yet. */
     private String onInterrupt(Invocation planned, ActivationEvents events, boolean confirmSent) {
         if (events.profilePath() == null) {
-            return "interrupted before the activator reported the profile it switches; if it switched it, the host "
-                    + "rolls back by itself at its deadline";
+            return "interrupted before the activator reported the profile it switches; if it switched it, "
+                    + (ActivatorArgs.magicRollback(planned.plan(), mode) ? "the host rolls back by itself at its "
+                    + "deadline" : "it stays switched (magic rollback is off): check the host");
         }
         return rollback.onInterrupt(planned.at(events.profilePath()), confirmSent);
     }

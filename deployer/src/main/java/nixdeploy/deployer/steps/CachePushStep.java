@@ -95,11 +95,13 @@ public final class CachePushStep {
     }
 
     /**
-     * The URL as messages show it: without its query, which may name a secret key file (its path
-     * is no secret, but it is noise) or other store parameters.
+     * The URL as messages show it: without credentials, nor its query, which may name a secret key
+     * file (its path is no secret, but it is noise) or other store parameters.
      */
     static String shown(String url) {
         int query = url.indexOf('?');
-        return query < 0 ? url : url.substring(0, query);
+        String base = query < 0 ? url : url.substring(0, query);
+        // credentials in the authority (https://user:token@host) are never printed
+        return base.replaceFirst("^([a-z][a-z0-9+.-]*://)[^/@:]*:[^/@]*@", "$1");
     }
 }

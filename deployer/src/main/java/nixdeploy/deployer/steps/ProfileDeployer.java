@@ -67,6 +67,7 @@ public final class ProfileDeployer {
     private final ConfirmStep confirm;
     private final RollbackStep rollback;
     private final RecoverStep recover;
+    private final PendingRollbacks pending;
     private final WatcherLogStep watcherLog;
     private final Mode mode;
     private final Map<String, Invocation> confirmed = new ConcurrentHashMap<>();
@@ -90,6 +91,7 @@ public final class ProfileDeployer {
         this.remoteBuild = new RemoteBuildStep(console);
         this.rollback = new RollbackStep(connections);
         this.activate = new ActivateStep(console, mode, pending, rollback);
+        this.pending = pending;
         this.recover = new RecoverStep(console, connections);
         this.watcherLog = new WatcherLogStep(console, connections);
         this.confirm = new ConfirmStep(console, targets, connections, new HealthGate(connector, console, http),
@@ -183,7 +185,7 @@ public final class ProfileDeployer {
             return ended.outcome();
         }
         if (activation instanceof Activation.Lost lost) {
-            return watcherLog.keep(lost.invocation(), recover.recover(lost.invocation(), lost.why(), lost.settledBy()));
+            return watcherLog.keep(lost.invocation(), recoverInterruptibly(lost));
         }
         Activation.Awaiting awaiting = (Activation.Awaiting) activation;
         Outcome outcome = confirm.confirm(awaiting);
@@ -196,6 +198,18 @@ public final class ProfileDeployer {
                     + "awaits confirmation: " + awaiting.process().stderr().trim());
         }
         return watcherLog.keep(awaiting.invocation(), outcome);
+    }
+
+    /** Waits for the host to settle by itself; Ctrl-C meanwhile still asks it to roll back at once. */
+    private Outcome recoverInterruptibly(Activation.Lost lost) {
+        Invocation inv = lost.invocation();
+        Optional<PendingRollbacks.Entry> entry = pending.add(inv.plan().name(),
+                confirmSent -> rollback.onInterrupt(inv, false));
+        try {
+            return recover.recover(inv, lost.why(), lost.settledBy());
+        } finally {
+            entry.ifPresent(pending::remove);
+        }
     }
 
     /** Failures before the activation left the host's profiles as they were: say so, once. */

@@ -75,9 +75,13 @@ final class RollbackStep {
         if (answer.isPresent() && answer.get().confirmed(inv.deploymentId())) {
             return "confirmed before the interrupt; the host keeps it: " + answer.get().status().get().message;
         }
-        return answer.map(Answer::message).orElse("could not reach the host to roll back; "
-                + (confirmSent ? "unless it accepted the confirmation already, " : "") + "it rolls back by itself at "
-                + "its deadline");
+        if (answer.isPresent()) {
+            return answer.get().message();
+        }
+        return "could not reach the host to roll back; " + (!inv.plan().magicRollback()
+                ? "magic rollback is off, so the new generation stays: check the host"
+                : (confirmSent ? "unless it accepted the confirmation already, " : "")
+                        + "it rolls back by itself at its deadline");
     }
 
     static RemoteHost.Result status(RemoteHost host, Invocation inv) throws java.io.IOException {

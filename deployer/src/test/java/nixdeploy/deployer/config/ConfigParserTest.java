@@ -135,6 +135,15 @@ class ConfigParserTest {
     }
 
     @Test
+    void refusesACacheUrlWithCredentialsWhichWouldShowInTheProcessList() throws ConfigException {
+        assertThatThrownBy(() -> parse(withNode("\"cache\": \"https://deploy:s3cr3t@cache.example.org\"")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("netrc-file").hasMessageNotContaining("s3cr3t");
+        assertThat(parse(withNode("\"cache\": \"ssh://root@cache-host\"")).nodes().get("web").settings().cache())
+                .as("a user name alone is no secret").isEqualTo("ssh://root@cache-host");
+    }
+
+    @Test
     void readsTagsProfilePathAndHealthChecks() throws ConfigException {
         DeployConfig.Node web = parse(withNode("""
                 "tags": ["eu", "frontend"], "healthChecks": [ { "cmd": { "command": ["true"] } } ]

@@ -42,6 +42,8 @@ class CachePushStepTest {
         assertThat(CachePushStep.shown("file:///srv/cache?secret-key=/etc/nix/k.sec&compression=zstd"))
                 .isEqualTo("file:///srv/cache");
         assertThat(CachePushStep.shown("https://cache.example.org")).isEqualTo("https://cache.example.org");
+        assertThat(CachePushStep.shown("https://deploy:s3cr3t@cache.example.org/nix?priority=10"))
+                .isEqualTo("https://cache.example.org/nix");
     }
 
     @Test
