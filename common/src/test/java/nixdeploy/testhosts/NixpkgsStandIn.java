@@ -47,7 +47,8 @@ public final class NixpkgsStandIn {
         return dir().resolve("static/busybox");
     }
 
-    private static Path repositoryRoot() {
+    /** The checkout these tests run from. */
+    static Path repositoryRoot() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("nix/tests/nixpkgs-stand-in/prepare"))) {
                 return p;

@@ -256,12 +256,21 @@ public final class TestHosts implements BeforeAllCallback, AfterAllCallback {
         Cmd.run("ip", "-n", ns, "addr", "add", host.address() + "/30", "dev", nsSide).orThrow();
         Cmd.run("ip", "-n", ns, "link", "set", nsSide, "up").orThrow();
         Cmd.run("ip", "-n", ns, "link", "set", "lo", "up").orThrow();
-        // an empty /root of its own, as a real host has: this machine's dotfiles would run on every exec
+        // an empty /root of its own, as a real host has: this machine's dotfiles would run on every exec;
+        // a checkout under /root (a fresh-debian root's /root/src/project) stays visible in it
         Path root = Files.createDirectories(dir.resolve("root"));
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+        Path repo = NixpkgsStandIn.repositoryRoot();
+        String keepRepo = "";
+        if (repo.startsWith("/root")) {
+            Path inRoot = root.resolve(Path.of("/root").relativize(repo));
+            Files.createDirectories(inRoot);
+            keepRepo = " && mount --bind " + repo + " " + inRoot;
+        }
         String inside = "mount --bind " + dir.resolve("nix") + " /nix"
                 + " && mount --bind " + dir.resolve("etc-nix") + " /etc/nix"
-                + " && mount --bind " + root + " /root"
+                + keepRepo
+                + " && mount --rbind " + root + " /root"
                 + " && { nix-daemon > " + dir.resolve("nix-daemon.log") + " 2>&1 & }"
                 + " && exec /usr/sbin/sshd -D -e -f " + dir.resolve("sshd_config");
         Process sshd = new ProcessBuilder("ip", "netns", "exec", ns, "unshare", "-m", "--propagation", "private",
