@@ -12,11 +12,12 @@ import nixdeploy.deployer.config.FlakeRef;
 import nixdeploy.deployer.config.Settings;
 import nixdeploy.deployer.output.Console;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code deploy}: deploy-rs's command line, plus {@code --flake}. */
-@Command(name = "deploy", mixinStandardHelpOptions = true, subcommands = {StatusCommand.class, RollbackCommand.class}, versionProvider = Version.class, sortOptions = false,
+@Command(name = "deploy", subcommands = {StatusCommand.class, RollbackCommand.class}, versionProvider = Version.class, sortOptions = false,
         usageHelpAutoWidth = true,
         description = {"Deploy Nix profiles from a flake's deploy.nodes to hosts over SSH, confirming each over a",
             "new connection and rolling back by itself if it cannot (magic rollback).", ""},
@@ -27,136 +28,93 @@ public final class DeployCommand implements Callable<Integer> {
             description = "Flake reference to deploy: '.', '.#node' or '.#node.profile' (default '.').")
     String target;
 
-    @Option(names = "--flake", paramLabel = "TARGET", description = "The same as the TARGET argument.")
+    @Option(names = "--flake", order = 1, paramLabel = "TARGET", description = "The same as the TARGET argument.")
     String flake;
 
-    @Option(names = "--targets", arity = "1..*", paramLabel = "TARGET", description = "Several targets at once.")
+    @Option(names = "--targets", order = 2, arity = "1..*", paramLabel = "TARGET", description = "Several targets at once.")
     List<String> targets = new ArrayList<>();
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+    @Option(names = {"-f", "--file"}, order = 3, paramLabel = "FILE",
             description = "Targets are node[.profile] names in this Nix file or folder (its default.nix) instead of "
                     + "flakes: its value (or its function's, called with no arguments) has deploy.nodes.")
     String file;
 
-    @Option(names = "--on", paramLabel = "SELECTORS",
+    @Option(names = "--on", order = 4, paramLabel = "SELECTORS",
             description = "Only nodes matching one of these comma-separated @tags or name globs (web-*, db?).")
     String on;
 
-    @Option(names = "--parallel", paramLabel = "N", description = "Deploy to at most N hosts at once (default 8).")
+    @Option(names = "--parallel", order = 5, paramLabel = "N", description = "Deploy to at most N hosts at once (default 8).")
     Integer parallel;
 
-    @Option(names = "--batch-size", paramLabel = "N",
+    @Option(names = "--batch-size", order = 6, paramLabel = "N",
             description = "Deploy in rolling batches of N hosts; a failed batch stops the ones after it.")
     Integer batchSize;
 
-    @Option(names = {"-s", "--skip-checks"}, description = "Do not run the flake's checks before deploying.")
+    @Option(names = {"-s", "--skip-checks"}, order = 7, description = "Do not run the flake's checks before deploying.")
     boolean skipChecks;
 
-    @Option(names = "--ssh-user", paramLabel = "USER", description = "Override sshUser.")
-    String sshUser;
-
-    @Option(names = "--profile-user", paramLabel = "USER", description = "Override user (the profile's owner).")
-    String profileUser;
-
-    @Option(names = "--hostname", paramLabel = "HOST", description = "Override the node's hostname.")
-    String hostname;
-
-    @Option(names = "--ssh-opts", paramLabel = "OPTS", parameterConsumer = NextArgument.class,
-            description = "Override sshOpts: one string, split like a shell would ('-p 2222 -o Key=Value').")
-    String sshOpts;
-
-    @Option(names = "--fast-connection", paramLabel = "BOOL", arity = "1",
+    @Option(names = "--fast-connection", order = 12, paramLabel = "BOOL", arity = "1",
             description = "Copy everything from here instead of letting the host substitute first.")
     Boolean fastConnection;
 
-    @Option(names = "--auto-rollback", paramLabel = "BOOL", arity = "1",
-            description = "Roll back when activation fails (default true).")
-    Boolean autoRollback;
-
-    @Option(names = "--magic-rollback", paramLabel = "BOOL", arity = "1",
-            description = "Roll back unless confirmed over a new connection in time (default true).")
-    Boolean magicRollback;
-
-    @Option(names = "--rollback-succeeded", paramLabel = "BOOL", arity = "1",
+    @Option(names = "--rollback-succeeded", order = 15, paramLabel = "BOOL", arity = "1",
             description = "Roll back profiles already confirmed in this run when a later one fails (default true).")
     Boolean rollbackSucceeded;
 
-    @Option(names = "--interactive-sudo", paramLabel = "BOOL", arity = "1",
-            description = "Ask for the sudo password once and feed it to sudo on the host.")
-    Boolean interactiveSudo;
-
-    @Option(names = "--sudo", paramLabel = "CMD", description = "Privilege command (default 'sudo -u').")
-    String sudo;
-
-    @Option(names = "--confirm-timeout", paramLabel = "SECONDS", description = "Seconds to confirm (default 30).")
-    Integer confirmTimeout;
-
-    @Option(names = "--activation-timeout", paramLabel = "SECONDS",
-            description = "Seconds the activation may take (default 240).")
-    Integer activationTimeout;
-
-    @Option(names = "--temp-path", paramLabel = "DIR",
-            description = "The activator's state directory on the host (default /nix/var/nixdeploy for root).")
-    String tempPath;
-
-    @Option(names = "--dry-activate", description = "Show what activation would do; change nothing.")
+    @Option(names = "--dry-activate", order = 21, description = "Show what activation would do; change nothing.")
     boolean dryActivate;
 
-    @Option(names = "--boot", description = "Make the profile the boot default without switching to it now.")
+    @Option(names = "--boot", order = 22, description = "Make the profile the boot default without switching to it now.")
     boolean boot;
 
-    @Option(names = "--remote-build", description = "Build the profiles on the hosts instead of here.")
+    @Option(names = "--remote-build", order = 23, description = "Build the profiles on the hosts instead of here.")
     boolean remoteBuild;
 
-    @Option(names = "--evaluate-only",
+    @Option(names = "--evaluate-only", order = 24,
             description = "Evaluate and print what would be deployed where, then stop: no build, no connection.")
     boolean evaluateOnly;
 
-    @Option(names = "--dry-run",
+    @Option(names = "--dry-run", order = 25,
             description = "Build, then show per profile what it points at now, what it would point at, the closure "
                     + "difference and what would be copied; change nothing on the hosts.")
     boolean dryRun;
 
-    @Option(names = "--cache", paramLabel = "URL",
+    @Option(names = "--cache", order = 26, paramLabel = "URL",
             description = "Push the closure to this Nix binary cache once (nix copy --to URL; ?secret-key=FILE or "
                     + "LOCAL_KEY signs), then let the hosts substitute from it; overrides the cache setting.")
     String cache;
 
-    @Option(names = {"-c", "--checksigs"},
+    @Option(names = {"-c", "--checksigs"}, order = 27,
             description = "Have each host verify the signatures of the paths copied to it (against its "
                     + "trusted-public-keys) before activating.")
     boolean checkSigs;
 
-    @Option(names = {"-i", "--interactive"},
+    @Option(names = {"-i", "--interactive"}, order = 28,
             description = "Show what will be deployed where and ask before building or changing anything.")
     boolean interactive;
 
-    @Option(names = {"-d", "--debug-logs"}, description = "Print debug logs and stack traces.")
-    boolean debug;
-
-    @Option(names = "--log-dir", paramLabel = "DIR",
+    @Option(names = "--log-dir", order = 30, paramLabel = "DIR",
             description = "Also write this run's log, and each profile's activation output on the host, to files in DIR.")
     String logDir;
 
-    @Option(names = {"-k", "--keep-result"}, description = "Keep the built profiles as GC roots (./.deploy-gc).")
+    @Option(names = {"-k", "--keep-result"}, order = 31, description = "Keep the built profiles as GC roots (./.deploy-gc).")
     boolean keepResult;
 
-    @Option(names = {"-r", "--result-path"}, paramLabel = "DIR", description = "Where --keep-result puts the roots.")
+    @Option(names = {"-r", "--result-path"}, order = 32, paramLabel = "DIR", description = "Where --keep-result puts the roots.")
     String resultPath;
 
-    @Option(names = "--check-http", paramLabel = "URL",
-            description = "An extra health check: GET URL must answer 2xx/3xx before confirming (repeatable).")
-    List<String> checkHttp = new ArrayList<>();
+    // the mixins' options stand among deploy's own in the order their "order" attributes give
+    @Mixin
+    SettingsOverrides overrides;
 
-    @Option(names = "--check-cmd", paramLabel = "CMD",
-            description = "An extra health check: CMD must exit 0 on the host before confirming (repeatable).")
-    List<String> checkCmd = new ArrayList<>();
+    @Mixin
+    HealthCheckOptions healthChecks;
 
-    @Option(names = "--skip-health-checks", description = "Do not run health checks; confirm at once.")
-    boolean skipHealthChecks;
+    @Mixin
+    OutputOptions output;
 
-    @Option(names = "--json", description = "Print machine-readable events (JSON lines) instead of text.")
-    boolean json;
+    @Mixin
+    HelpOptions help;
 
     List<String> extraBuildArgs = List.of();
 
@@ -174,26 +132,9 @@ public final class DeployCommand implements Callable<Integer> {
         return lines.toArray(String[]::new);
     }
 
-    /**
-     * Takes the next argument as the option's value whatever it looks like, as deploy-rs's
-     * {@code allow_hyphen_values}: {@code --ssh-opts '-i key'} must not read as {@code -i}
-     * ({@code --interactive}) or {@code --ssh-opts '-c cipher'} as {@code -c}.
-     */
-    static final class NextArgument implements picocli.CommandLine.IParameterConsumer {
-        @Override
-        public void consumeParameters(java.util.Stack<String> args, picocli.CommandLine.Model.ArgSpec spec,
-                picocli.CommandLine.Model.CommandSpec command) {
-            if (args.isEmpty()) {
-                throw new picocli.CommandLine.MissingParameterException(command.commandLine(), spec,
-                        "Missing required parameter for option '--ssh-opts' (OPTS)");
-            }
-            spec.setValue(args.pop());
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
-        Console console = new Console(System.out, debug, json);
+        Console console = output.console();
         if (System.console() != null && !"dumb".equals(System.getenv("TERM"))) {
             TerminalSize size = TerminalSize.get();
             console.live(size.rows(), size.columns());
@@ -213,11 +154,7 @@ public final class DeployCommand implements Callable<Integer> {
             return new DeployRun(this, console).run().code;
         } catch (DeployException e) {
             console.endLive();
-            console.error(e.getMessage());
-            if (debug) {
-                e.printStackTrace(System.err);
-            }
-            return e.exitCode().code;
+            return output.failed(console, e);
         } finally {
             console.endLive();
             if (log != null) {
@@ -271,19 +208,8 @@ public final class DeployCommand implements Callable<Integer> {
     }
 
     Settings overrides() throws ConfigException {
-        if (confirmTimeout != null && (confirmTimeout < 1 || confirmTimeout > 86_400)
-                || activationTimeout != null && (activationTimeout < 1 || activationTimeout > 86_400)) {
-            throw new ConfigException("--confirm-timeout and --activation-timeout take seconds from 1 to 86400");
-        }
-        List<String> opts;
-        try {
-            opts = sshOpts == null ? null : ShellWords.split(sshOpts);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("--ssh-opts: " + e.getMessage());
-        }
-        return new Settings(sshUser, profileUser, opts, fastConnection, autoRollback, magicRollback, confirmTimeout,
-                activationTimeout, tempPath, interactiveSudo, sudo, remoteBuild ? Boolean.TRUE : null, null, null, null,
-                ConfigParser.cacheUrl(cache, "--cache"));
+        return overrides.settings(fastConnection, remoteBuild ? Boolean.TRUE : null)
+                .withCache(ConfigParser.cacheUrl(cache, "--cache"));
     }
 
     /** --parallel and --batch-size, checked. */
@@ -295,6 +221,6 @@ public final class DeployCommand implements Callable<Integer> {
     }
 
     Optional<String> hostnameOverride() {
-        return Optional.ofNullable(hostname);
+        return overrides.hostname();
     }
 }

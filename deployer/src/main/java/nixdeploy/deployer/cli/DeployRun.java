@@ -82,7 +82,7 @@ final class DeployRun {
         if (options.dryRun) {
             build(byFlake);
             return new DryRun(new nixdeploy.deployer.steps.DryRunStep(connector.join(), console, activator,
-                    ActivatorRuntime.configured()), console, options.json).run(plans);
+                    ActivatorRuntime.configured()), console, options.output.json).run(plans);
         }
         PendingRollbacks pending = new PendingRollbacks();
         List<HostTask> hosts = HostTask.of(plans);
@@ -174,8 +174,7 @@ final class DeployRun {
 
     /** Each profile's checks (its own, else its node's, plus the command line's), validated up front. */
     private Map<String, List<HealthCheck>> healthChecks(List<ProfilePlan> plans) throws DeployException {
-        return options.skipHealthChecks ? new LinkedHashMap<>() : ProfileChecks.of(plans, options.checkHttp,
-                options.checkCmd, !options.dryActivate && !options.boot, console);
+        return options.healthChecks.of(plans, !options.dryActivate && !options.boot, console);
     }
 
     /** Shows what goes where before anything is copied, as deploy-rs does. */

@@ -1,12 +1,9 @@
 package nixdeploy.deployer.cli;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import nixdeploy.deployer.Background;
 import nixdeploy.deployer.ExitCode;
 import nixdeploy.deployer.config.ProfilePlan;
 import nixdeploy.deployer.nix.ClosureDiff;
@@ -30,11 +27,7 @@ final class DryRun {
     }
 
     ExitCode run(List<ProfilePlan> plans) {
-        List<CompletableFuture<List<DryRunStep.Preview>>> hosts = HostTask.of(plans).stream()
-                .map(h -> Background.supply(() -> step.preview(h.profiles().stream().map(plans::get).toList())))
-                .toList();
-        List<DryRunStep.Preview> all = new ArrayList<>();
-        hosts.forEach(h -> all.addAll(h.join()));
+        List<DryRunStep.Preview> all = HostTask.eachHostAtOnce(plans, step::preview);
         all.forEach(this::show);
         console.plain("");
         console.plain("Dry run: nothing was copied, activated or changed.");

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import nixdeploy.deployer.Background;
 import nixdeploy.deployer.config.ProfilePlan;
 
 /**
@@ -21,6 +24,17 @@ record HostTask(String hostname, List<Node> nodes) {
 
     static List<Integer> profiles(List<HostTask> hosts) {
         return hosts.stream().flatMap(h -> h.profiles().stream()).toList();
+    }
+
+    /**
+     * {@code read} of each host's plans, all hosts at once and each host's plans together, as one
+     * list in the hosts' order.
+     */
+    static <R> List<R> eachHostAtOnce(List<ProfilePlan> plans, Function<List<ProfilePlan>, List<R>> read) {
+        List<CompletableFuture<List<R>>> hosts = of(plans).stream()
+                .map(h -> Background.supply(() -> read.apply(h.profiles().stream().map(plans::get).toList())))
+                .toList();
+        return hosts.stream().flatMap(h -> h.join().stream()).toList();
     }
 
     /** {@code plans}' indexes grouped by host, then by node (of a flake), in the plans' order. */

@@ -38,7 +38,7 @@ public final class Main {
                                 + "please report it.");
                     }
                     cmd.getErr().println("error: unexpected failure: " + e);
-                    if (command.debug) {
+                    if (command.output.debug) {
                         e.printStackTrace(cmd.getErr());
                     } else {
                         cmd.getErr().println("Run again with --debug-logs for details, and please report it.");

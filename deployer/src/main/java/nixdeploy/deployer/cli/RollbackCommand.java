@@ -1,6 +1,5 @@
 package nixdeploy.deployer.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +11,6 @@ import nixdeploy.deployer.config.ConfigParser;
 import nixdeploy.deployer.config.FlakeRef;
 import nixdeploy.deployer.config.Planner;
 import nixdeploy.deployer.config.ProfilePlan;
-import nixdeploy.deployer.config.Settings;
 import nixdeploy.deployer.health.HealthCheck;
 import nixdeploy.deployer.health.HttpClient;
 import nixdeploy.deployer.health.netty.NettyHttpClient;
@@ -25,6 +23,7 @@ import nixdeploy.deployer.steps.ActivatorRuntime;
 import nixdeploy.deployer.steps.PendingRollbacks;
 import nixdeploy.deployer.steps.ProfileDeployer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,7 +34,7 @@ import picocli.CommandLine.Parameters;
  * where it was) and health checks. Nothing is built; only the activator is copied if the host
  * lacks it. Switching to an existing generation makes no generation and deletes none.
  */
-@Command(name = "rollback", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "rollback", sortOptions = false,
         description = {"Go back to the previous generation of a node's profiles, or to --to GENERATION,",
             "and re-run its activation. As with a deploy, it must pass the health checks",
             "and be confirmed over a new connection in time, or the host goes back to",
@@ -48,66 +47,24 @@ final class RollbackCommand implements Callable<Integer> {
             description = "The generation to go back to (default: the newest one older than the current one).")
     Long to;
 
-    @Option(names = "--ssh-user", paramLabel = "USER", description = "Override sshUser.")
-    String sshUser;
+    @Mixin
+    SettingsOverrides overrides;
 
-    @Option(names = "--profile-user", paramLabel = "USER", description = "Override user (the profile's owner).")
-    String profileUser;
+    @Mixin
+    HealthCheckOptions healthChecks;
 
-    @Option(names = "--hostname", paramLabel = "HOST", description = "Override the node's hostname.")
-    String hostname;
+    @Mixin
+    OutputOptions output;
 
-    @Option(names = "--ssh-opts", paramLabel = "OPTS", parameterConsumer = DeployCommand.NextArgument.class,
-            description = "Override sshOpts, as for deploy.")
-    String sshOpts;
-
-    @Option(names = "--magic-rollback", paramLabel = "BOOL", arity = "1",
-            description = "Return to where the host was unless confirmed over a new connection in time (default true).")
-    Boolean magicRollback;
-
-    @Option(names = "--auto-rollback", paramLabel = "BOOL", arity = "1",
-            description = "Return to where the host was when the activation fails (default true).")
-    Boolean autoRollback;
-
-    @Option(names = "--confirm-timeout", paramLabel = "SECONDS", description = "Seconds to confirm (default 30).")
-    Integer confirmTimeout;
-
-    @Option(names = "--activation-timeout", paramLabel = "SECONDS",
-            description = "Seconds the activation may take (default 240).")
-    Integer activationTimeout;
-
-    @Option(names = "--temp-path", paramLabel = "DIR", description = "The activator's state directory on the host.")
-    String tempPath;
-
-    @Option(names = "--sudo", paramLabel = "CMD", description = "Privilege command (default 'sudo -u').")
-    String sudo;
-
-    @Option(names = "--interactive-sudo", paramLabel = "BOOL", arity = "1",
-            description = "Ask for the sudo password once and feed it to sudo on the host.")
-    Boolean interactiveSudo;
-
-    @Option(names = "--check-http", paramLabel = "URL", description = "An extra health check (repeatable).")
-    List<String> checkHttp = new ArrayList<>();
-
-    @Option(names = "--check-cmd", paramLabel = "CMD", description = "An extra health check on the host (repeatable).")
-    List<String> checkCmd = new ArrayList<>();
-
-    @Option(names = "--skip-health-checks", description = "Do not run health checks; confirm at once.")
-    boolean skipHealthChecks;
-
-    @Option(names = "--json", description = "Print machine-readable events (JSON lines) instead of text.")
-    boolean json;
-
-    @Option(names = {"-d", "--debug-logs"}, description = "Print debug logs and stack traces.")
-    boolean debug;
+    @Mixin
+    HelpOptions help;
 
     @Override
     public Integer call() throws Exception {
-        Console console = new Console(System.out, debug, json);
+        Console console = output.console();
         try {
             List<ProfilePlan> plans = plans(console);
-            Map<String, List<HealthCheck>> checks = skipHealthChecks ? Map.of()
-                    : ProfileChecks.of(plans, checkHttp, checkCmd, true, console);
+            Map<String, List<HealthCheck>> checks = healthChecks.of(plans, true, console);
             String generation = to == null ? "previous" : Long.toString(to);
             plans.forEach(p -> console.report("plan", p.name(), Map.of("node", p.node(), "hostname", p.hostname(),
                     "generation", generation), "rolling back profile " + p.profile() + " of node " + p.node() + " on "
@@ -127,11 +84,7 @@ final class RollbackCommand implements Callable<Integer> {
                         Optional.of(false))).code;
             }
         } catch (DeployException e) {
-            console.error(e.getMessage());
-            if (debug) {
-                e.printStackTrace(System.err);
-            }
-            return e.exitCode().code;
+            return output.failed(console, e);
         }
     }
 
@@ -151,7 +104,7 @@ final class RollbackCommand implements Callable<Integer> {
         }
         console.info("", "evaluating " + ref.flake() + "#deploy");
         List<ProfilePlan> plans = Planner.plan(ConfigParser.parse(FlakeEvaluator.settings(NixSource.flake(ref.flake()),
-                List.of())), ref, overrides(), Optional.ofNullable(hostname), Optional.empty());
+                List.of())), ref, overrides.settings(null, null), overrides.hostname(), Optional.empty());
         if (to != null && plans.size() > 1) {
             throw new ConfigException("--to names a generation of one profile, but " + target + " has "
                     + plans.size() + " (" + String.join(", ", plans.stream().map(ProfilePlan::profile).toList())
@@ -159,19 +112,4 @@ final class RollbackCommand implements Callable<Integer> {
         }
         return plans;
     }
-
-    private Settings overrides() throws ConfigException {
-        if (confirmTimeout != null && (confirmTimeout < 1 || confirmTimeout > 86_400)
-                || activationTimeout != null && (activationTimeout < 1 || activationTimeout > 86_400)) {
-            throw new ConfigException("--confirm-timeout and --activation-timeout take seconds from 1 to 86400");
-        }
-        try {
-            return new Settings(sshUser, profileUser, sshOpts == null ? null : ShellWords.split(sshOpts), null,
-                    autoRollback, magicRollback, confirmTimeout, activationTimeout, tempPath, interactiveSudo, sudo,
-                    null, null, null, null);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("--ssh-opts: " + e.getMessage());
-        }
-    }
-
 }

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import nixdeploy.deployer.Background;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
 import nixdeploy.deployer.config.ConfigException;
@@ -32,6 +30,7 @@ import nixdeploy.deployer.steps.StatusStep;
 import nixdeploy.protocol.DeploymentState;
 import nixdeploy.protocol.Event;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,7 +39,7 @@ import picocli.CommandLine.Parameters;
  * any confirmation it awaits, read from all hosts side by side. Reading settles a deployment whose
  * deadline passed with its watcher gone, as any activator run does, and says so.
  */
-@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "status", sortOptions = false,
         description = {"Show each profile's current generation, its last deployment and any pending confirmation,",
             "read from the hosts. An expired deployment whose watcher is gone is settled (rolled back), and the",
             "output says so."})
@@ -54,36 +53,32 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--on", paramLabel = "SELECTORS", description = "Only nodes matching these @tags or name globs.")
     String on;
 
-    @Option(names = "--ssh-opts", paramLabel = "OPTS", parameterConsumer = DeployCommand.NextArgument.class,
+    @Option(names = "--ssh-opts", paramLabel = "OPTS", parameterConsumer = NextArgument.class,
             description = "Override sshOpts, as for deploy.")
     String sshOpts;
 
-    @Option(names = "--json", description = "One JSON 'status' event per profile.")
-    boolean json;
+    @Mixin
+    OutputOptions output;
 
-    @Option(names = {"-d", "--debug-logs"}, description = "Print debug logs.")
-    boolean debug;
+    @Mixin
+    HelpOptions help;
 
     @Override
     public Integer call() throws Exception {
-        Console console = new Console(System.out, debug, json);
+        Console console = output.console();
         try {
             List<ProfilePlan> plans = plans(console);
             String activator = Closure.addFile(DeployRun.activatorJar());
-            List<StatusStep.ProfileStatus> all = new ArrayList<>();
+            List<StatusStep.ProfileStatus> all;
             try (MinaConnector connector = new MinaConnector(warning -> console.warn("ssh", warning))) {
                 StatusStep step = new StatusStep(connector, console, activator, ActivatorRuntime.configured());
-                List<CompletableFuture<List<StatusStep.ProfileStatus>>> hosts = HostTask.of(plans).stream()
-                        .map(h -> Background.supply(() -> step.read(h.profiles().stream().map(plans::get).toList())))
-                        .toList();
-                hosts.forEach(h -> all.addAll(h.join()));
+                all = HostTask.eachHostAtOnce(plans, step::read);
             }
             all.forEach(s -> show(console, s));
             return all.stream().map(StatusStep.ProfileStatus::code).min(Comparator.comparingInt(ExitCode::urgency))
                     .orElse(ExitCode.OK).code;
         } catch (DeployException e) {
-            console.error(e.getMessage());
-            return e.exitCode().code;
+            return output.failed(console, e);
         }
     }
 
@@ -121,12 +116,8 @@ final class StatusCommand implements Callable<Integer> {
         if (sshOpts == null) {
             return Settings.EMPTY;
         }
-        try {
-            return new Settings(null, null, ShellWords.split(sshOpts), null, null, null, null, null, null, null, null,
-                    null, null, null, null);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("--ssh-opts: " + e.getMessage());
-        }
+        return new Settings(null, null, SettingsOverrides.sshOpts(sshOpts), null, null, null, null, null, null, null,
+                null, null, null, null, null);
     }
 
     private static void show(Console console, StatusStep.ProfileStatus s) {

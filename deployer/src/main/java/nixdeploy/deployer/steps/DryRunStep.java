@@ -55,19 +55,7 @@ public final class DryRunStep {
 
     /** The previews of {@code plans}, which all go to one host, read over one connection. */
     public List<Preview> preview(List<ProfilePlan> plans) {
-        ProfilePlan first = plans.get(0);
-        List<Preview> all = new ArrayList<>();
-        try (RemoteHost host = connector.connect(targets.of(first.hostname(), first.sshUser().orElse(null),
-                first.sshOpts(), first.name()))) {
-            for (ProfilePlan plan : plans) {
-                all.add(preview(host, plan));
-            }
-        } catch (DeployException e) {
-            plans.forEach(p -> all.add(Preview.failed(p, e.exitCode(), e.getMessage())));
-        } catch (IllegalArgumentException e) {
-            plans.forEach(p -> all.add(Preview.failed(p, ExitCode.BAD_INPUT, e.getMessage())));
-        }
-        return all;
+        return OneConnection.each(connector, targets, plans, this::preview, Preview::failed);
     }
 
     private Preview preview(RemoteHost host, ProfilePlan plan) {

@@ -51,19 +51,7 @@ public final class StatusStep {
 
     /** The states of {@code plans}, which all go to one host, read over one connection. */
     public List<ProfileStatus> read(List<ProfilePlan> plans) {
-        ProfilePlan first = plans.get(0);
-        List<ProfileStatus> all = new ArrayList<>();
-        try (RemoteHost host = connector.connect(targets.of(first.hostname(), first.sshUser().orElse(null),
-                first.sshOpts(), first.name()))) {
-            for (ProfilePlan plan : plans) {
-                all.add(read(host, plan));
-            }
-        } catch (DeployException e) {
-            plans.forEach(p -> all.add(ProfileStatus.failed(p, e.exitCode(), e.getMessage())));
-        } catch (IllegalArgumentException e) {
-            plans.forEach(p -> all.add(ProfileStatus.failed(p, ExitCode.BAD_INPUT, e.getMessage())));
-        }
-        return all;
+        return OneConnection.each(connector, targets, plans, this::read, ProfileStatus::failed);
     }
 
     private ProfileStatus read(RemoteHost host, ProfilePlan plan) {

@@ -123,7 +123,7 @@ class DeployCommandTest {
                 "-ic")) {
             DeployCommand command = parse("--ssh-opts", opts, ".#web");
 
-            assertThat(command.sshOpts).isEqualTo(opts);
+            assertThat(command.overrides.sshOpts).isEqualTo(opts);
             assertThat(command.interactive || command.checkSigs || command.file != null).isFalse();
         }
     }

@@ -56,4 +56,32 @@ class RollbackCommandTest {
         assertThat(Main.run(new String[] {"--help"})).isZero();
         assertThat(said()).contains("rollback").contains("--dry-run");
     }
+
+    @Test
+    void theSharedOptionsStandInDeploysOrderAndHelpAndVersionComeLast() {
+        assertThat(Main.run(new String[] {"--help"})).isZero();
+        String help = said();
+        assertThat(at(help, "--hostname=")).isLessThan(at(help, "--fast-connection="));
+        assertThat(at(help, "--fast-connection=")).isLessThan(at(help, "--auto-rollback="));
+        assertThat(at(help, "--temp-path=")).isLessThan(at(help, "--dry-activate "));
+        assertThat(at(help, "--json ")).isLessThan(at(help, "-h, --help"));
+        assertThat(at(help, "-h, --help")).isLessThan(at(help, "-V, --version"));
+    }
+
+    @Test
+    void rollbackTakesTheSharedOptionsWithHelpAndVersionLast() {
+        assertThat(Main.run(new String[] {"rollback", "--help"})).isZero();
+        String help = said();
+        assertThat(help).contains("--ssh-opts=", "--magic-rollback=", "--check-http=", "--skip-health-checks",
+                "--json", "--debug-logs");
+        assertThat(at(help, "--to=")).isLessThan(at(help, "--ssh-user="));
+        assertThat(at(help, "--json ")).isLessThan(at(help, "-h, --help"));
+    }
+
+    /** Where {@code option} starts its line in the option list (the synopsis names it too). */
+    private static int at(String help, String option) {
+        int at = help.indexOf((option.startsWith("--") ? "\n      " : "\n  ") + option);
+        assertThat(at).as(option + " in the option list").isPositive();
+        return at;
+    }
 }
