@@ -213,6 +213,9 @@ final class DeployRun {
     }
 
     private ExitCode summarize(List<Outcome> outcomes) {
+        if (outcomes.stream().anyMatch(o -> o.status() == Outcome.Status.CONFIRMED)) {
+            ClassDataArchive.trained();
+        }
         return Summary.print(console, outcomes);
     }
 
