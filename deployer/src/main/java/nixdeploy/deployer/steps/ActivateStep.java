@@ -71,7 +71,7 @@ final class ActivateStep {
         ProfilePlan plan = planned.plan();
         CompletableFuture<Integer> exit = follow(activator, events);
         try (OutputStream stdin = activator.stdin()) {
-            stdin.write(("go\n" + planned.stdin(true)).getBytes(StandardCharsets.UTF_8));
+            stdin.write((HostCommands.go(planned.launch().java()) + planned.stdin(true)).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             activator.close();
             return new Activation.Ended(new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "the connection to "

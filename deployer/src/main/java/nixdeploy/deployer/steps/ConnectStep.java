@@ -2,8 +2,11 @@ package nixdeploy.deployer.steps;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CompletionException;
 import nixdeploy.deployer.Background;
 import nixdeploy.deployer.DeployException;
@@ -15,9 +18,10 @@ import nixdeploy.deployer.remote.SshTarget;
 import nixdeploy.protocol.DeploymentId;
 
 /**
- * Connects to a profile's host, asks which Java it has ({@link HostJava}), and starts the two
- * commands the deployment runs there: the store's serve protocol for the copy, and the activator
- * behind a gate that opens only once the closure is there. Nothing on the host changes in this step.
+ * Connects to a profile's host and starts the two commands the deployment runs there: the store's
+ * serve protocol for the copy, and the activator behind a gate that opens only once the closure is
+ * there, whose shell first says which Java the host has ({@link HostJava}). Nothing on the host
+ * changes in this step.
  */
 final class ConnectStep {
     private final RemoteConnector connector;
@@ -85,10 +89,16 @@ final class ConnectStep {
             boolean passwordOnStdin = !profileUser.equals(host.user()) && plan.interactiveSudo();
             String deploymentId = DeploymentId.random();
             RemoteHost.RemoteProcess serve = host.start(HostCommands.serve());
-            ActivatorLaunch launch = launch(plan, host);
-            String activationCommand = HostCommands.gatedActivator(plan, host.user(), profileUser, launch,
-                    ActivatorArgs.activate(plan, mode, deploymentId), passwordOnStdin);
-            RemoteHost.RemoteProcess activation = host.start(activationCommand);
+            // the activation's shell answers the Java probe first, unless the profile names its java
+            boolean probe = plan.javaPath().isEmpty();
+            List<String> args = ActivatorArgs.activate(plan, mode, deploymentId);
+            String activationCommand = HostCommands.gatedActivator(plan, host.user(), profileUser, activatorJar,
+                    args, passwordOnStdin, false);
+            RemoteHost.RemoteProcess activation = host.start(probe ? HostCommands.gatedActivator(plan, host.user(),
+                    profileUser, activatorJar, args, passwordOnStdin, true) : activationCommand);
+            ActivatorLaunch launch = probe ? launch(plan, activation) : ActivatorLaunch.with(plan.javaPath().get(),
+                    activatorJar);
+            HostCommands.go(launch.java());
             return new PreparedHost.Ready(target, host, serve, activation, activationCommand, launch, profileUser,
                     deploymentId);
         } catch (DeployException e) {
@@ -100,13 +110,28 @@ final class ConnectStep {
         }
     }
 
-    /** The profile's javaPath; else the host's own Java, or our runtime when the host has none. */
-    private ActivatorLaunch launch(ProfilePlan plan, RemoteHost host) throws IOException, DeployException {
-        if (plan.javaPath().isPresent()) {
-            return ActivatorLaunch.with(plan.javaPath().get(), activatorJar);
+    /** The host's own Java, as the activation's shell reported it; else our runtime when the host has none. */
+    private ActivatorLaunch launch(ProfilePlan plan, RemoteHost.RemoteProcess activation)
+            throws IOException, DeployException {
+        String answer;
+        try {
+            answer = Background.supply(() -> {
+                try {
+                    return HostJava.read(activation.stdout());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            activation.close();
+            throw new IOException("the host did not say which Java it has within 60 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking the host which Java it has");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof UncheckedIOException io ? io.getCause() : new IOException(e.getCause());
         }
-        RemoteHost.Result probe = host.run(HostJava.probeCommand(), "", Duration.ofSeconds(60));
-        HostJava onHost = HostJava.parse(probe.stdout());
+        HostJava onHost = HostJava.parse(answer);
         ActivatorLaunch launch = ActivatorLaunch.choose(onHost, activatorJar, runtime, plan.hostname());
         if (launch.runtime().isPresent()) {
             console.info(plan.name(), "no Java " + HostJava.NEEDED + "+ on the host (" + onHost.found()

@@ -42,7 +42,7 @@ class ActivateStepTest {
 
         step.activate(host, ready(), StepFixtures.invocation());
 
-        assertThat(host.stdins).containsExactly("go\ntoken\n");
+        assertThat(host.stdins).as("the go names the java to run").containsExactly("go java\ntoken\n");
         assertThat(host.commands).noneMatch(c -> c.contains("token"));
     }
 
