@@ -30,10 +30,12 @@ final class ConnectStep {
     private final String activatorJar;
     private final Optional<ActivatorRuntime> runtime;
     private final ProfileDeployer.Mode mode;
+    private final EarlyConnections early;
 
     ConnectStep(RemoteConnector connector, Console console, Targets targets, String activatorJar,
-            Optional<ActivatorRuntime> runtime, ProfileDeployer.Mode mode) {
+            Optional<ActivatorRuntime> runtime, ProfileDeployer.Mode mode, EarlyConnections early) {
         this.connector = connector;
+        this.early = early;
         this.console = console;
         this.targets = targets;
         this.activatorJar = activatorJar;
@@ -76,10 +78,11 @@ final class ConnectStep {
     private PreparedHost.Ready open(ProfilePlan plan) {
         String who = plan.name();
         SshTarget target = targets.of(plan.hostname(), plan.sshUser().orElse(null), plan.sshOpts(), who);
-        long start = System.nanoTime();
+        Optional<EarlyConnections.Early> early = this.early.take(target);
+        long start = early.map(EarlyConnections.Early::startNanos).orElse(System.nanoTime());
         RemoteHost host;
         try {
-            host = connector.connect(target);
+            host = early.isPresent() ? early.get().join() : connector.connect(target);
         } catch (DeployException e) {
             throw new CompletionException(e);
         }
