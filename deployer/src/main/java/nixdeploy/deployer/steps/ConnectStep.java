@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.CompletionException;
 import nixdeploy.deployer.Background;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.config.ProfilePlan;
@@ -91,7 +92,14 @@ final class ConnectStep {
             String profileUser = plan.profileUser().orElse(host.user());
             boolean passwordOnStdin = !profileUser.equals(host.user()) && plan.interactiveSudo();
             String deploymentId = DeploymentId.random();
-            RemoteHost.RemoteProcess serve = host.start(HostCommands.serve());
+            // both channels open at once (one round trip, not two); the copy's is needed last
+            CompletableFuture<RemoteHost.RemoteProcess> serveStarted = Background.supply(() -> {
+                try {
+                    return host.start(HostCommands.serve());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             // the activation's shell answers the Java probe first, unless the profile names its java
             boolean probe = plan.javaPath().isEmpty();
             List<String> args = ActivatorArgs.activate(plan, mode, deploymentId);
@@ -102,6 +110,7 @@ final class ConnectStep {
             ActivatorLaunch launch = probe ? launch(plan, activation) : ActivatorLaunch.with(plan.javaPath().get(),
                     activatorJar);
             HostCommands.go(launch.java());
+            RemoteHost.RemoteProcess serve = joined(serveStarted);
             return new PreparedHost.Ready(target, host, serve, activation, activationCommand, launch, profileUser,
                     deploymentId);
         } catch (DeployException e) {
@@ -110,6 +119,18 @@ final class ConnectStep {
         } catch (IOException | RuntimeException e) {
             host.close();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    private static RemoteHost.RemoteProcess joined(CompletableFuture<RemoteHost.RemoteProcess> started)
+            throws IOException {
+        try {
+            return started.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 
