@@ -4,7 +4,8 @@
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (test hosts are network namespaces)" >&2; exit 2; }
 "$root/.ci/setup" >/dev/null
 [ -x "$root/deployer/target/dist/bin/deploy" ] || (cd "$root" && mvn -B -q -ntp -DskipTests package)
-deploy="$root/deployer/target/dist/bin/deploy"
+# BENCH_DEPLOY=/other/dist/bin/deploy measures another build (say main's) with the same bench
+deploy=${BENCH_DEPLOY:-$root/deployer/target/dist/bin/deploy}
 flow="$root/../shared/tools/deploy-rs-flow"
 [ -x "$flow" ] || flow=/work/shared/tools/deploy-rs-flow
 standin=$("$root/nix/tests/nixpkgs-stand-in/prepare")
