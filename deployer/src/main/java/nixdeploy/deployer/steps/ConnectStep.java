@@ -107,12 +107,21 @@ final class ConnectStep {
                     args, passwordOnStdin, false);
             RemoteHost.RemoteProcess activation = host.start(probe ? HostCommands.gatedActivator(plan, host.user(),
                     profileUser, activatorJar, args, passwordOnStdin, true) : activationCommand);
-            ActivatorLaunch launch = probe ? launch(plan, activation) : ActivatorLaunch.with(plan.javaPath().get(),
+            String answer = probe ? probe(activation) : "";
+            ActivatorLaunch launch = probe ? launch(plan, answer) : ActivatorLaunch.with(plan.javaPath().get(),
                     activatorJar);
-            HostCommands.go(launch.java());
+            String go = HostCommands.go(launch.java());
+            // the activator's jar is there already: its JVM boots now, while Nix builds and the closure
+            // is copied, and waits for its own go; with sudo's password still to come, the gate waits
+            boolean gateOpened = answer.lines().anyMatch(l -> l.strip().equals(HostCommands.ACTIVATOR_THERE))
+                    && !passwordOnStdin;
+            if (gateOpened) {
+                activation.stdin().write(go.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                activation.stdin().flush();
+            }
             RemoteHost.RemoteProcess serve = joined(serveStarted);
             return new PreparedHost.Ready(target, host, serve, activation, activationCommand, launch, profileUser,
-                    deploymentId);
+                    deploymentId, gateOpened);
         } catch (DeployException e) {
             host.close();
             throw new CompletionException(e);
@@ -134,12 +143,10 @@ final class ConnectStep {
         }
     }
 
-    /** The host's own Java, as the activation's shell reported it; else our runtime when the host has none. */
-    private ActivatorLaunch launch(ProfilePlan plan, RemoteHost.RemoteProcess activation)
-            throws IOException, DeployException {
-        String answer;
+    /** The activation's shell's answer to the probe. */
+    private static String probe(RemoteHost.RemoteProcess activation) throws IOException {
         try {
-            answer = Background.supply(() -> {
+            return Background.supply(() -> {
                 try {
                     return HostJava.read(activation.stdout());
                 } catch (IOException e) {
@@ -155,6 +162,10 @@ final class ConnectStep {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof UncheckedIOException io ? io.getCause() : new IOException(e.getCause());
         }
+    }
+
+    /** The host's own Java, as the probe's {@code answer} reports it; else our runtime when the host has none. */
+    private ActivatorLaunch launch(ProfilePlan plan, String answer) throws DeployException {
         HostJava onHost = HostJava.parse(answer);
         ActivatorLaunch launch = ActivatorLaunch.choose(onHost, activatorJar, runtime, plan.hostname());
         if (launch.runtime().isPresent()) {

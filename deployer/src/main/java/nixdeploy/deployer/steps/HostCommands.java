@@ -69,11 +69,30 @@ final class HostCommands {
      */
     static String gatedActivator(ProfilePlan plan, String sshUser, String profileUser, String jar,
             List<String> args, boolean passwordOnStdin, boolean probe) {
-        String script = (probe ? HostJava.SCRIPT + "; echo " + HostJava.END + "; " : "") + GATE;
+        String script = (probe ? HostJava.SCRIPT + "; [ ! -e " + ShellQuote.quote(jar) + " ] || echo "
+                + ACTIVATOR_THERE + "; echo " + HostJava.END + "; " : "") + GATE;
         List<String> argv = new ArrayList<>(List.of("sh", "-c", script, "nixdeploy-gate"));
-        argv.addAll(activatorArgv(plan, sshUser, profileUser, ActivatorLaunch.with(JAVA_FROM_GO, jar), args,
+        List<String> awaiting = new ArrayList<>(List.of(AWAIT_GO));
+        awaiting.addAll(args);
+        argv.addAll(activatorArgv(plan, sshUser, profileUser, ActivatorLaunch.with(JAVA_FROM_GO, jar), awaiting,
                 passwordOnStdin));
         return ShellQuote.command(argv);
+    }
+
+    /**
+     * The activator's first argument in a gated command: it starts on the gate's go, then waits
+     * for its own line {@code go} (see {@link #activatorGo}) before it reads or changes anything.
+     * So when its jar is already on the host, the deployer opens the gate during the copy and the
+     * JVM boots meanwhile, off the critical path.
+     */
+    static final String AWAIT_GO = "--await-go";
+
+    /** What the probe prints when the activator's jar is already on the host. */
+    static final String ACTIVATOR_THERE = "activator=present";
+
+    /** The activator's own go, after the gate's (and sudo's password, if any). */
+    static String activatorGo() {
+        return "go\n";
     }
 
     /** The gate's first line: run the activator with {@code java}. */

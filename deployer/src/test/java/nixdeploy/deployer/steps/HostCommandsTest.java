@@ -85,13 +85,14 @@ class HostCommandsTest {
     void theGateRunsTheSameCommandWithTheJavaItsGoNames() throws Exception {
         assertThat(HostCommands.gatedActivator(plan(null), "deploy", "root", JAR, List.of("status"), false, false))
                 .startsWith("sh -c ").contains(" nixdeploy-gate ")
-                .endsWith(" " + activator(plan(null), "deploy", false).replace(" java ", " " + HostCommands.JAVA_FROM_GO + " "));
+                .endsWith(" " + activator(plan(null), "deploy", false).replace(" java ", " " + HostCommands.JAVA_FROM_GO + " ")
+                        .replace(" status", " " + HostCommands.AWAIT_GO + " status"));
         String gated = HostCommands.gatedActivator(plan(null), "root", "root", JAR, List.of("status"), false, false);
         Path bin = Files.createDirectories(dir.resolve("elsewhere"));
         write(bin.resolve("my java"), "#!/bin/sh\necho \"$@\" > \"$FAKE_DIR/java-args\"\n");
         assertThat(run(gated, "nopasswd", HostCommands.go(bin.resolve("my java").toString()))).isZero();
         assertThat(Files.readString(dir.resolve("java-args")))
-                .isEqualTo("-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar " + JAR + " status\n");
+                .isEqualTo("-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar " + JAR + " --await-go status\n");
     }
 
     @Test
@@ -127,7 +128,7 @@ class HostCommandsTest {
         int status = runGated("nopasswd", password);
 
         assertThat(status).isZero();
-        assertThat(Files.readString(dir.resolve("activator-stdin"))).isEqualTo(TOKEN + "\n");
+        assertThat(Files.readString(dir.resolve("activator-stdin"))).isEqualTo("go\n" + TOKEN + "\n");
         assertThat(dir.resolve("sudo-read")).doesNotExist();
     }
 
@@ -146,7 +147,7 @@ class HostCommandsTest {
 
         assertThat(status).isZero();
         assertThat(Files.readString(dir.resolve("sudo-read"))).isEqualTo("right-pass\n");
-        assertThat(Files.readString(dir.resolve("activator-stdin"))).isEqualTo(TOKEN + "\n");
+        assertThat(Files.readString(dir.resolve("activator-stdin"))).isEqualTo("go\n" + TOKEN + "\n");
     }
 
     @Test
@@ -163,7 +164,7 @@ class HostCommandsTest {
     /** The activation's stdin as the deployer writes it: the gate's go, the password, the token. */
     private int runGated(String rule, String password) throws IOException, InterruptedException {
         String command = HostCommands.gatedActivator(plan(null), "deploy", "root", JAR, List.of("status"), true, false);
-        return run(command, rule, HostCommands.go("java") + password + "\n" + TOKEN + "\n");
+        return run(command, rule, HostCommands.go("java") + password + "\n" + HostCommands.activatorGo() + TOKEN + "\n");
     }
 
     /** Runs {@code command} as sshd would ({@code sh -c}), with the fake sudo and java first on the PATH. */
