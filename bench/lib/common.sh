@@ -12,12 +12,10 @@ standin=$("$root/nix/tests/nixpkgs-stand-in/prepare")
 export NIX_CONFIG="experimental-features = nix-command flakes"
 bench_hosts=""
 
-# host_up N: a test host at 10.213.N.2 whose root has an empty home, as a real host's root has;
-# prints its folder (client_key, known_hosts)
+# host_up N: a test host at 10.213.N.2 (.ci/testhost gives its root an empty home, as a real host's
+# root has); prints its folder (client_key, known_hosts)
 host_up() {
   dir=$("$root/.ci/testhost" up "$1")
-  mkdir -p "$dir/root-home"
-  "$root/.ci/testhost" exec "$1" mount --bind "$dir/root-home" /root
   bench_hosts="$bench_hosts $1"
   echo "$dir"
 }

@@ -13,7 +13,7 @@
       system = "x86_64-linux";
       pkgs = nixpkgs.legacyPackages.${system};
       inherit (nixdeploy.lib.${system}) activate;
-      host = "10.213.200.2"; # the demo's throwaway host (.ci/testhost up 200)
+      host = "10.213.250.2"; # the demo's throwaway host (.ci/testhost up 250)
 
       # A profile that serves "version <v>" on port 8080 with busybox httpd, answers
       # /cgi-bin/health with `healthStatus`, and runs `extra` after (re)starting the server.

@@ -19,6 +19,7 @@ rec {
     confirmTimeout = 30; activationTimeout = 240; tempPath = "/home/admin/.deploy-rs";
     interactiveSudo = false; sudo = "doas -u"; remoteBuild = false;
     confirmHostname = "10.0.0.9"; confirmSshOpts = [ "-p" "2222" ]; javaPath = "/usr/bin/java";
+    cache = "s3://fleet-cache?region=eu-west-1";
     nodes.web = {
       hostname = "10.0.0.1";
       sshUser = "root"; magicRollback = false; javaPath = "/opt/jdk/bin/java";
@@ -30,7 +31,8 @@ rec {
                    headers = { Host = "example.org"; }; insecure = true; viaSsh = true; }; }
         { cmd = { command = [ "systemctl" "is-active" "nginx" ]; timeout = 3; }; }
       ];
-      profiles.system = { user = "root"; path = profile; profilePath = "/nix/var/nix/profiles/system"; confirmTimeout = 60; };
+      cache = "file:///srv/cache?secret-key=/etc/nix/cache.sec";
+      profiles.system = { user = "root"; path = profile; profilePath = "/nix/var/nix/profiles/system"; confirmTimeout = 60; cache = null; };
       profiles.tools = {
         user = "alice"; path = lib.activate.custom stubs.base "true";
         healthChecks = [ { cmd.command = [ "true" ]; } ];
@@ -68,6 +70,7 @@ rec {
   wrongBool = withProfile { magicRollback = "yes"; };
   wrongInt = withProfile { confirmTimeout = "30"; };
   zeroTimeout = withProfile { activationTimeout = 0; };
+  cacheNotString = withProfile { cache = [ "https://cache.example.org" ]; };
   tagsNotList = { nodes.web = node { tags = "web"; }; };
   healthBoth = { nodes.web = node { healthChecks = [ { http.url = "http://x"; cmd.command = [ "true" ]; } ]; }; };
   healthNeither = { nodes.web = node { healthChecks = [ { retries = 3; } ]; }; };

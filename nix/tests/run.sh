@@ -262,6 +262,7 @@ check_fails unknownNodeKey deploy-schema "deploy.nodes.web: unknown setting 'hos
 check_fails wrongBool deploy-schema 'deploy.nodes.web.profiles.system.magicRollback: must be a boolean (true or false), got a string "yes"'
 check_fails wrongInt deploy-schema 'deploy.nodes.web.profiles.system.confirmTimeout: must be an integer, got a string "30"'
 check_fails zeroTimeout deploy-schema 'deploy.nodes.web.profiles.system.activationTimeout: must be at least 1, got 0'
+check_fails cacheNotString deploy-schema 'deploy.nodes.web.profiles.system.cache: must be a string, got a list'
 check_fails tagsNotList deploy-schema 'deploy.nodes.web.tags: must be a list of strings, got a string "web"'
 check_fails healthBoth deploy-schema 'deploy.nodes.web.healthChecks[0]: must be exactly one of'
 check_fails healthNeither deploy-schema 'deploy.nodes.web.healthChecks[0]: must be exactly one of: an http check'

@@ -14,8 +14,11 @@ import nixdeploy.testhosts.TestHost;
 final class HostActivator {
     static final String JAR = System.getProperty("nixdeploy.activatorJar");
 
-    /** What one activator run printed and returned. */
-    record Run(int exitCode, List<Event> events, String stderr) {
+    /**
+     * What one activator run printed and returned. {@code otherStdout}: stdout lines that are not
+     * events, which the deployer would only log at debug level; kept so a failure shows them.
+     */
+    record Run(int exitCode, List<Event> events, List<String> otherStdout, String stderr) {
         Optional<Event> first(EventType type) {
             return events.stream().filter(e -> e.type == type).findFirst();
         }
@@ -51,7 +54,10 @@ final class HostActivator {
     }
 
     static Run parse(Cmd.Result result) {
-        List<Event> events = result.stdout().lines().map(Events::decode).flatMap(Optional::stream).toList();
-        return new Run(result.exitCode(), events, result.stderr());
+        List<Event> events = new ArrayList<>();
+        List<String> other = new ArrayList<>();
+        result.stdout().lines().forEach(line -> Events.decode(line).ifPresentOrElse(events::add, () -> other.add(line)));
+        other.forEach(line -> System.out.println("activator stdout, not an event: " + line));
+        return new Run(result.exitCode(), List.copyOf(events), List.copyOf(other), result.stderr());
     }
 }

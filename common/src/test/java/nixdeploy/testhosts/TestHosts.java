@@ -136,7 +136,7 @@ public final class TestHosts implements BeforeAllCallback, AfterAllCallback {
     static synchronized void removeLeftovers() throws IOException {
         for (String line : Cmd.run("ip", "netns", "list").stdout().split("\n")) {
             String name = line.split(" ")[0];
-            if (name.startsWith(NAME_PREFIX) && !ownedByLiveJvm(name)) {
+            if (name.startsWith(NAME_PREFIX) && !ownedByLiveJvm(name) && !startedByALiveProcess(name)) {
                 removeNamespace(name);
             }
         }
@@ -158,6 +158,20 @@ public final class TestHosts implements BeforeAllCallback, AfterAllCallback {
         try (var groups = Files.list(ROOT)) {
             return groups.anyMatch(g -> Files.isDirectory(g.resolve(namespace)) && ownerAlive(g));
         }
+    }
+
+    /**
+     * Whether a process of {@code namespace} (its sshd) still has the parent that started it. Hosts
+     * of a test JVM running elsewhere (another checkout, or a fresh-debian root with its own /tmp)
+     * have no group folder here, but their sshd's parent is that live JVM; a leftover's sshd was
+     * handed to init when its JVM died.
+     */
+    private static boolean startedByALiveProcess(String namespace) {
+        Set<Long> inside = Cmd.run("ip", "netns", "pids", namespace).stdout().lines().map(String::trim)
+                .filter(l -> !l.isEmpty()).map(Long::parseLong).collect(java.util.stream.Collectors.toSet());
+        return inside.stream().map(ProcessHandle::of).flatMap(java.util.Optional::stream)
+                .map(ProcessHandle::parent).flatMap(java.util.Optional::stream)
+                .anyMatch(parent -> parent.pid() != 1 && !inside.contains(parent.pid()) && parent.isAlive());
     }
 
     private static boolean ownerAlive(Path group) {
@@ -242,8 +256,12 @@ public final class TestHosts implements BeforeAllCallback, AfterAllCallback {
         Cmd.run("ip", "-n", ns, "addr", "add", host.address() + "/30", "dev", nsSide).orThrow();
         Cmd.run("ip", "-n", ns, "link", "set", nsSide, "up").orThrow();
         Cmd.run("ip", "-n", ns, "link", "set", "lo", "up").orThrow();
+        // an empty /root of its own, as a real host has: this machine's dotfiles would run on every exec
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
         String inside = "mount --bind " + dir.resolve("nix") + " /nix"
                 + " && mount --bind " + dir.resolve("etc-nix") + " /etc/nix"
+                + " && mount --bind " + root + " /root"
                 + " && { nix-daemon > " + dir.resolve("nix-daemon.log") + " 2>&1 & }"
                 + " && exec /usr/sbin/sshd -D -e -f " + dir.resolve("sshd_config");
         Process sshd = new ProcessBuilder("ip", "netns", "exec", ns, "unshare", "-m", "--propagation", "private",

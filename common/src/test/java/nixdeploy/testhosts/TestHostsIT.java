@@ -93,4 +93,33 @@ class TestHostsIT {
     static {
         SecurityUtils.isBouncyCastleRegistered();
     }
+
+    @Test
+    void aHostStartedByAnotherLiveTestRunIsKeptAndAnOrphanedOneRemoved() throws Exception {
+        // as another checkout or a fresh-debian root would: no group folder here, a live parent
+        String kept = TestHosts.NAME_PREFIX + "198";
+        String orphaned = TestHosts.NAME_PREFIX + "199";
+        Cmd.run("ip", "netns", "add", kept).orThrow();
+        Cmd.run("ip", "netns", "add", orphaned).orThrow();
+        Process child = new ProcessBuilder("ip", "netns", "exec", kept, "sleep", "120").start();
+        // its starter exits at once: the sleep is handed to init, as when a test JVM is killed
+        Cmd.run("sh", "-c", "ip netns exec " + orphaned + " sleep 120 >/dev/null 2>&1 &").orThrow();
+        try {
+            Poll.until(() -> !Cmd.run("ip", "netns", "pids", kept).stdout().isBlank()
+                    && !Cmd.run("ip", "netns", "pids", orphaned).stdout().isBlank(), "both sleeps run",
+                    Duration.ofSeconds(10));
+
+            TestHosts.removeLeftovers();
+
+            assertThat(namespaces()).contains(kept).doesNotContain(orphaned);
+        } finally {
+            child.destroyForcibly().waitFor();
+            TestHosts.removeLeftovers();
+        }
+        assertThat(namespaces()).doesNotContain(kept);
+    }
+
+    private static java.util.List<String> namespaces() {
+        return Cmd.run("ip", "netns", "list").stdout().lines().map(l -> l.split(" ")[0]).toList();
+    }
 }

@@ -24,7 +24,9 @@ public enum ExitCode {
     DECLINED(12, "--interactive: the answer was not yes; nothing was built, copied or changed"),
     HOST_UNSUPPORTED(13, "a host cannot run this deploy: no Java 17+ for the activator and no runtime of ours for "
             + "its system, a signature it refuses (--checksigs), or a sudo setting interactiveSudo cannot use; "
-            + "nothing was changed");
+            + "nothing was changed"),
+    CACHE_PUSH_FAILED(14, "pushing the closure to the binary cache (--cache, the cache setting) failed; nothing was "
+            + "copied to a host or changed");
 
     /**
      * When profiles end differently, the run exits with the first of these that any of them has:
@@ -33,7 +35,7 @@ public enum ExitCode {
      */
     public static final List<ExitCode> MOST_URGENT_FIRST = List.of(ROLLBACK_FAILED, STATE_UNKNOWN, INTERNAL_ERROR,
             INTERRUPTED, ACTIVATION_FAILED, HEALTH_CHECK_FAILED, ROLLED_BACK, CONFIRMED_STEP_FAILED, HOST_UNSUPPORTED,
-            CONNECT_FAILED, BUILD_FAILED, BAD_INPUT, DECLINED, OK);
+            CONNECT_FAILED, CACHE_PUSH_FAILED, BUILD_FAILED, BAD_INPUT, DECLINED, OK);
 
     public final int code;
     public final String meaning;

@@ -9,14 +9,11 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import nixdeploy.testhosts.Cmd;
 import nixdeploy.testhosts.Poll;
-import nixdeploy.testhosts.TestHost;
-import nixdeploy.testhosts.TestHosts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real {@code deploy} under faults between the deployer and the host, one per test. Each ends
@@ -27,30 +24,21 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DeployFaultMatrixIT {
     @RegisterExtension
-    static final TestHosts HOSTS = TestHosts.count(1);
+    static final DeployFixture IT = DeployFixture.hosts(1);
     /** The steady generation's activation also undoes what the faulty ones break. */
     static String steady;
 
-    static TestHost host;
-    static DeployCli deploy;
-
-    @TempDir
-    Path work;
-
     @BeforeAll
-    static void setUp(@TempDir Path home) {
-        host = HOSTS.get(0);
-        deploy = new DeployCli(home);
-        Path key = host.dir().resolve("host_key");
-        host.sh("cp " + key + " " + key + ".orig && ssh-keygen -q -t ed25519 -N '' -f " + key + ".other").orThrow();
-        steady = "kill -CONT " + host.sshdPid() + "; if ! cmp -s " + key + ".orig " + key + "; then cp " + key
-                + ".orig " + key + "; kill -HUP " + host.sshdPid() + "; fi; echo steady";
+    static void setUp() {
+        Path key = IT.host().dir().resolve("host_key");
+        IT.host().sh("cp " + key + " " + key + ".orig && ssh-keygen -q -t ed25519 -N '' -f " + key + ".other").orThrow();
+        steady = "kill -CONT " + IT.host().sshdPid() + "; if ! cmp -s " + key + ".orig " + key + "; then cp " + key
+                + ".orig " + key + "; kill -HUP " + IT.host().sshdPid() + "; fi; echo steady";
     }
 
     @BeforeEach
     void steadyHost() {
-        host.sh("rm -rf /nix/var/nix/profiles/system* /nix/var/nixdeploy").orThrow();
-        Cmd.Result first = deploy.to(host, flake("steady", steady, ""), ".#web", "--skip-checks");
+        Cmd.Result first = IT.deployTo(flake("steady", steady, ""), ".#web", "--skip-checks");
         assertThat(first.exitCode()).as(first.stdout()).isZero();
     }
 
@@ -63,7 +51,7 @@ class DeployFaultMatrixIT {
         kill(deployer);
         long start = System.nanoTime();
 
-        waitFor(() -> !host.sh("pgrep -f '[n]ixdeploy.activator.Main watch'").ok(), "no watcher left");
+        waitFor(() -> !IT.host().sh("pgrep -f '[n]ixdeploy.activator.Main watch'").ok(), "no watcher left");
         assertSteady("deployer killed during the copy", start);
     }
 
@@ -82,7 +70,7 @@ class DeployFaultMatrixIT {
     @Test
     void theDeployerKilledWhileConfirmingIsRolledBackByTheHost() throws Exception {
         Process deployer = start(flake("unconfirmed", "echo unconfirmed", "confirmTimeout = 5; confirmHostname = \""
-                + host.gatewayAddress().replaceAll("\\.1$", ".3") + "\";"));
+                + IT.host().gatewayAddress().replaceAll("\\.1$", ".3") + "\";"));
 
         waitForLog("over a new connection before");
         kill(deployer);
@@ -95,24 +83,25 @@ class DeployFaultMatrixIT {
     @Test
     void theHostsLinkDownThroughTheConfirmWindowEndsRolledBack() throws Exception {
         Process deployer = start(flake("cut-off", "echo cut off", "confirmTimeout = 6;"));
-        String link = host.namespace().replace("-", "") + "n";
+        String link = IT.host().namespace().replace("-", "") + "n";
 
         waitForLog("activated generation 2");
-        host.sh("ip link set " + link + " down").orThrow();
+        IT.host().sh("ip link set " + link + " down").orThrow();
         long start = System.nanoTime();
         Thread.sleep(8_000);
-        host.sh("ip link set " + link + " up").orThrow();
+        IT.host().sh("ip link set " + link + " up").orThrow();
         int exit = finish(deployer);
 
         assertThat(exit).as(log()).isEqualTo(ExitCode.ROLLED_BACK.code);
-        assertThat(log()).contains("the host rolled back at");
+        // read back over the link as it came up, or after giving up on it: both say the host did it
+        assertThat(log()).containsPattern("the host rolled back at|the host rolled back by itself to generation 1");
         assertSteady("link down through the confirm window", start);
     }
 
     @Test
     void sshdStoppedByTheActivationIsRolledBackAndStartedAgain() {
         long start = System.nanoTime();
-        Cmd.Result result = deploy.to(host, flake("no-sshd", "kill -STOP " + host.sshdPid() + "; echo sshd stopped",
+        Cmd.Result result = IT.deployTo(flake("no-sshd", "kill -STOP " + IT.host().sshdPid() + "; echo sshd stopped",
                 "confirmTimeout = 6;"), ".#web", "--skip-checks");
 
         assertThat(result.exitCode()).as(result.stdout()).isEqualTo(ExitCode.ROLLED_BACK.code);
@@ -122,10 +111,10 @@ class DeployFaultMatrixIT {
 
     @Test
     void aHostKeyChangedBetweenTheDeployAndTheConfirmationIsNeverConfirmed() {
-        Path key = host.dir().resolve("host_key");
+        Path key = IT.host().dir().resolve("host_key");
         long start = System.nanoTime();
-        Cmd.Result result = deploy.to(host, flake("new-key", "cp " + key + ".other " + key + " && kill -HUP "
-                + host.sshdPid() + " && echo host key replaced", "confirmTimeout = 6;"), ".#web", "--skip-checks");
+        Cmd.Result result = IT.deployTo(flake("new-key", "cp " + key + ".other " + key + " && kill -HUP "
+                + IT.host().sshdPid() + " && echo host key replaced", "confirmTimeout = 6;"), ".#web", "--skip-checks");
 
         assertThat(result.exitCode()).as(result.stdout()).isEqualTo(ExitCode.ROLLED_BACK.code);
         assertThat(result.stdout()).contains("host key replaced").doesNotContain("confirmed over a new connection");
@@ -137,7 +126,7 @@ class DeployFaultMatrixIT {
         Process first = start(flake("slow", "sleep 4; echo slow done", "confirmTimeout = 30;"));
         waitForLog("switched /nix/var/nix/profiles/system to generation 2");
 
-        Cmd.Result second = deploy.to(host, flake("eager", "echo eager", ""), ".#web", "--skip-checks");
+        Cmd.Result second = IT.deployTo(flake("eager", "echo eager", ""), ".#web", "--skip-checks");
         int firstExit = finish(first);
 
         assertThat(second.exitCode()).as(second.stdout()).isNotZero();
@@ -152,25 +141,20 @@ class DeployFaultMatrixIT {
     }
 
     private Path flake(String name, String script, String profileAttrs, String extraBuild) {
-        String path = "profile \"" + name + "\" " + nixString(script);
+        String path = "profile \"" + name + "\" " + DeployFixture.nixString(script);
         if (extraBuild != null) {
             path = "builtins.derivation { name = \"" + name + "\"; system = \"x86_64-linux\"; builder = sh;"
-                    + " PATH = bin; script = " + nixString(script) + "; args = [ \"-c\" "
-                    + nixString("mkdir -p $out && echo $name > $out/name && printf '%s\\n' '#!/bin/sh' \"$script\""
+                    + " PATH = bin; script = " + DeployFixture.nixString(script) + "; args = [ \"-c\" "
+                    + DeployFixture.nixString("mkdir -p $out && echo $name > $out/name && printf '%s\\n' '#!/bin/sh' \"$script\""
                     + " > $out/deploy-rs-activate && chmod +x $out/deploy-rs-activate && " + extraBuild) + " ]; }";
         }
-        return TestFlake.write(work.resolve(name), String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"root\";",
-                "      activationTimeout = 30;",
-                "      profiles.system = { user = \"root\"; path = " + path + "; " + profileAttrs + " };",
-                "    };"));
+        return IT.flake(name, DeployFixture.node("web", IT.host(), "activationTimeout = 30;",
+                "profiles.system = { user = \"root\"; path = " + path + "; " + profileAttrs + " };"));
     }
 
     private Process start(Path flake) throws Exception {
-        return deploy.start(flake, work.resolve("deploy.log"), ".#web", "--skip-checks", "--ssh-opts",
-                DeployCli.sshOpts(host));
+        return IT.deploy().start(flake, IT.work().resolve("deploy.log"), ".#web", "--skip-checks", "--ssh-opts",
+                DeployCli.sshOpts(IT.host()));
     }
 
     private int finish(Process deployer) throws Exception {
@@ -194,19 +178,19 @@ class DeployFaultMatrixIT {
         System.out.printf("fault matrix: %s: healed in %d ms%n", fault,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         // the rollback goes on after the switch back (old activation, then deleting the failed generation)
-        waitFor(() -> !host.sh("pgrep -f '[n]ixdeploy.activator.* (activate|watch) '").ok(),
+        waitFor(() -> !IT.host().sh("pgrep -f '[n]ixdeploy.activator.* (activate|watch) '").ok(),
                 "no activator or watcher left");
         assertThat(generations()).as("the failed generation deleted, the steady one kept").isEqualTo("1");
-        Cmd.Result ssh = Cmd.run(java.util.List.of("ssh", "-i", host.clientKey().toString(), "-o",
-                "UserKnownHostsFile=" + host.knownHostsFile(), "-o", "BatchMode=yes", "-o", "ConnectTimeout=5",
-                "root@" + host.address(), "readlink /nix/var/nix/profiles/system"), null, 30);
+        Cmd.Result ssh = Cmd.run(java.util.List.of("ssh", "-i", IT.host().clientKey().toString(), "-o",
+                "UserKnownHostsFile=" + IT.host().knownHostsFile(), "-o", "BatchMode=yes", "-o", "ConnectTimeout=5",
+                "root@" + IT.host().address(), "readlink /nix/var/nix/profiles/system"), null, 30);
         assertThat(ssh.exitCode()).as("SSH works: " + ssh.stderr()).isZero();
         assertThat(ssh.stdout().trim()).isEqualTo("system-1-link");
     }
 
     private String log() {
         try {
-            return Files.readString(work.resolve("deploy.log"));
+            return Files.readString(IT.work().resolve("deploy.log"));
         } catch (java.io.IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
@@ -217,16 +201,13 @@ class DeployFaultMatrixIT {
     }
 
     private String name() {
-        return host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim();
+        return IT.host().sh("cat /nix/var/nix/profiles/system/name").stdout().trim();
     }
 
     private String generations() {
-        return host.generations("/nix/var/nix/profiles/system");
+        return IT.host().generations("/nix/var/nix/profiles/system");
     }
 
-    private static String nixString(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("${", "\\${") + "\"";
-    }
 
     private static void waitFor(BooleanSupplier condition, String what) {
         Poll.until(condition, what, Duration.ofSeconds(90));

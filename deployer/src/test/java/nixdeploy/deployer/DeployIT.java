@@ -5,53 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import nixdeploy.testhosts.Cmd;
-import nixdeploy.testhosts.TestHost;
-import nixdeploy.testhosts.TestHosts;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The real {@code deploy} against a real test host over real SSH, checking the host afterwards. */
 class DeployIT {
     @RegisterExtension
-    static final TestHosts HOSTS = TestHosts.count(1);
+    static final DeployFixture IT = DeployFixture.hosts(1)
+            .cleanedWith(DeployFixture.CLEAN + "; nft delete table inet lockout 2>/dev/null; true");
     static final String GOOD = "nft delete table inet lockout 2>/dev/null; echo serving version $(cat $PROFILE/name)";
     static final String LOCKOUT = "nft add table inet lockout && nft add chain inet lockout input "
             + "'{ type filter hook input priority 0; policy accept; }' && "
             + "nft add rule inet lockout input tcp dport 22 ct state new drop && echo firewall closed";
 
-    static TestHost host;
-    static DeployCli deploy;
-
-    @TempDir
-    Path work;
-
-    @BeforeAll
-    static void setUp(@TempDir Path home) {
-        host = HOSTS.get(0);
-        deploy = new DeployCli(home);
-    }
-
-    @BeforeEach
-    void cleanHost() {
-        host.sh("rm -rf /nix/var/nix/profiles/system* /nix/var/nixdeploy; nft delete table inet lockout 2>/dev/null;"
-                + " true").orThrow();
-    }
-
     private Path flake(String name, String script, String extraProfileAttrs) {
-        return TestFlake.write(work.resolve(name), String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.system = { user = \"root\"; path = profile \"" + name + "\" "
-                        + nixString(script) + "; " + extraProfileAttrs + " };",
-                "    };"));
+        return IT.flake(name, IT.webSystem(name, script, extraProfileAttrs));
     }
 
     private Cmd.Result deployFlake(Path flake, String... more) {
-        return deploy.to(host, flake, concat(".#web", "--skip-checks", more));
+        return IT.deployTo(flake, concat(".#web", "--skip-checks", more));
     }
 
     static String[] concat(String first, String second, String... rest) {
@@ -71,7 +43,7 @@ class DeployIT {
         assertThat(first.exitCode()).as(first.stdout()).isZero();
         assertThat(first.stdout()).contains("| serving version happy").contains("confirmed over a new connection")
                 .containsPattern("copying \\d+ of \\d+ paths");
-        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("happy");
+        assertThat(IT.host().sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("happy");
         assertThat(generations()).isEqualTo("1");
 
         Cmd.Result second = deployFlake(flake);
@@ -92,8 +64,8 @@ class DeployIT {
         assertThat(lockout.stdout()).contains("firewall closed").contains("could not reconnect")
                 .contains("rolled back by itself");
         assertThat(System.currentTimeMillis() - start).isLessThan(60_000);
-        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("v1");
-        assertThat(host.sh("nft list table inet lockout").ok()).as("firewall rule removed").isFalse();
+        assertThat(IT.host().sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("v1");
+        assertThat(IT.host().sh("nft list table inet lockout").ok()).as("firewall rule removed").isFalse();
         assertThat(deployFlake(flake("v2", GOOD, "")).exitCode()).as("SSH works again").isZero();
     }
 
@@ -105,8 +77,29 @@ class DeployIT {
 
         assertThat(result.exitCode()).as(result.stdout()).isEqualTo(ExitCode.HOST_UNSUPPORTED.code);
         assertThat(result.stdout()).contains("could not run the activator").contains("Nothing was changed");
-        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("v1");
+        assertThat(IT.host().sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("v1");
         assertThat(generations()).isEqualTo("1");
+    }
+
+    @Test
+    void anActivationPrinting300MegabytesIsDeployedByADeployerHeldTo64MegabytesOfHeap() {
+        String loud = "printf start; head -c 209715200 /dev/zero | tr '\\000' x; echo end; "
+                + "head -c 104857600 /dev/zero | tr '\\000' y >&2; echo; "
+                + "i=0; while [ $i -lt 2000 ]; do echo line $i; i=$((i+1)); done; echo loud done";
+        IT.deploy().env("NIXDEPLOY_JAVA_OPTS", "-Xmx64m");
+        Cmd.Result result;
+        try {
+            result = deployFlake(flake("loud", loud, ""));
+        } finally {
+            IT.deploy().env("NIXDEPLOY_JAVA_OPTS", null);
+        }
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).contains("| startxxx").contains("xxxend").contains("yyy")
+                .contains(" bytes dropped ...]").contains("| line 1999").contains("| loud done")
+                .contains("confirmed over a new connection");
+        assertThat(result.stdout().length()).as("what the deployer printed").isLessThan(4 * 1024 * 1024);
+        assertThat(IT.host().sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("loud");
     }
 
     @Test
@@ -117,44 +110,44 @@ class DeployIT {
 
         assertThat(failed.exitCode()).as(failed.stdout()).isEqualTo(ExitCode.ACTIVATION_FAILED.code);
         assertThat(failed.stdout()).contains("| cannot start").contains("rolled back");
-        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("v1");
+        assertThat(IT.host().sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("v1");
         assertThat(generations()).isEqualTo("1");
     }
 
     @Test
     void aWrongHostKeyIsRefusedBeforeAnythingIsCopied() throws Exception {
-        Path knownHosts = work.resolve("wrong_known_hosts");
-        Files.writeString(knownHosts, host.address() + " ssh-ed25519 "
+        Path knownHosts = IT.work().resolve("wrong_known_hosts");
+        Files.writeString(knownHosts, IT.host().address() + " ssh-ed25519 "
                 + "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n");
-        host.sh("rm -rf /nix/store/*-wrongkey*");
+        IT.host().sh("rm -rf /nix/store/*-wrongkey*");
 
-        Cmd.Result result = deploy.run(flake("wrongkey", GOOD, ""), ".#web", "--skip-checks", "--ssh-opts",
-                "-i " + host.clientKey() + " -o UserKnownHostsFile=" + knownHosts);
+        Cmd.Result result = IT.deploy().run(flake("wrongkey", GOOD, ""), ".#web", "--skip-checks", "--ssh-opts",
+                "-i " + IT.host().clientKey() + " -o UserKnownHostsFile=" + knownHosts);
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.CONNECT_FAILED.code);
         assertThat(result.stdout()).contains("CHANGED").contains("SHA256:").doesNotContain("Exception");
-        assertThat(host.sh("ls -d /nix/store/*-wrongkey").ok()).isFalse();
-        assertThat(host.sh("test -e /nix/var/nix/profiles/system").ok()).isFalse();
+        assertThat(IT.host().sh("ls -d /nix/store/*-wrongkey").ok()).isFalse();
+        assertThat(IT.host().sh("test -e /nix/var/nix/profiles/system").ok()).isFalse();
     }
 
     @Test
     void anUnknownHostKeyIsRefusedUnlessAcceptNewIsAsked() throws Exception {
-        Path knownHosts = work.resolve("empty_known_hosts");
+        Path knownHosts = IT.work().resolve("empty_known_hosts");
         Files.writeString(knownHosts, "");
         Path flake = flake("v1", GOOD, "");
 
-        Cmd.Result refused = deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts",
-                "-i " + host.clientKey() + " -o UserKnownHostsFile=" + knownHosts);
-        Cmd.Result accepted = deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts",
-                "-i " + host.clientKey() + " -o UserKnownHostsFile=" + knownHosts
+        Cmd.Result refused = IT.deploy().run(flake, ".#web", "--skip-checks", "--ssh-opts",
+                "-i " + IT.host().clientKey() + " -o UserKnownHostsFile=" + knownHosts);
+        Cmd.Result accepted = IT.deploy().run(flake, ".#web", "--skip-checks", "--ssh-opts",
+                "-i " + IT.host().clientKey() + " -o UserKnownHostsFile=" + knownHosts
                         + " -o StrictHostKeyChecking=accept-new");
 
         assertThat(refused.exitCode()).isEqualTo(ExitCode.CONNECT_FAILED.code);
         assertThat(refused.stdout()).contains("is not in").contains("accept-new");
         assertThat(accepted.exitCode()).as(accepted.stdout()).isZero();
         // hashed when ssh_config says HashKnownHosts yes (Debian's /etc/ssh/ssh_config does), as OpenSSH writes it
-        assertThat(Cmd.run("ssh-keygen", "-F", host.address(), "-f", knownHosts.toString()).stdout())
-                .contains(host.hostPublicKey().split(" ")[1]);
+        assertThat(Cmd.run("ssh-keygen", "-F", IT.host().address(), "-f", knownHosts.toString()).stdout())
+                .contains(IT.host().hostPublicKey().split(" ")[1]);
     }
 
     @Test
@@ -163,7 +156,18 @@ class DeployIT {
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code);
         assertThat(result.stdout()).contains("no node 'nope'").contains("its nodes are: web");
-        assertThat(host.sh("test -e /nix/var/nix/profiles/system").ok()).isFalse();
+        assertThat(IT.host().sh("test -e /nix/var/nix/profiles/system").ok()).isFalse();
+    }
+
+    @Test
+    void withJsonAnUnknownNodeIsAnErrorEventAndStdoutHoldsOnlyJson() {
+        Cmd.Result result = deployFlake(flake("v1", GOOD, ""), "--targets", ".#nope", "--json");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code);
+        assertThat(result.stdout().lines().map(line -> com.google.gson.JsonParser.parseString(line).getAsJsonObject()))
+                .as(result.stdout()).isNotEmpty()
+                .anySatisfy(e -> assertThat(e.get("type").getAsString() + " " + e.get("message").getAsString())
+                        .startsWith("error ").contains("no node 'nope'"));
     }
 
     @Test
@@ -178,7 +182,7 @@ class DeployIT {
     @Test
     void whenTheBuildFailsTheShellsAlreadyStartedOnTheHostRunNothing() throws Exception {
         assertThat(deployFlake(flake("v1", GOOD, "")).exitCode()).isZero();
-        Path log = host.dir().resolve("sshd.log");
+        Path log = IT.host().dir().resolve("sshd.log");
         int sessionsBefore = sessionsStarted(log);
         // the host is made ready while Nix builds: give it time to open its shells before the build fails
         String name = "fails-" + System.nanoTime();
@@ -192,15 +196,15 @@ class DeployIT {
                 .as("the copy's and the activation's shells were started (the latter answered the Java probe)")
                 .isEqualTo(2);
         Thread.sleep(500);
-        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("v1");
+        assertThat(IT.host().sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("v1");
         assertThat(generations()).isEqualTo("1");
-        assertThat(host.sh("ps -eo args | grep -v grep | grep -c " + name + " || true").stdout().trim())
+        assertThat(IT.host().sh("ps -eo args | grep -v grep | grep -c " + name + " || true").stdout().trim())
                 .as("no shell or activator for the failed build is left").isEqualTo("0");
     }
 
     @Test
     void whenTheConnectionOpenedDuringTheBuildDiesTheDeployerConnectsAgain() throws Exception {
-        Path log = host.dir().resolve("sshd.log");
+        Path log = IT.host().dir().resolve("sshd.log");
         int sessionsBefore = sessionsStarted(log);
         String name = "slow-" + System.nanoTime();
         Path flake = builtFlake(name, "sleep 4; mkdir $out; echo " + name + " > $out/name");
@@ -211,35 +215,27 @@ class DeployIT {
             Thread.sleep(50);
         }
         // what an idle timeout or a NAT box does to a connection during a long build
-        Cmd.run("pkill", "-P", Long.toString(host.sshdPid()), "sshd").orThrow();
+        Cmd.run("pkill", "-P", Long.toString(IT.host().sshdPid()), "sshd").orThrow();
 
         Cmd.Result result = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
 
         assertThat(result.exitCode()).as(result.stdout()).isZero();
         assertThat(result.stdout()).contains("connecting again").contains("confirmed over a new connection");
-        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo(name);
+        assertThat(IT.host().sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo(name);
     }
 
     /** Node web on the test host (plus {@code nodeAttrs}), its system profile's path the Nix expression {@code path}. */
     private String webNode(String path, String nodeAttrs) {
-        return String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"root\";" + nodeAttrs,
-                "      profiles.system = { user = \"root\"; path = " + path + "; };",
-                "    };");
+        return DeployFixture.node("web", IT.host(), nodeAttrs, "profiles.system = { user = \"root\"; path = " + path
+                + "; };");
     }
 
     /** A flake whose profile {@code name} is built by {@code buildScript} (sh), to time or fail the build. */
     private Path builtFlake(String name, String buildScript) {
-        return TestFlake.write(work.resolve(name), String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.system = { user = \"root\"; path = builtins.derivation {",
-                "        name = \"" + name + "\"; inherit system; builder = sh; PATH = bin;",
-                "        args = [ \"-c\" " + nixString(buildScript) + " ]; }; };",
-                "    };"));
+        return IT.flake(name, DeployFixture.node("web", IT.host(),
+                "profiles.system = { user = \"root\"; path = builtins.derivation {",
+                "  name = \"" + name + "\"; inherit system; builder = sh; PATH = bin;",
+                "  args = [ \"-c\" " + nixString(buildScript) + " ]; }; };"));
     }
 
     private static int sessionsStarted(Path sshdLog) throws java.io.IOException {
@@ -248,21 +244,21 @@ class DeployIT {
 
     @Test
     void onlyTheSelectedProfilesAreEvaluatedSoABrokenNodeElsewhereBlocksNothing() {
-        Path flake = TestFlake.write(work.resolve("one-broken"), String.join("\n",
+        Path flake = IT.flake("one-broken",
                 webNode("profile \"selected\" " + nixString(GOOD), " tags = [ \"served\" ];"),
                 "    deploy.nodes.broken = {",
                 "      hostname = \"broken.invalid\";",
                 "      profiles.system.path = throw \"the broken node was evaluated\";",
-                "    };"));
+                "    };");
 
-        Cmd.Result byName = deploy.to(host, flake, ".#web", "--skip-checks");
-        Cmd.Result byTag = deploy.to(host, flake, ".", "--on", "@served", "--skip-checks");
-        Cmd.Result broken = deploy.to(host, flake, ".#broken", "--skip-checks");
+        Cmd.Result byName = IT.deployTo(flake, ".#web", "--skip-checks");
+        Cmd.Result byTag = IT.deployTo(flake, ".", "--on", "@served", "--skip-checks");
+        Cmd.Result broken = IT.deployTo(flake, ".#broken", "--skip-checks");
 
         assertThat(byName.exitCode()).as(byName.stdout()).isZero();
         assertThat(byName.stdout()).contains("| serving version selected");
         assertThat(byTag.exitCode()).as(byTag.stdout()).isZero();
-        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("selected");
+        assertThat(IT.host().sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("selected");
         assertThat(broken.exitCode()).as(broken.stdout()).isEqualTo(ExitCode.BUILD_FAILED.code);
         assertThat(broken.stdout() + broken.stderr()).contains("the broken node was evaluated");
         assertThat(generations()).isEqualTo("1");
@@ -270,20 +266,20 @@ class DeployIT {
 
     @Test
     void argumentsAfterADoubleDashReachTheEvaluationSoTheProfileBuiltIsTheOneDeployed() {
-        Path flake = TestFlake.write(work.resolve("impure"), webNode(
+        Path flake = IT.flake("impure", webNode(
                 "profile (\"variant-\" + builtins.getEnv \"NIXDEPLOY_TEST_VARIANT\") " + nixString(GOOD), ""));
-        deploy.env("NIXDEPLOY_TEST_VARIANT", "overridden");
+        IT.deploy().env("NIXDEPLOY_TEST_VARIANT", "overridden");
         Cmd.Result result;
         try {
-            result = deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts", DeployCli.sshOpts(host), "--",
+            result = IT.deploy().run(flake, ".#web", "--skip-checks", "--ssh-opts", DeployCli.sshOpts(IT.host()), "--",
                     "--impure");
         } finally {
-            deploy.env("NIXDEPLOY_TEST_VARIANT", null);
+            IT.deploy().env("NIXDEPLOY_TEST_VARIANT", null);
         }
 
         assertThat(result.exitCode()).as(result.stdout()).isZero();
         assertThat(result.stdout()).contains("| serving version variant-overridden");
-        assertThat(host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim())
+        assertThat(IT.host().sh("cat /nix/var/nix/profiles/system/name").stdout().trim())
                 .isEqualTo("variant-overridden");
     }
 
@@ -296,10 +292,10 @@ class DeployIT {
     }
 
     private String generations() {
-        return host.generations("/nix/var/nix/profiles/system");
+        return IT.host().generations("/nix/var/nix/profiles/system");
     }
 
-    static String nixString(String s) {
-        return nixdeploy.testhosts.LocalNix.nixString(s);
+    private static String nixString(String s) {
+        return DeployFixture.nixString(s);
     }
 }

@@ -8,10 +8,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import nixdeploy.testhosts.Cmd;
-import nixdeploy.testhosts.TestHost;
 import nixdeploy.testhosts.TestHosts;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,71 +22,49 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeployRsScenariosIT {
     @RegisterExtension
-    static final TestHosts HOSTS = TestHosts.count(1);
+    static final DeployFixture IT = DeployFixture.hosts(1)
+            .cleanedWith(DeployFixture.CLEAN + " /nix/var/nix/profiles/per-user/root/*; true");
     static final String USER = TestHosts.TEST_USER;
 
-    static TestHost host;
     /** deploy-rs's test client: the default key, no known_hosts. */
     static DeployCli client;
-    /** A deployer that trusts the host through --ssh-opts, for the tests of other flags. */
-    static DeployCli deploy;
-
-    @TempDir
-    Path work;
-
     @BeforeAll
-    static void setUp(@TempDir Path home, @TempDir Path clientHome) throws Exception {
-        host = HOSTS.get(0);
-        HOSTS.ensureTestUser(null);
-        deploy = new DeployCli(home);
+    static void setUp(@TempDir Path clientHome) throws Exception {
+        IT.hosts().ensureTestUser(null);
         client = new DeployCli(clientHome);
         Path key = client.home().resolve(".ssh/id_ed25519");
-        Files.copy(host.clientKey(), key);
+        Files.copy(IT.host().clientKey(), key);
         Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    }
-
-    @BeforeEach
-    void cleanHost() {
-        host.sh("rm -rf /nix/var/nix/profiles/system* /nix/var/nix/profiles/per-user/root/* /nix/var/nixdeploy; true")
-                .orThrow();
     }
 
     /** deploy-rs's node "server" (nix/tests/deploy-flake.nix), its system profile activating {@code script}. */
     private String server(String name, String script) {
-        return String.join("\n",
-                "    deploy.nodes.server = {",
-                "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"root\";",
-                "      sshOpts = [",
-                "        \"-o\" \"StrictHostKeyChecking=no\"",
-                "        \"-o\" \"StrictHostKeyChecking=no\"",
-                "      ];",
-                "      profiles.system.path = profile \"" + name + "\" \"" + script + "\";",
-                "    };");
+        return DeployFixture.node("server", IT.host(),
+                "sshOpts = [",
+                "  \"-o\" \"StrictHostKeyChecking=no\"",
+                "  \"-o\" \"StrictHostKeyChecking=no\"",
+                "];",
+                "profiles.system.path = profile \"" + name + "\" \"" + script + "\";");
     }
 
     /** deploy-rs's node "profile": a non-root user's hello-world profile, activated as that user. */
     private String userProfile(String name) {
-        return String.join("\n",
-                "    deploy.nodes.profile = {",
-                "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"" + USER + "\";",
-                "      sshOpts = [",
-                "        \"-o\" \"UserKnownHostsFile=/dev/null\"",
-                "        \"-o\" \"StrictHostKeyChecking=no\"",
-                "      ];",
-                "      profiles.\"hello-world\".path = profile \"" + name + "\" "
-                        + "\"echo hello-world for $(id -un) at $PROFILE && echo " + name + " > $HOME/.deployrs-hello\";",
-                "    };");
+        return DeployFixture.nodeAs("profile", IT.host(), USER,
+                "sshOpts = [",
+                "  \"-o\" \"UserKnownHostsFile=/dev/null\"",
+                "  \"-o\" \"StrictHostKeyChecking=no\"",
+                "];",
+                "profiles.\"hello-world\".path = profile \"" + name + "\" "
+                        + "\"echo hello-world for $(id -un) at $PROFILE && echo " + name + " > $HOME/.deployrs-hello\";");
     }
 
     private String systemProfile() {
-        return host.sh("cat /nix/var/nix/profiles/system/name").stdout().trim();
+        return IT.host().sh("cat /nix/var/nix/profiles/system/name").stdout().trim();
     }
 
     @Test
     void deployRsLocalBuildTest() {
-        Path flake = TestFlake.write(work.resolve("local"), server("local-build", "echo activated locally built"));
+        Path flake = IT.flake("local", server("local-build", "echo activated locally built"));
 
         // local-build: deploy -s .#server -- --offline
         Cmd.Result result = client.run(flake, "-s", ".#server", "--", "--offline");
@@ -101,14 +77,14 @@ class DeployRsScenariosIT {
     @Test
     void deployRsRemoteBuildTest() {
         String name = "remote-build-" + System.nanoTime();
-        Path flake = TestFlake.write(work.resolve("remote"), server(name, "echo activated remotely built"));
+        Path flake = IT.flake("remote", server(name, "echo activated remotely built"));
 
         // remote-build: deploy -s .#server --remote-build -- --offline
         Cmd.Result result = client.run(flake, "-s", ".#server", "--remote-build", "--", "--offline");
 
         assertThat(result.exitCode()).as(result.stdout()).isZero();
         assertThat(result.stdout()).contains("| activated remotely built");
-        String target = host.sh("readlink -f /nix/var/nix/profiles/system").stdout().trim();
+        String target = IT.host().sh("readlink -f /nix/var/nix/profiles/system").stdout().trim();
         assertThat(target).endsWith("-" + name);
         assertThat(Cmd.run("nix-store", "--check-validity", target).ok()).as("never built here").isFalse();
     }
@@ -116,7 +92,7 @@ class DeployRsScenariosIT {
     @Test
     void deployRsProfileTestDeploysANonRootUsersProfile() {
         String name = "hello-" + System.nanoTime();
-        Path flake = TestFlake.write(work.resolve("profile"), userProfile(name));
+        Path flake = IT.flake("profile", userProfile(name));
 
         // profile: deploy -s .#profile -- --offline
         Cmd.Result result = client.run(flake, "-s", ".#profile", "--", "--offline");
@@ -128,7 +104,7 @@ class DeployRsScenariosIT {
     @Test
     void deployRsHyphenSshOptsRegressionTest() {
         String name = "hyphen-" + System.nanoTime();
-        Path flake = TestFlake.write(work.resolve("hyphen"), userProfile(name));
+        Path flake = IT.flake("hyphen", userProfile(name));
 
         // hyphen-ssh-opts-regression: the value of --ssh-opts starts with a hyphen
         Cmd.Result result = client.run(flake, "-s", ".#profile", "--ssh-opts",
@@ -144,14 +120,14 @@ class DeployRsScenariosIT {
                 .matcher(result.stdout());
         assertThat(at.find()).as("activated as " + USER + ": " + result.stdout()).isTrue();
         assertThat(at.group(1)).endsWith("/hello-world");
-        assertThat(host.sh("cat \"" + at.group(1) + "/name\"").stdout().trim()).isEqualTo(name);
-        assertThat(host.sh("cat \"$(getent passwd " + USER + " | cut -d: -f6)/.deployrs-hello\"").stdout().trim())
+        assertThat(IT.host().sh("cat \"" + at.group(1) + "/name\"").stdout().trim()).isEqualTo(name);
+        assertThat(IT.host().sh("cat \"$(getent passwd " + USER + " | cut -d: -f6)/.deployrs-hello\"").stdout().trim())
                 .isEqualTo(name);
     }
 
     @Test
     void deployRsNonFlakeWithFlakesTestDeploysFromAFile() {
-        Path dir = TestFlake.writeFile(work.resolve("file"), server("from-file", "echo activated from a file"));
+        Path dir = TestFlake.writeFile(IT.work().resolve("file"), server("from-file", "echo activated from a file"));
 
         // non-flake-with-flakes: deploy --file . --targets server (checks not skipped: the file has none)
         Cmd.Result result = client.run(dir, "--file", ".", "--targets", "server");
@@ -163,7 +139,7 @@ class DeployRsScenariosIT {
 
     @Test
     void aFilesChecksRunBeforeDeployingAndAFailingOneStopsIt() {
-        Path dir = TestFlake.writeFile(work.resolve("file-checks"), server("never", "true") + "\n"
+        Path dir = TestFlake.writeFile(IT.work().resolve("file-checks"), server("never", "true") + "\n"
                 + "    checks.${system}.fails = builtins.derivation { name = \"check-fails-" + System.nanoTime()
                 + "\"; inherit system; builder = sh; args = [ \"-c\" \"echo check says no; exit 1\" ]; };");
 
@@ -171,30 +147,26 @@ class DeployRsScenariosIT {
 
         assertThat(result.exitCode()).as(result.stdout()).isEqualTo(ExitCode.BUILD_FAILED.code);
         assertThat(result.stdout()).contains("checks failed");
-        assertThat(host.sh("test -e /nix/var/nix/profiles/system").ok()).isFalse();
+        assertThat(IT.host().sh("test -e /nix/var/nix/profiles/system").ok()).isFalse();
     }
 
     private Path webFlake(String dir, String name, String script) {
-        return TestFlake.write(work.resolve(dir), String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.system.path = profile \"" + name + "\" \"" + script + "\";",
-                "    };"));
+        return IT.flake(dir, DeployFixture.node("web", IT.host(),
+                "profiles.system.path = profile \"" + name + "\" \"" + script + "\";"));
     }
 
     @Test
     void interactiveDeploysOnlyAfterYes() {
         Path flake = webFlake("ask", "asked", "echo deployed after yes");
-        List<String> args = List.of(".#web", "-s", "--interactive", "--ssh-opts", DeployCli.sshOpts(host));
+        List<String> args = List.of(".#web", "-s", "--interactive", "--ssh-opts", DeployCli.sshOpts(IT.host()));
 
-        Cmd.Result declined = deploy.runInTerminalTyping("n\n", flake, args.toArray(String[]::new));
-        boolean untouched = !host.sh("test -e /nix/var/nix/profiles/system").ok();
-        Cmd.Result accepted = deploy.runInTerminalTyping("y\n", flake, args.toArray(String[]::new));
+        Cmd.Result declined = IT.deploy().runInTerminalTyping("n\n", flake, args.toArray(String[]::new));
+        boolean untouched = !IT.host().sh("test -e /nix/var/nix/profiles/system").ok();
+        Cmd.Result accepted = IT.deploy().runInTerminalTyping("y\n", flake, args.toArray(String[]::new));
 
         assertThat(declined.exitCode()).as(declined.stdout()).isEqualTo(ExitCode.DECLINED.code);
         assertThat(declined.stdout()).contains("web.system").contains("/nix/var/nix/profiles/system")
-                .contains(host.address()).contains("Deploy these profiles? [y/N]").contains("Not deployed")
+                .contains(IT.host().address()).contains("Deploy these profiles? [y/N]").contains("Not deployed")
                 .doesNotContain("connected to");
         assertThat(untouched).as("declined: nothing on the host").isTrue();
         assertThat(accepted.exitCode()).as(accepted.stdout()).isZero();
@@ -206,21 +178,21 @@ class DeployRsScenariosIT {
     void interactiveWithoutATerminalRefusesInsteadOfWaiting() {
         Path flake = webFlake("no-tty", "no-tty", "true");
 
-        Cmd.Result result = deploy.runWithInput("y\n", flake, ".#web", "-s", "-i", "--ssh-opts",
-                DeployCli.sshOpts(host));
+        Cmd.Result result = IT.deploy().runWithInput("y\n", flake, ".#web", "-s", "-i", "--ssh-opts",
+                DeployCli.sshOpts(IT.host()));
 
         assertThat(result.exitCode()).as(result.stdout()).isEqualTo(ExitCode.BAD_INPUT.code);
         assertThat(result.stdout()).contains("--interactive asks on a terminal");
-        assertThat(host.sh("test -e /nix/var/nix/profiles/system").ok()).isFalse();
+        assertThat(IT.host().sh("test -e /nix/var/nix/profiles/system").ok()).isFalse();
     }
 
     @Test
     void logDirKeepsTheRunsLogAndTheActivationsOutput() throws Exception {
         Path flake = webFlake("logs", "logged", "echo activation line for the log");
-        Path logs = work.resolve("logs-out");
+        Path logs = IT.work().resolve("logs-out");
 
-        Cmd.Result result = deploy.run(flake, ".#web", "-s", "--log-dir", logs.toString(), "--ssh-opts",
-                DeployCli.sshOpts(host));
+        Cmd.Result result = IT.deploy().run(flake, ".#web", "-s", "--log-dir", logs.toString(), "--ssh-opts",
+                DeployCli.sshOpts(IT.host()));
 
         assertThat(result.exitCode()).as(result.stdout()).isZero();
         List<Path> files;
@@ -238,12 +210,12 @@ class DeployRsScenariosIT {
 
     @Test
     void logDirKeepsTheHostWatchersLogWhenADeploymentIsNotConfirmed() throws Exception {
-        assertThat(deploy.run(webFlake("base", "base", DeployIT.GOOD), ".#web", "-s", "--ssh-opts",
-                DeployCli.sshOpts(host)).exitCode()).isZero();
-        Path logs = work.resolve("logs-lockout");
+        assertThat(IT.deploy().run(webFlake("base", "base", DeployIT.GOOD), ".#web", "-s", "--ssh-opts",
+                DeployCli.sshOpts(IT.host())).exitCode()).isZero();
+        Path logs = IT.work().resolve("logs-lockout");
 
-        Cmd.Result result = deploy.run(webFlake("lockout", "lockout", DeployIT.LOCKOUT), ".#web", "-s",
-                "--confirm-timeout", "5", "--log-dir", logs.toString(), "--ssh-opts", DeployCli.sshOpts(host));
+        Cmd.Result result = IT.deploy().run(webFlake("lockout", "lockout", DeployIT.LOCKOUT), ".#web", "-s",
+                "--confirm-timeout", "5", "--log-dir", logs.toString(), "--ssh-opts", DeployCli.sshOpts(IT.host()));
 
         assertThat(result.exitCode()).as(result.stdout()).isEqualTo(ExitCode.ROLLED_BACK.code);
         Path watcher;

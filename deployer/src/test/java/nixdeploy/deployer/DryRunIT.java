@@ -6,12 +6,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Path;
 import nixdeploy.testhosts.Cmd;
-import nixdeploy.testhosts.TestHost;
-import nixdeploy.testhosts.TestHosts;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code deploy --dry-run}: the current and new store paths, the closure difference by package
@@ -19,51 +15,33 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DryRunIT {
     @RegisterExtension
-    static final TestHosts HOSTS = TestHosts.count(1);
+    static final DeployFixture IT = DeployFixture.hosts(1).cleanedWith(null);
     static final String PROFILE = "/nix/var/nix/profiles/per-user/root/dry";
-
-    static TestHost host;
-    static DeployCli deploy;
-
-    @TempDir
-    Path work;
-
-    @BeforeAll
-    static void setUp(@TempDir Path home) {
-        host = HOSTS.get(0);
-        deploy = new DeployCli(home);
-    }
 
     /** Profile {@code dry-VERSION}, whose activation script refers to {@code libdemo-VERSION}. */
     private Path flake(String version) {
-        return TestFlake.write(work.resolve("flake"), String.join("\n",
-                "    deploy = let",
-                "      libdemo = v: builtins.derivation { name = \"libdemo-${v}\"; inherit system; builder = sh;",
-                "        PATH = bin; args = [ \"-c\" \"mkdir $out && echo ${v} > $out/version\" ]; };",
-                "    in {",
-                "      nodes.web = {",
-                "        hostname = \"" + host.address() + "\";",
-                "        sshUser = \"root\";",
-                "        profiles.dry = { user = \"root\"; path = profile \"dry-" + version + "\" "
-                        + "\"cat ${libdemo \"" + version + "\"}/version > /nix/var/dry.active\"; };",
-                "      };",
-                "    };"));
+        return IT.flake("flake", DeployFixture.node("web", IT.host(),
+                "profiles.dry = let",
+                "  libdemo = v: builtins.derivation { name = \"libdemo-${v}\"; inherit system; builder = sh;",
+                "    PATH = bin; args = [ \"-c\" \"mkdir $out && echo ${v} > $out/version\" ]; };",
+                "in { user = \"root\"; path = profile \"dry-" + version + "\" "
+                        + "\"cat ${libdemo \"" + version + "\"}/version > /nix/var/dry.active\"; };"));
     }
 
     private static String hostState() {
-        return host.sh("ls /nix/store | sort; ls -l " + PROFILE + "*; cat /nix/var/dry.active").stdout();
+        return IT.host().sh("ls /nix/store | sort; ls -l " + PROFILE + "*; cat /nix/var/dry.active").stdout();
     }
 
     @Test
     void showsTheCurrentAndNewPathsTheirPackageDifferenceAndWhatWouldBeCopiedChangingNothing() {
-        Cmd.Result first = deploy.to(host, flake("1.0"), ".#web", "--skip-checks");
+        Cmd.Result first = IT.deployTo(flake("1.0"), ".#web", "--skip-checks");
         assertThat(first.exitCode()).as(first.stdout()).isZero();
-        String current = host.resolve(PROFILE);
+        String current = IT.host().resolve(PROFILE);
         String before = hostState();
         Path next = flake("2.0");
 
-        Cmd.Result text = deploy.to(host, next, ".#web", "--skip-checks", "--dry-run");
-        Cmd.Result json = deploy.to(host, next, ".#web", "--skip-checks", "--dry-run", "--json");
+        Cmd.Result text = IT.deployTo(next, ".#web", "--skip-checks", "--dry-run");
+        Cmd.Result json = IT.deployTo(next, ".#web", "--skip-checks", "--dry-run", "--json");
 
         assertThat(text.exitCode()).as(text.stdout() + text.stderr()).isZero();
         assertThat(text.stdout()).contains("now: " + current).containsPattern("new: /nix/store/[a-z0-9]{32}-dry-2.0")
@@ -83,24 +61,20 @@ class DryRunIT {
                 "diff-closures", current, event.get("new").getAsString()), null, 120);
         assertThat(nix.stdout().lines()).isNotEmpty().allSatisfy(line -> assertThat(text.stdout()).contains(line));
         assertThat(hostState()).as("the host's store, profile and generations").isEqualTo(before);
-        assertThat(host.generations(PROFILE)).isEqualTo("1");
+        assertThat(IT.host().generations(PROFILE)).isEqualTo("1");
     }
 
     @Test
     void aProfileNotYetOnTheHostHasNoCurrentPathAndEverythingWouldBeCopied() {
-        Path flake = TestFlake.write(work.resolve("fresh"), String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.fresh = { user = \"root\"; path = profile \"fresh-1.0\" \"true\"; };",
-                "    };"));
-        String before = host.sh("ls /nix/store | sort; ls /nix/var/nix/profiles/per-user/root/").stdout();
+        Path flake = IT.flake("fresh", DeployFixture.node("web", IT.host(),
+                "profiles.fresh = { user = \"root\"; path = profile \"fresh-1.0\" \"true\"; };"));
+        String before = IT.host().sh("ls /nix/store | sort; ls /nix/var/nix/profiles/per-user/root/").stdout();
 
-        Cmd.Result result = deploy.to(host, flake, ".#web", "--skip-checks", "--dry-run");
+        Cmd.Result result = IT.deployTo(flake, ".#web", "--skip-checks", "--dry-run");
 
         assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
         assertThat(result.stdout()).contains("now: (no profile yet)").contains("fresh: ∅ → 1.0");
-        assertThat(host.sh("ls /nix/store | sort; ls /nix/var/nix/profiles/per-user/root/").stdout())
+        assertThat(IT.host().sh("ls /nix/store | sort; ls /nix/var/nix/profiles/per-user/root/").stdout())
                 .isEqualTo(before);
     }
 }

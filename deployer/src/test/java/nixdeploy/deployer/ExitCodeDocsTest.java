@@ -11,7 +11,31 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** README's exit-code table and urgency order say what {@link ExitCode} says, word for word. */
+/**
+ * README's exit-code table and urgency order say what {@link ExitCode} says, word for word.
+ *
+ * <p>Every code has a test that produces it with the real {@code deploy} against test hosts, but 1:
+ * <pre>
+ *  0 OK                     DeployIT#aGoodProfileIsActivatedConfirmedAndASecondDeployCopiesNothing
+ *  1 INTERNAL_ERROR         OutcomeTest#aBugInOneHostsTaskIsExitOne (unit: a bug has no real scenario)
+ *  2 BAD_INPUT              DeployIT, NixLibraryIT, HealthCheckIT (bad settings), FleetIT (bad --on)
+ *  3 BUILD_FAILED           DeployIT, DeployScenariosIT#withRemoteBuildTheHostBuildsTheProfileItself
+ *  4 CONNECT_FAILED         DeployIT#aWrongHostKeyIsRefusedBeforeAnythingIsCopied, JumpHostIT, OpenSshParityIT
+ *  5 ACTIVATION_FAILED      DeployIT#aFailingActivationScriptIsRolledBack, FleetIT, NixLibraryIT
+ *  6 ROLLED_BACK            DeployIT#aProfileThatLocksOutSshIsRolledBackByTheHostItself, DeployFaultMatrixIT
+ *  7 HEALTH_CHECK_FAILED    HealthCheckIT#aFailingCommandCheckRollsBackAndAHangingOneIsCutAtItsTimeout,
+ *                           RollbackCommandIT
+ *  8 STATE_UNKNOWN          ExitCodesIT#aHostUnreachablePastItsDeadlineIsExit8AndRollsBackByItself
+ *  9 INTERRUPTED            ExitCodesIT#ctrlCDuringActivationIsExit9AndTheHostRollsBackAtOnce,
+ *                           DeployScenariosIT#ctrlCWhileWaitingToConfirmRollsTheHostBackAtOnce
+ * 10 ROLLBACK_FAILED        ExitCodesIT#aPreviousGenerationThatNoLongerActivatesIsExit10
+ * 11 CONFIRMED_STEP_FAILED  ExitCodesIT#aFailingConfirmedStepIsExit11AndTheGenerationStaysConfirmed
+ * 12 DECLINED               DeployRsScenariosIT#interactiveDeploysOnlyAfterYes
+ * 13 HOST_UNSUPPORTED       DeployIT#anActivatorThatCannotStartIsReportedAsNotDeployedAndChangesNothing,
+ *                           SignedCopyIT, HostWithoutJavaIT
+ * 14 CACHE_PUSH_FAILED      BinaryCacheIT#aFailedPushStopsTheRunBeforeAnyHostIsCopiedToOrChanged
+ * </pre>
+ */
 class ExitCodeDocsTest {
     private static final Path README = Path.of("..", "README.md");
 

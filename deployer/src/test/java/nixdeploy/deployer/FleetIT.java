@@ -6,46 +6,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import nixdeploy.testhosts.Cmd;
 import nixdeploy.testhosts.TestHost;
-import nixdeploy.testhosts.TestHosts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Several hosts in one run: {@code --on} selectors, {@code --parallel}, rolling {@code --batch-size}. */
 class FleetIT {
     @RegisterExtension
-    static final TestHosts HOSTS = TestHosts.count(3);
+    static final DeployFixture IT = DeployFixture.hosts(3);
 
-    static DeployCli deploy;
     static String sshOpts;
     static TestHost db;
     static TestHost web1;
     static TestHost web2;
 
-    @TempDir
-    Path work;
     Path marks;
 
     @BeforeAll
-    static void setUp(@TempDir Path home) throws Exception {
-        db = HOSTS.get(0);
-        web1 = HOSTS.get(1);
-        web2 = HOSTS.get(2);
-        deploy = new DeployCli(home);
-        Path knownHosts = home.resolve("fleet_known_hosts");
+    static void setUp() throws Exception {
+        db = IT.host(0);
+        web1 = IT.host(1);
+        web2 = IT.host(2);
+        Path knownHosts = IT.deploy().home().resolve("fleet_known_hosts");
         Files.writeString(knownHosts, db.knownHostsLine() + "\n" + web1.knownHostsLine() + "\n"
                 + web2.knownHostsLine() + "\n");
         sshOpts = "-i " + db.clientKey() + " -o UserKnownHostsFile=" + knownHosts;
     }
 
     @BeforeEach
-    void cleanHosts() throws Exception {
-        for (TestHost host : HOSTS.all()) {
-            host.sh("rm -rf /nix/var/nix/profiles/system* /nix/var/nixdeploy; true").orThrow();
-        }
-        marks = Files.createDirectories(work.resolve("marks"));
+    void makeMarks() throws Exception {
+        marks = Files.createDirectories(IT.work().resolve("marks"));
     }
 
     @Test
@@ -102,7 +93,7 @@ class FleetIT {
     void onATerminalEachHostHasALiveLineAboveWhichTheLogScrolls() {
         String[] args = {".", "--skip-checks", "--on", "@web", "--ssh-opts", sshOpts};
 
-        Cmd.Result result = deploy.runInTerminal(fleet("v1", "true"), args);
+        Cmd.Result result = IT.deploy().runInTerminal(fleet("v1", "true"), args);
 
         assertThat(result.exitCode()).as(result.stdout()).isZero();
         String screen = result.stdout();
@@ -115,7 +106,7 @@ class FleetIT {
 
     @Test
     void nodesThatShareAHostDeployOneAfterTheOtherEvenInParallel() throws Exception {
-        Path flake = TestFlake.write(work.resolve("shared"), String.join("\n",
+        Path flake = IT.flake("shared", String.join("\n",
                 node("app", web1, "web", "v1", "true").replace("profiles.system", "profiles.app"),
                 node("tools", web1, "web", "v1", "true").replace("profiles.system", "profiles.tools")));
 
@@ -143,12 +134,12 @@ class FleetIT {
         System.arraycopy(args, 0, all, 2, args.length);
         all[args.length + 2] = "--ssh-opts";
         all[args.length + 3] = sshOpts;
-        return deploy.run(flake, all);
+        return IT.deploy().run(flake, all);
     }
 
     /** Nodes db (@db), web1 and web2 (@web); each activation marks its start and end; db's runs {@code dbScript}. */
     private Path fleet(String version, String dbScript) {
-        return TestFlake.write(work.resolve(version), String.join("\n",
+        return IT.flake(version, String.join("\n",
                 node("db", db, "db", version, dbScript),
                 node("web1", web1, "web", version, "true"),
                 node("web2", web2, "web", version, "true")));
@@ -163,7 +154,7 @@ class FleetIT {
                 "      sshUser = \"root\";",
                 "      tags = [ \"" + tag + "\" ];",
                 "      profiles.system = { user = \"root\"; path = profile \"" + name + "-" + version + "\" "
-                        + DeployIT.nixString(activation) + "; };",
+                        + DeployFixture.nixString(activation) + "; };",
                 "    };");
     }
 

@@ -11,36 +11,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import nixdeploy.testhosts.Cmd;
-import nixdeploy.testhosts.TestHost;
-import nixdeploy.testhosts.TestHosts;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Health checks gate the confirmation: a deployment whose service is unhealthy rolls back at once. */
 class HealthCheckIT {
     @RegisterExtension
-    static final TestHosts HOSTS = TestHosts.count(1);
-
-    static TestHost host;
-    static DeployCli deploy;
-
-    @TempDir
-    Path work;
-
-    @BeforeAll
-    static void setUp(@TempDir Path home) {
-        host = HOSTS.get(0);
-        deploy = new DeployCli(home);
-    }
-
-    @BeforeEach
-    void cleanHost() {
-        host.sh("[ -f /nix/var/web/pid ] && kill $(cat /nix/var/web/pid); rm -rf /nix/var/nix/profiles/system* "
-                + "/nix/var/nixdeploy /nix/var/web; true").orThrow();
-    }
+    static final DeployFixture IT = DeployFixture.hosts(1).cleanedWith("[ -f /nix/var/web/pid ] && kill "
+            + "$(cat /nix/var/web/pid); " + DeployFixture.CLEAN + " /nix/var/web; true");
 
     /**
      * A profile whose activation (re)starts busybox httpd on {@code bind}, serving its version at /
@@ -52,18 +30,15 @@ class HealthCheckIT {
                 + "echo serving " + version + " on " + bind;
         String activate = "mkdir -p /nix/var/web; [ -f /nix/var/web/pid ] && kill $(cat /nix/var/web/pid) "
                 + "2>/dev/null; rm -f /nix/var/web/pid; sleep 0.2; " + start;
-        return TestFlake.write(work.resolve(version), String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"root\";",
-                "      confirmTimeout = 60;",
+        return IT.flake(version, DeployFixture.node("web", IT.host(),
+                "confirmTimeout = 60;",
                 "      profiles.system = {",
                 "        user = \"root\";",
                 checks,
                 "        path = builtins.derivation {",
                 "          name = \"web-" + version + "\"; system = \"x86_64-linux\"; builder = sh;",
                 "          PATH = bin;",
-                "          activate = " + DeployIT.nixString(activate) + ";",
+                "          activate = " + DeployFixture.nixString(activate) + ";",
                 "          args = [ \"-c\" ''",
                 "            mkdir -p $out/www/cgi-bin",
                 "            echo 'version " + version + "' > $out/www/index.html",
@@ -74,12 +49,11 @@ class HealthCheckIT {
                 "            chmod +x $out/deploy-rs-activate",
                 "          '' ];",
                 "        };",
-                "      };",
-                "    };"));
+                "      };"));
     }
 
     private String published() {
-        return host.address() + ":8080";
+        return IT.host().address() + ":8080";
     }
 
     private static String httpCheck(String url, String extra) {
@@ -88,7 +62,7 @@ class HealthCheckIT {
     }
 
     private Cmd.Result deploy(Path flake, String... more) {
-        return deploy.to(host, flake, DeployIT.concat(".#web", "--skip-checks", more));
+        return IT.deployTo(flake, DeployIT.concat(".#web", "--skip-checks", more));
     }
 
     @Test
@@ -113,7 +87,7 @@ class HealthCheckIT {
         assertThat(result.stdout()).contains("FAILED after 4 attempt(s)").contains("500").contains("health 500")
                 .contains("rolled back");
         assertThat(System.currentTimeMillis() - start).as("well before the 60 s confirmTimeout").isLessThan(45_000);
-        assertThat(host.sh("cat /nix/var/nix/profiles/system/www/index.html").stdout()).contains("version v1");
+        assertThat(IT.host().sh("cat /nix/var/nix/profiles/system/www/index.html").stdout()).contains("version v1");
         assertThat(get("http://" + published() + "/")).contains("version v1");
     }
 
@@ -203,7 +177,7 @@ class HealthCheckIT {
         assertThat(tooSlow.stdout()).contains("can take up to 125 s").contains("confirmTimeout = 60");
         assertThat(unknownKey.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code);
         assertThat(unknownKey.stdout()).contains("unknown key 'expectstatus'");
-        assertThat(host.sh("ls -d /nix/store/*-web-bad*").ok()).as("nothing copied").isFalse();
+        assertThat(IT.host().sh("ls -d /nix/store/*-web-bad*").ok()).as("nothing copied").isFalse();
     }
 
     private static String get(String url) {

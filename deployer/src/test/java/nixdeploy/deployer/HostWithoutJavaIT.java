@@ -7,13 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import nixdeploy.testhosts.Cmd;
 import nixdeploy.testhosts.NixpkgsStandIn;
-import nixdeploy.testhosts.TestHost;
-import nixdeploy.testhosts.TestHosts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A host with Nix and no Java, as most NixOS, Ubuntu and macOS hosts are: the activator runs on
@@ -21,24 +18,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostWithoutJavaIT {
     @RegisterExtension
-    static final TestHosts HOSTS = TestHosts.count(1);
+    static final DeployFixture IT = DeployFixture.hosts(1)
+            .cleanedWith(DeployFixture.CLEAN + "; nft delete table inet lockout 2>/dev/null; true");
     static final String PROFILE = "/nix/var/nix/profiles/system";
 
-    static TestHost host;
-    static DeployCli deploy;
     static String runtime;
 
-    @TempDir
-    Path work;
-
     @BeforeAll
-    static void setUp(@TempDir Path home) {
-        host = HOSTS.get(0);
+    static void setUp() {
         // this machine's Java, hidden in the host's own mount namespace only
-        host.sh("mount -t tmpfs -o size=1m,mode=755 no-java /usr/lib/jvm").orThrow();
-        assertThat(host.sh("command -v java || echo none").stdout().trim()).isEqualTo("none");
+        IT.host().sh("mount -t tmpfs -o size=1m,mode=755 no-java /usr/lib/jvm").orThrow();
+        assertThat(IT.host().sh("command -v java || echo none").stdout().trim()).isEqualTo("none");
         runtime = buildRuntime();
-        deploy = new DeployCli(home);
     }
 
     /**
@@ -54,23 +45,16 @@ class HostWithoutJavaIT {
     }
 
     @BeforeEach
-    void cleanHost() {
-        host.sh("rm -rf " + PROFILE + "* /nix/var/nixdeploy; nft delete table inet lockout 2>/dev/null; true").orThrow();
-        deploy.env("NIXDEPLOY_ACTIVATOR_RUNTIME", runtime);
+    void useTheRuntime() {
+        IT.deploy().env("NIXDEPLOY_ACTIVATOR_RUNTIME", runtime);
     }
 
     private Path flake(String name, String script, String extraProfileAttrs) {
-        return TestFlake.write(work.resolve(name), String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.system = { user = \"root\"; path = profile \"" + name + "\" "
-                        + DeployIT.nixString(script) + "; " + extraProfileAttrs + " };",
-                "    };"));
+        return IT.flake(name, IT.webSystem(name, script, extraProfileAttrs));
     }
 
     private Cmd.Result deploy(Path flake) {
-        return deploy.to(host, flake, ".#web", "--skip-checks");
+        return IT.deployTo(flake, ".#web", "--skip-checks");
     }
 
     @Test
@@ -81,17 +65,17 @@ class HostWithoutJavaIT {
         assertThat(first.stdout()).contains("no Java 17+ on the host (no java on the PATH)")
                 .contains("the activator runs on nixdeploy's own Java runtime")
                 .contains("| serving version nojava-1").contains("confirmed over a new connection");
-        assertThat(host.sh("cat " + PROFILE + "/name").stdout().trim()).isEqualTo("nojava-1");
-        assertThat(host.sh("nix-store --check-validity " + runtime).exitCode()).isZero();
-        assertThat(host.sh("command -v java || echo none").stdout().trim()).isEqualTo("none");
+        assertThat(IT.host().sh("cat " + PROFILE + "/name").stdout().trim()).isEqualTo("nojava-1");
+        assertThat(IT.host().sh("nix-store --check-validity " + runtime).exitCode()).isZero();
+        assertThat(IT.host().sh("command -v java || echo none").stdout().trim()).isEqualTo("none");
 
         Cmd.Result second = deploy(flake("nojava-2", DeployIT.GOOD, ""));
 
         assertThat(second.exitCode()).as(second.stdout()).isZero();
         // the new profile and its activation script; the runtime and the activator are there already
         assertThat(second.stdout()).containsPattern("copying [12] of \\d+ paths");
-        assertThat(host.sh("cat " + PROFILE + "/name").stdout().trim()).isEqualTo("nojava-2");
-        assertThat(host.generations(PROFILE)).isEqualTo("1 2");
+        assertThat(IT.host().sh("cat " + PROFILE + "/name").stdout().trim()).isEqualTo("nojava-2");
+        assertThat(IT.host().generations(PROFILE)).isEqualTo("1 2");
     }
 
     @Test
@@ -101,15 +85,15 @@ class HostWithoutJavaIT {
         Cmd.Result locked = deploy(flake("nojava-lockout", DeployIT.LOCKOUT, "confirmTimeout = 8;"));
 
         assertThat(locked.exitCode()).as(locked.stdout()).isEqualTo(ExitCode.ROLLED_BACK.code);
-        assertThat(host.sh("cat " + PROFILE + "/name").stdout().trim()).isEqualTo("nojava-base");
-        assertThat(host.sh("nft list table inet lockout 2>/dev/null || echo gone").stdout().trim()).isEqualTo("gone");
+        assertThat(IT.host().sh("cat " + PROFILE + "/name").stdout().trim()).isEqualTo("nojava-base");
+        assertThat(IT.host().sh("nft list table inet lockout 2>/dev/null || echo gone").stdout().trim()).isEqualTo("gone");
         assertThat(deploy(flake("nojava-after", DeployIT.GOOD, "")).exitCode()).as("SSH works again").isZero();
     }
 
     @Test
     void withoutARuntimeTheHostIsRefusedBeforeAnythingChanges() {
         assertThat(deploy(flake("nojava-kept", DeployIT.GOOD, "")).exitCode()).isZero();
-        deploy.env("NIXDEPLOY_ACTIVATOR_RUNTIME", null);
+        IT.deploy().env("NIXDEPLOY_ACTIVATOR_RUNTIME", null);
         Path flake = flake("nojava-refused", DeployIT.GOOD, "");
 
         Cmd.Result refused = deploy(flake);
@@ -118,10 +102,10 @@ class HostWithoutJavaIT {
         assertThat(refused.stdout()).contains("has no Java 17 or newer to run the activator (no java on the PATH)")
                 .contains("carries no Java runtime to send").contains("Nothing was changed")
                 .doesNotContain("Exception");
-        assertThat(host.sh("cat " + PROFILE + "/name").stdout().trim()).isEqualTo("nojava-kept");
-        assertThat(host.generations(PROFILE)).isEqualTo("1");
+        assertThat(IT.host().sh("cat " + PROFILE + "/name").stdout().trim()).isEqualTo("nojava-kept");
+        assertThat(IT.host().generations(PROFILE)).isEqualTo("1");
         String refusedPath = Cmd.run(List.of("nix", "eval", "--raw", flake + "#deploy.nodes.web.profiles.system.path"),
                 null, 120).orThrow().stdout().trim();
-        assertThat(host.sh("nix-store --check-validity " + refusedPath).exitCode()).as("nothing was copied").isNotZero();
+        assertThat(IT.host().sh("nix-store --check-validity " + refusedPath).exitCode()).as("nothing was copied").isNotZero();
     }
 }

@@ -6,31 +6,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import nixdeploy.testhosts.Cmd;
 import nixdeploy.testhosts.TestHost;
-import nixdeploy.testhosts.TestHosts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A host reached only through another one: {@code -J} / {@code ProxyJump}, for the deploy and the confirmation. */
 class JumpHostIT {
     @RegisterExtension
-    static final TestHosts HOSTS = TestHosts.count(2);
+    static final DeployFixture IT = DeployFixture.hosts(2).cleanedWith(null);
 
     static TestHost jump;
     static TestHost target;
-    static DeployCli deploy;
     static Path knownHosts;
 
-    @TempDir
-    Path work;
-
     @BeforeAll
-    static void setUp(@TempDir Path home) throws Exception {
-        jump = HOSTS.get(0);
-        target = HOSTS.get(1);
-        HOSTS.route(jump, target);
-        deploy = new DeployCli(home);
+    static void setUp() throws Exception {
+        Path home = IT.deploy().home();
+        jump = IT.host(0);
+        target = IT.host(1);
+        IT.hosts().route(jump, target);
         // as with OpenSSH, -i is for the destination; the jump host logs in with a default key
         Files.createDirectories(home.resolve(".ssh"));
         Files.copy(jump.clientKey(), home.resolve(".ssh/id_ed25519"));
@@ -54,7 +48,7 @@ class JumpHostIT {
 
     @Test
     void aJumpHostWithAnUnknownKeyIsRefusedBeforeAnythingIsCopied() throws Exception {
-        Path onlyTarget = work.resolve("known_hosts");
+        Path onlyTarget = IT.work().resolve("known_hosts");
         Files.writeString(onlyTarget, target.knownHostsLine() + "\n");
         Cmd.Result result = deployThroughJump("never-copied", onlyTarget);
 
@@ -65,13 +59,9 @@ class JumpHostIT {
 
     /** Deploys a profile named {@code name} to the target with {@code -J root@<jump>}. */
     private Cmd.Result deployThroughJump(String name, Path knownHostsFile) {
-        Path flake = TestFlake.write(work.resolve(name), String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + target.address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.system = { user = \"root\"; path = profile \"" + name + "\" \"echo activated\"; };",
-                "    };"));
-        return deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts", "-i " + target.clientKey()
+        Path flake = IT.flake(name, DeployFixture.node("web", target,
+                "profiles.system = { user = \"root\"; path = profile \"" + name + "\" \"echo activated\"; };"));
+        return IT.deploy().run(flake, ".#web", "--skip-checks", "--ssh-opts", "-i " + target.clientKey()
                 + " -o UserKnownHostsFile=" + knownHostsFile + " -J root@" + jump.address());
     }
 }

@@ -7,12 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import nixdeploy.testhosts.Cmd;
 import nixdeploy.testhosts.NixpkgsStandIn;
-import nixdeploy.testhosts.TestHost;
 import nixdeploy.testhosts.TestHosts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Profiles made by the nix/ library (lib.activate.custom / noop, deployChecks), used as deploy-rs
@@ -20,27 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NixLibraryIT {
     @RegisterExtension
-    static final TestHosts HOSTS = TestHosts.count(1);
+    static final DeployFixture IT = DeployFixture.hosts(1).cleanedWith(null);
     static final Path LIBRARY = Path.of(System.getProperty("nixdeploy.dist", "target/dist")).toAbsolutePath()
             .getParent().getParent().getParent().resolve("nix");
     static final String USER = TestHosts.TEST_USER;
 
-    static TestHost host;
-    static DeployCli deploy;
-
-    @TempDir
-    Path work;
-
     @BeforeAll
-    static void setUp(@TempDir Path home) {
-        host = HOSTS.get(0);
-        deploy = new DeployCli(home);
-        HOSTS.ensureTestUser(null);
+    static void setUp() {
+        IT.hosts().ensureTestUser(null);
     }
 
     /** A flake using the library exactly as a deploy-rs flake uses deploy-rs.lib. */
     private Path flake(String name, String deployAttrs) throws IOException {
-        Path dir = work.resolve(name);
+        Path dir = IT.work().resolve(name);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("flake.nix"), String.join("\n",
                 "{",
@@ -69,27 +59,23 @@ class NixLibraryIT {
         String[] args = new String[more.length + 1];
         args[0] = target;
         System.arraycopy(more, 0, args, 1, more.length);
-        return deploy.to(host, flake, args);
+        return IT.deployTo(flake, args);
     }
 
     @Test
     void profilesMadeWithActivateCustomAndNoopDeployWithTheFlakesChecks() throws Exception {
-        Path flake = flake("library", String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"root\";",
-                "      user = \"root\";",
-                "      profiles.system.path = lib.activate.custom (tools \"1\") "
+        Path flake = flake("library", DeployFixture.node("web", IT.host(),
+                "user = \"root\";",
+                "profiles.system.path = lib.activate.custom (tools \"1\") "
                         + "\"echo custom activation of $PROFILE; $PROFILE/bin/tools\";",
-                "      profiles.quiet.path = lib.activate.noop (tools \"q\");",
-                "    };"));
+                "profiles.quiet.path = lib.activate.noop (tools \"q\");"));
 
         Cmd.Result result = deploy(flake, ".#web");
 
         assertThat(result.exitCode()).as(result.stdout()).isZero();
         assertThat(result.stdout()).contains("checking").contains("| tools 1").contains("custom activation of");
-        assertThat(host.sh("/nix/var/nix/profiles/system/bin/tools").stdout().trim()).isEqualTo("tools 1");
-        assertThat(host.sh("/nix/var/nix/profiles/per-user/root/quiet/bin/tools").stdout().trim())
+        assertThat(IT.host().sh("/nix/var/nix/profiles/system/bin/tools").stdout().trim()).isEqualTo("tools 1");
+        assertThat(IT.host().sh("/nix/var/nix/profiles/per-user/root/quiet/bin/tools").stdout().trim())
                 .isEqualTo("tools q");
     }
 
@@ -97,27 +83,37 @@ class NixLibraryIT {
     void aSettingOfTheWrongTypeIsRefusedBeforeAnythingRuns() throws Exception {
         Path flake = flake("bad-check", String.join("\n",
                 "    deploy.nodes.web = {",
-                "      hostname = \"" + host.address() + "\";",
+                "      hostname = \"" + IT.host().address() + "\";",
                 "      profiles.system.path = lib.activate.noop (tools \"x\");",
                 "      profiles.system.sshOpts = [ 22 ];",
                 "    };"));
+
+        String before = hostState();
+        int sessionsBefore = sessionsStarted();
 
         Cmd.Result result = deploy(flake, ".#web");
 
         assertThat(result.exitCode()).isEqualTo(ExitCode.BAD_INPUT.code);
         assertThat(result.stdout()).contains("deploy.nodes.web.profiles.system.sshOpts[0] must be a string");
+        assertThat(sessionsStarted()).as("SSH sessions started on the host").isEqualTo(sessionsBefore);
+        assertThat(hostState()).as("the host's profiles, store and deployment state").isEqualTo(before);
+    }
+
+    private static String hostState() {
+        return IT.host().sh("ls -la --time-style=full-iso /nix/var/nix/profiles /nix/var/nix/profiles/per-user/root "
+                + "/nix/store; ls -laR --time-style=full-iso /nix/var/nixdeploy 2>&1; true").orThrow().stdout();
+    }
+
+    private static int sessionsStarted() throws IOException {
+        return Files.readString(IT.host().dir().resolve("sshd.log")).split("Starting session", -1).length - 1;
     }
 
     @Test
     void aNormalUsersOwnProfileIsDeployedAndAFailedUpdateRollsBack() throws Exception {
-        host.sh("rm -rf /nix/var/nix/profiles/per-user/" + USER + " /home/" + USER + "/.local/state").orThrow();
-        String node = String.join("\n",
-                "    deploy.nodes.workstation = {",
-                "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"" + USER + "\";",
-                "      user = \"" + USER + "\";",
-                "      profiles.tools.path = lib.activate.custom (tools \"%s\") \"%s\";",
-                "    };");
+        IT.host().sh("rm -rf /nix/var/nix/profiles/per-user/" + USER + " /home/" + USER + "/.local/state").orThrow();
+        String node = DeployFixture.nodeAs("workstation", IT.host(), USER,
+                "user = \"" + USER + "\";",
+                "profiles.tools.path = lib.activate.custom (tools \"%s\") \"%s\";");
         Path good = flake("user-good", String.format(node, "1", "echo activating for $(id -un)"));
         Path bad = flake("user-bad", String.format(node, "2", "echo broken; exit 4"));
 
@@ -127,11 +123,11 @@ class NixLibraryIT {
         assertThat(first.exitCode()).as(first.stdout()).isZero();
         assertThat(first.stdout()).contains("| activating for " + USER);
         assertThat(second.exitCode()).as(second.stdout()).isEqualTo(ExitCode.ACTIVATION_FAILED.code);
-        String profile = host.sh("ls -d /nix/var/nix/profiles/per-user/" + USER + "/tools /home/" + USER
+        String profile = IT.host().sh("ls -d /nix/var/nix/profiles/per-user/" + USER + "/tools /home/" + USER
                 + "/.local/state/nix/profiles/tools 2>/dev/null | head -n 1").stdout().trim();
         assertThat(profile).as("the user's profile exists").isNotEmpty();
-        assertThat(host.sh("su -s /bin/sh " + USER + " -c " + profile + "/bin/tools").stdout().trim())
+        assertThat(IT.host().sh("su -s /bin/sh " + USER + " -c " + profile + "/bin/tools").stdout().trim())
                 .isEqualTo("tools 1");
-        assertThat(host.sh("stat -c %U $(readlink -f " + profile + ")/.. " + profile).stdout()).contains(USER);
+        assertThat(IT.host().sh("stat -c %U $(readlink -f " + profile + ")/.. " + profile).stdout()).contains(USER);
     }
 }

@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import nixdeploy.testhosts.Cmd;
-import nixdeploy.testhosts.TestHost;
-import nixdeploy.testhosts.TestHosts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,19 +21,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class OpenSshParityIT {
     @RegisterExtension
-    static final TestHosts HOSTS = TestHosts.count(1);
+    static final DeployFixture IT = DeployFixture.hosts(1).cleanedWith(null);
 
-    static TestHost host;
     static Path keys;
-    static DeployCli deploy;
-
-    @TempDir
-    Path work;
 
     @BeforeAll
-    static void setUp(@TempDir Path home, @TempDir Path dir) throws Exception {
-        host = HOSTS.get(0);
-        deploy = new DeployCli(home);
+    static void setUp(@TempDir Path dir) throws Exception {
         keys = dir;
         for (String type : List.of("rsa", "ecdsa", "ed25519")) {
             Cmd.run("ssh-keygen", "-q", "-t", type, "-N", "", "-f", keys.resolve("host_" + type).toString()).orThrow();
@@ -43,23 +34,23 @@ class OpenSshParityIT {
         Cmd.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys.resolve("ca").toString()).orThrow();
         Cmd.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys.resolve("cert_host").toString()).orThrow();
         Cmd.run("ssh-keygen", "-q", "-s", keys.resolve("ca").toString(), "-I", "test-host", "-h", "-n",
-                host.address(), keys.resolve("cert_host.pub").toString()).orThrow();
-        String base = Files.readString(host.dir().resolve("sshd_config")).replaceAll("(?m)^(Port|HostKey) .*\n", "");
+                IT.host().address(), keys.resolve("cert_host.pub").toString()).orThrow();
+        String base = Files.readString(IT.host().dir().resolve("sshd_config")).replaceAll("(?m)^(Port|HostKey) .*\n", "");
         Files.writeString(keys.resolve("sshd_debian"), base + "Port 2222\n"
                 + "HostKey " + keys.resolve("host_rsa") + "\nHostKey " + keys.resolve("host_ecdsa")
                 + "\nHostKey " + keys.resolve("host_ed25519") + "\n");
         Files.writeString(keys.resolve("sshd_cert"), base + "Port 2223\nHostKey " + keys.resolve("cert_host")
                 + "\nHostCertificate " + keys.resolve("cert_host-cert.pub") + "\n");
-        host.exec("/usr/sbin/sshd", "-f", keys.resolve("sshd_debian").toString(), "-E",
+        IT.host().exec("/usr/sbin/sshd", "-f", keys.resolve("sshd_debian").toString(), "-E",
                 keys.resolve("sshd_debian.log").toString()).orThrow();
-        host.exec("/usr/sbin/sshd", "-f", keys.resolve("sshd_cert").toString(), "-E",
+        IT.host().exec("/usr/sbin/sshd", "-f", keys.resolve("sshd_cert").toString(), "-E",
                 keys.resolve("sshd_cert.log").toString()).orThrow();
     }
 
     /** A known_hosts line for {@code port} with {@code type}'s key, hashed with ssh-keygen -H if asked. */
     Path knownHosts(String name, int port, String line, boolean hashed) throws Exception {
-        Path file = work.resolve(name);
-        Files.writeString(file, "[" + host.address() + "]:" + port + " " + line + "\n");
+        Path file = IT.work().resolve(name);
+        Files.writeString(file, "[" + IT.host().address() + "]:" + port + " " + line + "\n");
         if (hashed) {
             Cmd.run("ssh-keygen", "-H", "-f", file.toString()).orThrow();
         }
@@ -87,8 +78,8 @@ class OpenSshParityIT {
 
     @Test
     void aHostCertificateSignedByACertAuthorityIsAcceptedByBoth() throws Exception {
-        Path file = work.resolve("kh_ca");
-        Files.writeString(file, "@cert-authority [" + host.address() + "]:2223 " + publicKey("ca") + "\n");
+        Path file = IT.work().resolve("kh_ca");
+        Files.writeString(file, "@cert-authority [" + IT.host().address() + "]:2223 " + publicKey("ca") + "\n");
 
         assertBothAgree(2223, List.of("-o", "UserKnownHostsFile=" + file, "-o", "GlobalKnownHostsFile=/dev/null"),
                 true, "cert-authority");
@@ -96,8 +87,8 @@ class OpenSshParityIT {
 
     @Test
     void aChangedKeyIsRefusedByBothAsChanged() throws Exception {
-        Cmd.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", work.resolve("stranger").toString()).orThrow();
-        String[] stranger = Files.readString(work.resolve("stranger.pub")).trim().split(" ");
+        Cmd.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", IT.work().resolve("stranger").toString()).orThrow();
+        String[] stranger = Files.readString(IT.work().resolve("stranger.pub")).trim().split(" ");
         Path file = knownHosts("kh_changed", 2222, stranger[0] + " " + stranger[1], false);
 
         Cmd.Result result = assertBothAgree(2222, List.of("-o", "UserKnownHostsFile=" + file,
@@ -107,19 +98,19 @@ class OpenSshParityIT {
 
     @Test
     void anUnknownHostIsRefusedByBoth() throws Exception {
-        Cmd.Result result = assertBothAgree(2222, List.of("-o", "UserKnownHostsFile=" + work.resolve("empty"),
+        Cmd.Result result = assertBothAgree(2222, List.of("-o", "UserKnownHostsFile=" + IT.work().resolve("empty"),
                 "-o", "GlobalKnownHostsFile=/dev/null"), false, "unknown");
         assertThat(result.stdout() + result.stderr()).contains("is not in");
     }
 
     @Test
     void aPassphraseKeyGivenWithDashIAndHeldByTheAgentSignsThroughIt() throws Exception {
-        Path key = work.resolve("locked");
+        Path key = IT.work().resolve("locked");
         Cmd.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "a passphrase", "-f", key.toString()).orThrow();
-        Files.copy(key.resolveSibling("locked.pub"), host.dir().resolve("authorized_keys/root"),
+        Files.copy(key.resolveSibling("locked.pub"), IT.host().dir().resolve("authorized_keys/root"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Path socket = work.resolve("agent.sock");
-        Path askpass = work.resolve("askpass");
+        Path socket = IT.work().resolve("agent.sock");
+        Path askpass = IT.work().resolve("askpass");
         Files.writeString(askpass, "#!/bin/sh\necho 'a passphrase'\n");
         assertThat(askpass.toFile().setExecutable(true)).isTrue();
         Cmd.Result agent = Cmd.run("ssh-agent", "-a", socket.toString());
@@ -134,39 +125,31 @@ class OpenSshParityIT {
             List<String> ssh = new ArrayList<>(List.of("env", "SSH_AUTH_SOCK=" + socket, "ssh", "-F", "/dev/null",
                     "-o", "BatchMode=yes"));
             ssh.addAll(common);
-            ssh.addAll(List.of("root@" + host.address(), "true"));
+            ssh.addAll(List.of("root@" + IT.host().address(), "true"));
             Cmd.Result openSsh = Cmd.run(ssh, null, 60);
             assertThat(openSsh.ok()).as("ssh: " + openSsh.stderr()).isTrue();
 
-            deploy.env("SSH_AUTH_SOCK", socket.toString());
-            Path flake = TestFlake.write(work.resolve("agent"), String.join("\n",
-                    "    deploy.nodes.web = {",
-                    "      hostname = \"" + host.address() + "\";",
-                    "      sshUser = \"root\";",
-                    "      profiles.system = { user = \"root\"; path = profile \"agent\" \"echo activated\"; };",
-                    "    };"));
-            Cmd.Result ours = deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts", String.join(" ", common));
+            IT.deploy().env("SSH_AUTH_SOCK", socket.toString());
+            Path flake = IT.flake("agent", DeployFixture.node("web", IT.host(),
+                    "profiles.system = { user = \"root\"; path = profile \"agent\" \"echo activated\"; };"));
+            Cmd.Result ours = IT.deploy().run(flake, ".#web", "--skip-checks", "--ssh-opts", String.join(" ", common));
             assertThat(ours.exitCode()).as(ours.stdout() + ours.stderr()).isZero();
         } finally {
-            deploy.env("SSH_AUTH_SOCK", null);
+            IT.deploy().env("SSH_AUTH_SOCK", null);
             Cmd.run("kill", pid);
-            host.authorize("root");
+            IT.host().authorize("root");
         }
     }
 
     @Test
     void theSameKeyWithoutAnAgentOffATerminalIsNamedWithHowToLoadIt() throws Exception {
-        Path key = work.resolve("locked2");
+        Path key = IT.work().resolve("locked2");
         Cmd.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "a passphrase", "-f", key.toString()).orThrow();
         Path file = knownHosts("kh_noagent", 2222, publicKey("host_ed25519"), false);
-        Path flake = TestFlake.write(work.resolve("noagent"), String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.system = { user = \"root\"; path = profile \"noagent\" \"echo activated\"; };",
-                "    };"));
+        Path flake = IT.flake("noagent", DeployFixture.node("web", IT.host(),
+                "profiles.system = { user = \"root\"; path = profile \"noagent\" \"echo activated\"; };"));
 
-        Cmd.Result ours = deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts", "-i " + key + " -p 2222"
+        Cmd.Result ours = IT.deploy().run(flake, ".#web", "--skip-checks", "--ssh-opts", "-i " + key + " -p 2222"
                 + " -o IdentitiesOnly=yes -o UserKnownHostsFile=" + file + " -o GlobalKnownHostsFile=/dev/null");
 
         assertThat(ours.exitCode()).isEqualTo(4);
@@ -180,21 +163,52 @@ class OpenSshParityIT {
      */
     private Cmd.Result assertBothAgree(int port, List<String> opts, boolean expected, String name) {
         List<String> ssh = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-o", "BatchMode=yes",
-                "-o", "StrictHostKeyChecking=yes", "-i", host.clientKey().toString(), "-p", Integer.toString(port)));
+                "-o", "StrictHostKeyChecking=yes", "-i", IT.host().clientKey().toString(), "-p", Integer.toString(port)));
         ssh.addAll(opts);
-        ssh.addAll(List.of("root@" + host.address(), "true"));
+        ssh.addAll(List.of("root@" + IT.host().address(), "true"));
         Cmd.Result openSsh = Cmd.run(ssh, null, 60);
         assertThat(openSsh.ok()).as("ssh: " + openSsh.stderr()).isEqualTo(expected);
 
-        Path flake = TestFlake.write(work.resolve(name), String.join("\n",
-                "    deploy.nodes.web = {",
-                "      hostname = \"" + host.address() + "\";",
-                "      sshUser = \"root\";",
-                "      profiles.system = { user = \"root\"; path = profile \"" + name + "\" \"echo activated\"; };",
-                "    };"));
-        Cmd.Result ours = deploy.run(flake, ".#web", "--skip-checks", "--ssh-opts", "-i " + host.clientKey()
+        Path flake = IT.flake(name, DeployFixture.node("web", IT.host(),
+                "profiles.system = { user = \"root\"; path = profile \"" + name + "\" \"echo activated\"; };"));
+        Cmd.Result ours = IT.deploy().run(flake, ".#web", "--skip-checks", "--ssh-opts", "-i " + IT.host().clientKey()
                 + " -p " + port + " " + String.join(" ", opts));
         assertThat(ours.exitCode()).as(ours.stdout() + ours.stderr()).isEqualTo(expected ? 0 : 4);
         return ours;
+    }
+
+    @Test
+    void sevenOtherKeysInTheAgentDoNotExhaustTheHostsTriesBeforeTheGivenKey() throws Exception {
+        Path socket = IT.work().resolve("agent7.sock");
+        Cmd.Result agent = Cmd.run("ssh-agent", "-a", socket.toString());
+        agent.orThrow();
+        String pid = agent.stdout().replaceAll("(?s).*SSH_AGENT_PID=(\\d+).*", "$1");
+        try {
+            for (int i = 0; i < 7; i++) {
+                Path other = IT.work().resolve("other" + i);
+                Cmd.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other.toString()).orThrow();
+                Cmd.run(List.of("env", "SSH_AUTH_SOCK=" + socket, "ssh-add", other.toString()), null, 30).orThrow();
+            }
+            Path file = knownHosts("kh_agent7", 2222, publicKey("host_ed25519"), false);
+            String common = "-i " + IT.host().clientKey() + " -p 2222 -o UserKnownHostsFile=" + file
+                    + " -o GlobalKnownHostsFile=/dev/null";
+            // OpenSSH agrees: with IdentitiesOnly it offers the given key alone
+            Cmd.Result openSsh = Cmd.run(List.of("env", "SSH_AUTH_SOCK=" + socket, "sh", "-c", "ssh -F /dev/null -o "
+                    + "BatchMode=yes -o IdentitiesOnly=yes " + common + " root@" + IT.host().address() + " true"), null, 60);
+            assertThat(openSsh.ok()).as("ssh: " + openSsh.stderr()).isTrue();
+            IT.deploy().env("SSH_AUTH_SOCK", socket.toString());
+            Path flake = IT.flake("agent7", DeployFixture.node("web", IT.host(),
+                    "profiles.system = { user = \"root\"; path = profile \"agent7\" \"echo activated\"; };"));
+
+            Cmd.Result given = IT.deploy().run(flake, ".#web", "--skip-checks", "--ssh-opts", common);
+            Cmd.Result only = IT.deploy().run(flake, ".#web", "--skip-checks", "--ssh-opts", common
+                    + " -o IdentitiesOnly=yes");
+
+            assertThat(given.exitCode()).as("the -i key goes first: " + given.stdout()).isZero();
+            assertThat(only.exitCode()).as(only.stdout()).isZero();
+        } finally {
+            IT.deploy().env("SSH_AUTH_SOCK", null);
+            Cmd.run("kill", pid);
+        }
     }
 }

@@ -1,16 +1,19 @@
 package nixdeploy.activator.profile;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import nixdeploy.io.HeadTailBuffer;
+import nixdeploy.io.LineSink;
 
-/** Runs a host command, passes each line it prints to a consumer, and stops it at a time limit. */
+/**
+ * Runs a host command, passes each line it prints to a consumer, and stops it at a time limit.
+ * Memory stays bounded whatever the command prints: lines keep their two ends ({@link LineSink}).
+ */
 public final class CommandRunner {
     /** How a command ended. {@code exitCode} is -1 when it was stopped at its time limit. */
     public record Outcome(int exitCode, boolean timedOut) {
@@ -59,23 +62,20 @@ public final class CommandRunner {
 
     /** Runs a short command and returns its output, or throws with that output if it fails. */
     public static String check(List<String> argv, long timeoutSeconds) throws IOException {
-        StringBuilder out = new StringBuilder();
-        Outcome outcome = run(argv, Map.of(), null, timeoutSeconds, line -> out.append(line).append('\n'));
+        HeadTailBuffer out = new HeadTailBuffer();
+        Outcome outcome = run(argv, Map.of(), null, timeoutSeconds,
+                line -> out.write((line + "\n").getBytes(StandardCharsets.UTF_8)));
         if (!outcome.ok()) {
             throw new IOException(String.join(" ", argv)
                     + (outcome.timedOut() ? " took longer than " + timeoutSeconds + " s" : " exited " + outcome.exitCode())
-                    + (out.length() > 0 ? ": " + out.toString().trim() : ""));
+                    + (out.size() > 0 ? ": " + out.toString().trim() : ""));
         }
         return out.toString();
     }
 
     private static void pump(Process process, Consumer<String> lines) {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                lines.accept(line);
-            }
+        try (LineSink sink = new LineSink(lines); var output = process.getInputStream()) {
+            output.transferTo(sink);
         } catch (IOException e) {
             // the process ended or was killed; nothing more to read
         }

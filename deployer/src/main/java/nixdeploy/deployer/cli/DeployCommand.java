@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
 import nixdeploy.deployer.config.ConfigException;
+import nixdeploy.deployer.config.ConfigParser;
 import nixdeploy.deployer.config.FlakeRef;
 import nixdeploy.deployer.config.Settings;
 import nixdeploy.deployer.output.Console;
@@ -115,6 +116,11 @@ public final class DeployCommand implements Callable<Integer> {
             description = "Build, then show per profile what it points at now, what it would point at, the closure "
                     + "difference and what would be copied; change nothing on the hosts.")
     boolean dryRun;
+
+    @Option(names = "--cache", paramLabel = "URL",
+            description = "Push the closure to this Nix binary cache once (nix copy --to URL; ?secret-key=FILE or "
+                    + "LOCAL_KEY signs), then let the hosts substitute from it; overrides the cache setting.")
+    String cache;
 
     @Option(names = {"-c", "--checksigs"},
             description = "Have each host verify the signatures of the paths copied to it (against its "
@@ -276,7 +282,8 @@ public final class DeployCommand implements Callable<Integer> {
             throw new ConfigException("--ssh-opts: " + e.getMessage());
         }
         return new Settings(sshUser, profileUser, opts, fastConnection, autoRollback, magicRollback, confirmTimeout,
-                activationTimeout, tempPath, interactiveSudo, sudo, remoteBuild ? Boolean.TRUE : null, null, null, null);
+                activationTimeout, tempPath, interactiveSudo, sudo, remoteBuild ? Boolean.TRUE : null, null, null, null,
+                ConfigParser.cacheUrl(cache, "--cache"));
     }
 
     /** --parallel and --batch-size, checked. */

@@ -29,6 +29,7 @@ import nixdeploy.deployer.nix.FlakeEvaluator;
 import nixdeploy.deployer.output.Console;
 import nixdeploy.deployer.remote.mina.MinaConnector;
 import nixdeploy.deployer.steps.ActivatorRuntime;
+import nixdeploy.deployer.steps.CachePushStep;
 import nixdeploy.deployer.steps.EarlyConnections;
 import nixdeploy.deployer.steps.Outcome;
 import nixdeploy.deployer.steps.PendingRollbacks;
@@ -117,6 +118,8 @@ final class DeployRun {
             }
             try {
                 build(byFlake);
+                // once for the whole run, before any host is copied to or changed
+                new CachePushStep(console, mode().localKey()).push(plans, activator);
             } catch (DeployException | RuntimeException e) {
                 prepared.values().forEach(PreparedHost::close);
                 throw e;

@@ -92,12 +92,30 @@ final class FleetDeploy {
         } catch (ExecutionException e) {
             throw new IllegalStateException("deploying a host failed unexpectedly", e.getCause());
         } finally {
+            awaitInterruptRollbacks(hook);
             pool.shutdownNow();
             prepared.values().forEach(PreparedHost::close);
+        }
+    }
+
+    /**
+     * Removes the interrupt hook; when it is running already, waits for it instead (it ends the
+     * JVM): returning would let the run close the SSH connector under the hook's rollback requests,
+     * and a host still activating when Ctrl-C came would then roll back only at its deadline.
+     */
+    private static void awaitInterruptRollbacks(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running
+                // the JVM starts its hooks just after it refuses to remove them
+                long giveUp = System.currentTimeMillis() + ROLLBACK_WAIT.plusSeconds(30).toMillis();
+                while (hook.getState() == Thread.State.NEW && System.currentTimeMillis() < giveUp) {
+                    Thread.sleep(10);
+                }
+                hook.join(Math.max(1, giveUp - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -2,6 +2,7 @@ package nixdeploy.deployer.cli;
 
 import java.util.Arrays;
 import java.util.List;
+import nixdeploy.deployer.output.Console;
 import picocli.CommandLine;
 
 /** Entry point of the {@code deploy} command. */
@@ -19,14 +20,23 @@ public final class Main {
         List<String> extra = split < 0 ? List.of() : List.of(Arrays.copyOfRange(args, split + 1, args.length));
         DeployCommand command = new DeployCommand();
         command.extraBuildArgs = extra;
+        // a command line that does not parse has set no option yet: --json is looked for by hand
+        boolean json = Arrays.asList(own).contains("--json");
         CommandLine cli = new CommandLine(command)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler((e, argv) -> {
                     e.getCommandLine().getErr().println("error: " + e.getMessage());
                     e.getCommandLine().getErr().println("Run 'deploy --help' for usage.");
+                    if (json) {
+                        jsonError(e.getMessage() + ". Run 'deploy --help' for usage.");
+                    }
                     return nixdeploy.deployer.ExitCode.BAD_INPUT.code;
                 })
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (json) {
+                        jsonError("unexpected failure: " + e + ". Run again with --debug-logs for details, and "
+                                + "please report it.");
+                    }
                     cmd.getErr().println("error: unexpected failure: " + e);
                     if (command.debug) {
                         e.printStackTrace(cmd.getErr());
@@ -37,5 +47,10 @@ public final class Main {
                 });
         cli.getCommandSpec().usageMessage().footer(DeployCommand.footer(cli.getCommandSpec().usageMessage().footer()));
         return cli.execute(own);
+    }
+
+    /** With {@code --json}, stdout carries JSON lines only, even for an error picocli found. */
+    private static void jsonError(String message) {
+        new Console(System.out, false, true).error(message);
     }
 }

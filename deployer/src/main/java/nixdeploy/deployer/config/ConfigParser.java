@@ -112,7 +112,20 @@ public final class ConfigParser {
                 optBool(o, "remoteBuild", where),
                 optString(o, "javaPath", where),
                 optString(o, "confirmHostname", where),
-                o.has("confirmSshOpts") ? strings(o.get("confirmSshOpts"), where + ".confirmSshOpts") : null);
+                o.has("confirmSshOpts") ? strings(o.get("confirmSshOpts"), where + ".confirmSshOpts") : null,
+                cacheUrl(optString(o, "cache", where), where + ".cache"));
+    }
+
+    /**
+     * A binary cache's store URL as Nix takes it ({@code file:///srv/cache}, {@code s3://bucket},
+     * {@code https://...}); checked only for what would break the {@code nix copy} command line.
+     */
+    public static String cacheUrl(String url, String where) throws ConfigException {
+        if (url != null && (url.isBlank() || url.startsWith("-") || url.chars().anyMatch(Character::isWhitespace))) {
+            throw new ConfigException(where + " must be a Nix store URL such as file:///srv/cache, "
+                    + "https://cache.example.com or s3://bucket, not '" + url + "'");
+        }
+        return url;
     }
 
     private static void checkKeys(JsonObject o, Set<String> known, String where) throws ConfigException {

@@ -55,6 +55,20 @@ public record ProfilePlan(String node, String profile, String hostname, List<Str
         return Boolean.TRUE.equals(settings.fastConnection());
     }
 
+    /** The binary cache the run pushes this profile's closure to ({@code cache}), if any. */
+    public Optional<String> cache() {
+        return Optional.ofNullable(settings.cache());
+    }
+
+    /**
+     * Whether the host is asked to fetch from its own substituters before the deployer sends what
+     * is still missing: with a binary cache always (that is what the cache is for), otherwise
+     * unless {@code fastConnection}.
+     */
+    public boolean substituteOnHost() {
+        return cache().isPresent() || !fastConnection();
+    }
+
     public boolean autoRollback() {
         return !Boolean.FALSE.equals(settings.autoRollback());
     }

@@ -21,10 +21,27 @@ public record Settings(
         Boolean remoteBuild,
         String javaPath,
         String confirmHostname,
-        List<String> confirmSshOpts) {
+        List<String> confirmSshOpts,
+        String cache) {
 
     public static final Settings EMPTY = new Settings(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null);
+            null, null, null, null, null, null);
+
+    /** The settings without a binary cache, which most callers and tests leave unset. */
+    public Settings(String sshUser, String user, List<String> sshOpts, Boolean fastConnection, Boolean autoRollback,
+            Boolean magicRollback, Integer confirmTimeout, Integer activationTimeout, String tempPath,
+            Boolean interactiveSudo, String sudo, Boolean remoteBuild, String javaPath, String confirmHostname,
+            List<String> confirmSshOpts) {
+        this(sshUser, user, sshOpts, fastConnection, autoRollback, magicRollback, confirmTimeout, activationTimeout,
+                tempPath, interactiveSudo, sudo, remoteBuild, javaPath, confirmHostname, confirmSshOpts, null);
+    }
+
+    /** The same settings with {@code cache} (a Nix store URL, or null). */
+    public Settings withCache(String url) {
+        return new Settings(sshUser, user, sshOpts, fastConnection, autoRollback, magicRollback, confirmTimeout,
+                activationTimeout, tempPath, interactiveSudo, sudo, remoteBuild, javaPath, confirmHostname,
+                confirmSshOpts, url);
+    }
 
     /** These settings where set, else {@code lower}'s. */
     public Settings over(Settings lower) {
@@ -43,7 +60,8 @@ public record Settings(
                 pick(remoteBuild, lower.remoteBuild),
                 pick(javaPath, lower.javaPath),
                 pick(confirmHostname, lower.confirmHostname),
-                pick(confirmSshOpts, lower.confirmSshOpts));
+                pick(confirmSshOpts, lower.confirmSshOpts),
+                pick(cache, lower.cache));
     }
 
     private static <T> T pick(T mine, T theirs) {

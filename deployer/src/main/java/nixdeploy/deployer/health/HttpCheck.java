@@ -47,13 +47,15 @@ record HttpCheck(URI uri, Set<Integer> expectStatus, String bodyContains, Map<St
     }
 
     private Attempt judge(HttpClient.Response response) {
-        String status = response.status() + " " + response.reason();
+        String status = response.status() + " " + response.reason() + (response.cut() ? " (body cut at "
+                + HttpClient.MAX_BODY / 1024 / 1024 + " MiB)" : "");
         String snippet = snippet(response.body());
         if (!expectStatus.contains(response.status())) {
             return new Attempt(false, status + " (expected " + describeExpected() + ")", snippet);
         }
         if (bodyContains != null && !response.body().contains(bodyContains)) {
-            return new Attempt(false, status + ", but the body lacks \"" + bodyContains + "\"", snippet);
+            return new Attempt(false, status + ", but " + (response.cut() ? "the first " + HttpClient.MAX_BODY / 1024 / 1024
+                    + " MiB of the body lack" : "the body lacks") + " \"" + bodyContains + "\"", snippet);
         }
         return new Attempt(true, status, snippet);
     }

@@ -1,11 +1,11 @@
 package nixdeploy.deployer.remote;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import nixdeploy.io.HeadTailBuffer;
 
 /**
  * One authenticated connection to a host. Commands are shell strings built with
@@ -27,13 +27,21 @@ public interface RemoteHost extends AutoCloseable {
     int exec(String command, InputStream stdin, OutputStream stdout, OutputStream stderr, Duration timeout)
             throws IOException;
 
-    /** Runs a short command and captures its output. */
+    /** How much of each end of a captured stdout {@link #run} keeps. */
+    int STDOUT_KEEP = 4 * 1024 * 1024;
+
+    /**
+     * Runs a short command and captures its output: the first and last {@link #STDOUT_KEEP} bytes
+     * of stdout (what callers parse: the activator's events end with their result, which stays),
+     * and of stderr the first and last 64 KiB, which only go into messages. A command that prints
+     * more, such as a rollback re-running a loud activation, costs no more memory.
+     */
     default Result run(String command, String stdin, Duration timeout) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        HeadTailBuffer out = new HeadTailBuffer(STDOUT_KEEP, STDOUT_KEEP);
+        HeadTailBuffer err = new HeadTailBuffer();
         InputStream in = stdin == null ? null : new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         int status = exec(command, in, out, err, timeout);
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new Result(status, out.toString(), err.toString());
     }
 
     /** A command running on the host whose stdin and stdout this side drives, as a protocol peer. */

@@ -15,6 +15,7 @@ import nixdeploy.deployer.Causes;
 import nixdeploy.deployer.config.ProfilePlan;
 import nixdeploy.deployer.output.Console;
 import nixdeploy.deployer.remote.RemoteHost;
+import nixdeploy.io.LineSink;
 
 /**
  * Opens the gate of the activation's waiting shell and follows the activator's events until it
@@ -112,8 +113,15 @@ final class ActivateStep {
         return rollback.onInterrupt(planned.at(events.profilePath()), confirmSent);
     }
 
+    /**
+     * The activator keeps each line of the activation's output to 128 KiB, and JSON may write a byte
+     * as six characters (a control character becomes a backslash-u escape): an event line must fit whole, or
+     * it stops being JSON.
+     */
+    static final int EVENT_LINE_KEEP = 1024 * 1024;
+
     private static CompletableFuture<Integer> follow(RemoteHost.RemoteProcess activator, ActivationEvents events) {
-        LineSink lines = new LineSink(events::accept);
+        LineSink lines = new LineSink(events::accept, EVENT_LINE_KEEP);
         return Background.supply(() -> {
             try (lines) {
                 activator.stdout().transferTo(lines);

@@ -47,14 +47,14 @@ final class ConfirmStep {
         // stop trying a little before the host's deadline: our clock started after the host's did
         long deadline = activation.seenAt() + plan.confirmTimeout() * 1000L - 1000;
         String until = Human.clock(deadline);
-        console.info(who, "confirming generation " + activation.event().generation + " over a new connection before "
-                + until);
         PendingRollbacks.Entry entry = activation.pending();
         try {
             if (entry.interrupted()) {
                 return new Outcome(plan, Outcome.Status.INTERRUPTED, "interrupted before confirming; the host was "
                         + "asked to roll back");
             }
+            console.info(who, "confirming generation " + activation.event().generation + " over a new connection "
+                    + "before " + until);
             Optional<String> unhealthy = health.failures(inv);
             if (unhealthy.isPresent()) {
                 return afterUnhealthy(inv, unhealthy.get());

@@ -37,12 +37,13 @@ final class CopyStep {
         long bytes;
         try (RemoteHost.RemoteProcess serve = started) {
             try (StoreCopy store = new StoreCopy(serve.stdin(), serve.stdout())) {
-                missing = store.missing(closure.paths(), !plan.fastConnection());
+                missing = store.missing(closure.paths(), plan.substituteOnHost());
                 if (missing.isEmpty()) {
                     console.info(who, "host already has all " + closure.paths().size() + " paths; copying nothing");
                     return missing;
                 }
                 bytes = closure.bytes(missing);
+                CachePushStep.notSubstituted(plan, mode, missing.size()).ifPresent(w -> console.warn(who, w));
                 console.info(who, "copying " + missing.size() + " of " + closure.paths().size() + " paths ("
                         + Human.bytes(bytes) + ")");
                 send(store, who, missing, bytes);

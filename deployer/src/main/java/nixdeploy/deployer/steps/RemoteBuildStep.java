@@ -7,6 +7,7 @@ import nixdeploy.deployer.ExitCode;
 import nixdeploy.deployer.config.ProfilePlan;
 import nixdeploy.deployer.output.Console;
 import nixdeploy.deployer.remote.RemoteHost;
+import nixdeploy.io.LineSink;
 
 /** {@code remoteBuild}: builds the profile on the host from its copied derivation. */
 final class RemoteBuildStep {

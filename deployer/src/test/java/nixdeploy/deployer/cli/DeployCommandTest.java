@@ -56,6 +56,16 @@ class DeployCommandTest {
     }
 
     @Test
+    void cacheOptionSetsTheCacheOfEveryProfile() throws ConfigException {
+        List<String> args = new ArrayList<>(OVERRIDING);
+        args.addAll(List.of("--cache", "file:///srv/cache?secret-key=/etc/nix/cache.sec", "--fast-connection", "true"));
+        ProfilePlan plan = plan(args).get(0);
+
+        assertThat(plan.cache()).contains("file:///srv/cache?secret-key=/etc/nix/cache.sec");
+        assertThat(plan.substituteOnHost()).as("a cache means substituting, whatever fastConnection says").isTrue();
+    }
+
+    @Test
     void withoutTheOverridesTheFlakesZeroTimeoutIsRefusedWhereItStands() {
         assertThatThrownBy(() -> plan(List.of("-s", ".#server-override")))
                 .isInstanceOf(ConfigException.class)

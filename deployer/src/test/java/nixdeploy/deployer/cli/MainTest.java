@@ -91,4 +91,33 @@ class MainTest {
         assertThat(Main.run(new String[] {"--json", "--dry-activate", "--boot"})).isEqualTo(2);
         assertThat(out()).contains("\"type\":\"error\"").contains("exclude each other");
     }
+
+    @Test
+    void jsonModeReportsAnUnknownOptionAsAnEventAndPrintsNothingElseOnStdout() {
+        assertThat(Main.run(new String[] {"--json", "--frobnicate", ".#web"})).isEqualTo(2);
+        assertThat(out().lines()).singleElement().satisfies(line -> assertThat(
+                com.google.gson.JsonParser.parseString(line).getAsJsonObject().get("type").getAsString())
+                .isEqualTo("error"));
+        assertThat(out()).contains("--frobnicate").contains("deploy --help");
+        assertThat(err()).contains("error: ");
+    }
+
+    @Test
+    void jsonModeReportsABadOptionValueAsAnEvent() {
+        assertThat(Main.run(new String[] {"--confirm-timeout", "soon", "--json"})).isEqualTo(2);
+        assertThat(out().lines()).singleElement().asString().startsWith("{\"type\":\"error\"").contains("soon");
+    }
+
+    @Test
+    void jsonModeOfStatusReportsAnUnknownOptionAsAnEvent() {
+        assertThat(Main.run(new String[] {"status", "--json", "--frobnicate"})).isEqualTo(2);
+        assertThat(out().lines()).singleElement().asString().startsWith("{\"type\":\"error\"")
+                .contains("--frobnicate");
+    }
+
+    @Test
+    void withoutJsonAnUnknownOptionPrintsNothingOnStdout() {
+        assertThat(Main.run(new String[] {"--frobnicate"})).isEqualTo(2);
+        assertThat(out()).isEmpty();
+    }
 }

@@ -110,6 +110,31 @@ class ConfigParserTest {
     }
 
     @Test
+    void readsABinaryCacheAtEveryLevelAndTheMostSpecificWins() throws ConfigException {
+        DeployConfig config = parse("""
+                { "cache": "s3://fleet-cache?region=eu-west-1",
+                  "nodes": { "web": { "hostname": "web", "cache": "file:///srv/cache?secret-key=/k.sec",
+                    "profiles": { "system": { "path": "%s", "cache": "https://cache.example.org" },
+                                  "app": { "path": "%s" } } } } }
+                """.formatted(SYSTEM, WEB));
+        DeployConfig.Node web = config.nodes().get("web");
+
+        assertThat(config.settings().cache()).isEqualTo("s3://fleet-cache?region=eu-west-1");
+        assertThat(web.profiles().get("system").settings().over(web.settings()).over(config.settings()).cache())
+                .isEqualTo("https://cache.example.org");
+        assertThat(web.profiles().get("app").settings().over(web.settings()).over(config.settings()).cache())
+                .isEqualTo("file:///srv/cache?secret-key=/k.sec");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "\"--to x\"", "\"file:///a b\"", "true"})
+    void refusesACacheThatIsNotAStoreUrl(String value) {
+        assertThatThrownBy(() -> parse(withNode("\"cache\": " + value)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("deploy.nodes.web.cache");
+    }
+
+    @Test
     void readsTagsProfilePathAndHealthChecks() throws ConfigException {
         DeployConfig.Node web = parse(withNode("""
                 "tags": ["eu", "frontend"], "healthChecks": [ { "cmd": { "command": ["true"] } } ]

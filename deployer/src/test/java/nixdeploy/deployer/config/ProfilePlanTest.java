@@ -78,4 +78,15 @@ class ProfilePlanTest {
         assertThat(plan(sshUserOnly).profileUser()).contains("deploy");
         assertThat(plan(both).profileUser()).contains("app");
     }
+
+    @Test
+    void hostsSubstituteWithACacheWhateverFastConnectionSays() {
+        Settings fast = new Settings(null, null, null, true, null, null, null, null, null, null, null, null, null,
+                null, null);
+
+        assertThat(plan(Settings.EMPTY).substituteOnHost()).isTrue();
+        assertThat(plan(fast).substituteOnHost()).isFalse();
+        assertThat(plan(fast.withCache("file:///srv/cache")).substituteOnHost()).isTrue();
+        assertThat(plan(fast.withCache("file:///srv/cache")).cache()).contains("file:///srv/cache");
+    }
 }

@@ -2,30 +2,25 @@ package nixdeploy.deployer.health.netty;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +30,6 @@ import nixdeploy.deployer.health.HttpClient;
 
 /** HTTP/1.1 GET with Netty; TLS trusts the JDK's trust store unless {@code insecure}. */
 public final class NettyHttpClient implements HttpClient {
-    private static final int MAX_BODY = 1024 * 1024;
 
     /** Made on the first request: most deploys have no HTTP check, and Netty takes a while to start. */
     private EventLoopGroup group;
@@ -63,33 +57,7 @@ public final class NettyHttpClient implements HttpClient {
                         // lenient line endings, as curl is: small embedded servers often answer with bare LF
                         HttpDecoderConfig decoding = new HttpDecoderConfig().setStrictLineParsing(false);
                         ch.pipeline().addLast(new HttpClientCodec(decoding, false, false),
-                                new HttpObjectAggregator(MAX_BODY),
-                                new SimpleChannelInboundHandler<FullHttpResponse>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
-                                        if (r.decoderResult().isFailure()) {
-                                            answer.completeExceptionally(new java.io.IOException(
-                                                    "malformed HTTP response: " + r.decoderResult().cause().getMessage()));
-                                            ctx.close();
-                                            return;
-                                        }
-                                        answer.complete(new Response(r.status().code(), r.status().reasonPhrase(),
-                                                r.content().toString(StandardCharsets.UTF_8)));
-                                        ctx.close();
-                                    }
-
-                                    @Override
-                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                        answer.completeExceptionally(cause);
-                                        ctx.close();
-                                    }
-
-                                    @Override
-                                    public void channelInactive(ChannelHandlerContext ctx) {
-                                        answer.completeExceptionally(new java.io.IOException(
-                                                "the connection closed before a response"));
-                                    }
-                                });
+                                new BoundedResponseHandler(answer, MAX_BODY));
                     }
                 });
         Channel channel = bootstrap.connect(connectHost, connectPort).sync().channel();

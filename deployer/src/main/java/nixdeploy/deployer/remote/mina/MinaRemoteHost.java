@@ -1,6 +1,5 @@
 package nixdeploy.deployer.remote.mina;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import nixdeploy.deployer.Background;
 import nixdeploy.deployer.remote.RemoteHost;
+import nixdeploy.io.HeadTailBuffer;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
@@ -94,7 +94,8 @@ final class MinaRemoteHost implements RemoteHost {
     @Override
     public RemoteProcess start(String command) throws IOException {
         ChannelExec channel = session.createExecChannel(command);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // only for messages: what a failing command said, its start and its end
+        HeadTailBuffer err = new HeadTailBuffer();
         channel.setErr(err);
         try {
             channel.open().verify(Duration.ofSeconds(30));
@@ -114,9 +115,7 @@ final class MinaRemoteHost implements RemoteHost {
 
             @Override
             public String stderr() {
-                synchronized (err) {
-                    return err.toString(StandardCharsets.UTF_8);
-                }
+                return err.toString();
             }
 
             @Override
@@ -176,7 +175,7 @@ final class MinaRemoteHost implements RemoteHost {
             // a connection that dies silently must not outlast the caller's deadline
             CompletableFuture<String> answer = Background.supply(
                     () -> {
-                        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                        HeadTailBuffer bytes = new HeadTailBuffer();
                         try {
                             int b;
                             while ((b = fromSocket.read()) != -1 && b != '\n') {
@@ -185,7 +184,7 @@ final class MinaRemoteHost implements RemoteHost {
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }
-                        return bytes.toString(StandardCharsets.UTF_8);
+                        return bytes.toString();
                     });
             try {
                 return answer.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);

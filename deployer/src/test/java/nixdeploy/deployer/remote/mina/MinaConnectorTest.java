@@ -22,11 +22,13 @@ import nixdeploy.deployer.remote.RemoteHost;
 import nixdeploy.deployer.remote.SshConfig;
 import nixdeploy.deployer.remote.SshOptions;
 import nixdeploy.deployer.remote.SshTarget;
+import nixdeploy.io.HeadTailBuffer;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.KeySetPublickeyAuthenticator;
+import org.apache.sshd.server.shell.ProcessShellCommandFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +63,7 @@ class MinaConnectorTest {
         server.setKeyPairProvider(new FileKeyPairProvider(hostKeys));
         server.setPublickeyAuthenticator(new KeySetPublickeyAuthenticator("test",
                 List.of(publicKey(clientKey), publicKey(encryptedKey))));
+        server.setCommandFactory(new ProcessShellCommandFactory());
         server.start();
     }
 
@@ -91,6 +94,14 @@ class MinaConnectorTest {
     }
 
     RemoteHost connect(Path knownHosts, Path globalKnownHosts, String... more) throws DeployException {
+        try (MinaConnector connector = connector()) {
+            RemoteHost host = connector.connect(target(knownHosts, globalKnownHosts, more));
+            host.close();
+            return host;
+        }
+    }
+
+    SshTarget target(Path knownHosts, Path globalKnownHosts, String... more) {
         List<String> opts = new ArrayList<>(List.of("-p", Integer.toString(server.getPort()),
                 "-o", "UserKnownHostsFile=" + knownHosts, "-o", "GlobalKnownHostsFile=" + globalKnownHosts,
                 "-o", "IdentityAgent=none"));
@@ -98,19 +109,18 @@ class MinaConnectorTest {
         if (opts.stream().noneMatch(o -> o.equals("-i"))) {
             opts.addAll(List.of("-i", clientKey.toString()));
         }
-        SshTarget target = SshOptions.apply(SshTarget.of("127.0.0.1", "test"), opts, warnings::add);
+        return SshOptions.apply(SshTarget.of("127.0.0.1", "test"), opts, warnings::add);
+    }
+
+    MinaConnector connector() {
         Path home = dir.resolve("home");
-        try (MinaConnector connector = new MinaConnector(warnings::add,
-                new SshConfig(home, List.of(home.resolve(".ssh/config"))), new PassphrasePrompt() {
+        return new MinaConnector(warnings::add, new SshConfig(home, List.of(home.resolve(".ssh/config"))),
+                new PassphrasePrompt() {
                     @Override
                     boolean available() {
                         return false;
                     }
-                })) {
-            RemoteHost host = connector.connect(target);
-            host.close();
-            return host;
-        }
+                });
     }
 
     Path file(String name, String... lines) throws IOException {
@@ -335,6 +345,24 @@ class MinaConnectorTest {
                 pool.shutdown();
             }
             assertThat(Files.readAllLines(real)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aCommandPrintingHundredsOfMebibytesOnStderrKeepsOnlyItsTwoEnds() throws Exception {
+        // the test server runs commands without a shell: a script file carries the pipeline
+        Path script = file("loud-stderr.sh", "printf start >&2", "head -c 209715200 /dev/zero | tr '\\000' x >&2",
+                "printf end >&2", "echo done");
+        try (MinaConnector connector = connector();
+                RemoteHost host = connector.connect(target(file("known-loud", hostLine("ed25519")), file("global-loud")));
+                RemoteHost.RemoteProcess process = host.start("sh " + script)) {
+            assertThat(new String(process.stdout().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("done\n");
+            assertThat(process.waitFor(java.time.Duration.ofMinutes(5))).isZero();
+            assertThat(process.stderr()).startsWith("startxxx").endsWith("xxxend")
+                    .contains("[... " + (209715200 + "startend".length() - 2 * HeadTailBuffer.DEFAULT_KEEP)
+                            + " bytes dropped ...]")
+                    .hasSizeLessThan(2 * HeadTailBuffer.DEFAULT_KEEP + 64);
         }
     }
 }

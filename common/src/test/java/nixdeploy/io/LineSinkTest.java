@@ -1,4 +1,4 @@
-package nixdeploy.deployer.steps;
+package nixdeploy.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,5 +84,53 @@ class LineSinkTest {
         sink.write('\n');
 
         assertThat(lines).containsExactly("ok");
+    }
+
+    @Test
+    void dropsTheCarriageReturnOfAWindowsLineEnding() throws IOException {
+        write("a\r\nb\rc\r");
+        sink.close();
+
+        assertThat(lines).containsExactly("a", "b\rc\r");
+    }
+
+    @Test
+    void aLongLineKeepsItsStartAndEndAndSaysWhatWasDropped() throws IOException {
+        LineSink small = new LineSink(lines::add, 3);
+        small.write("start-middle-end\nnext\n".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(lines).containsExactly("sta[... 10 bytes dropped ...]end", "next");
+    }
+
+    @Test
+    void hundredsOfMebibytesWithoutANewlineDoNotGrowTheHeap() throws IOException {
+        byte[] chunk = new byte[1024 * 1024];
+        Arrays.fill(chunk, (byte) 'x');
+        chunk[chunk.length - 1] = '\n';
+        long before = Allocation.ofThisThread();
+        for (int i = 0; i < 511; i++) {
+            chunk[chunk.length - 1] = 'x';
+            sink.write(chunk);
+        }
+        chunk[chunk.length - 1] = '\n';
+        sink.write(chunk);
+        long allocated = Allocation.ofThisThread() - before;
+
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).hasSizeLessThan(2 * HeadTailBuffer.DEFAULT_KEEP + 64)
+                .contains("[... " + (512L * 1024 * 1024 - 1 - 2 * HeadTailBuffer.DEFAULT_KEEP) + " bytes dropped ...]");
+        assertThat(allocated).as("bytes allocated while a 512 MiB line was written").isLessThan(4L * 1024 * 1024);
+    }
+
+    @Test
+    void manyShortLinesStreamOutAsTheyCome() throws IOException {
+        byte[] chunk = "0123456789abcde\n".repeat(65536).getBytes(StandardCharsets.UTF_8);
+        long[] count = {0};
+        LineSink counting = new LineSink(line -> count[0]++);
+        for (int i = 0; i < 256; i++) {
+            counting.write(chunk);
+        }
+
+        assertThat(count[0]).isEqualTo(256L * 65536);
     }
 }
