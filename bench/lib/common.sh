@@ -10,16 +10,20 @@ flow="$root/../shared/tools/deploy-rs-flow"
 [ -x "$flow" ] || flow=/work/shared/tools/deploy-rs-flow
 standin=$("$root/nix/tests/nixpkgs-stand-in/prepare")
 export NIX_CONFIG="experimental-features = nix-command flakes"
-bench_hosts=""
+# the hosts a bench brought up (host_up runs in $(...), so a file, not a variable, keeps the list)
+bench_hosts=$(mktemp)
 
 # host_up N: a test host at 10.213.N.2 (.ci/testhost gives its root an empty home, as a real host's
 # root has); prints its folder (client_key, known_hosts)
 host_up() {
   dir=$("$root/.ci/testhost" up "$1")
-  bench_hosts="$bench_hosts $1"
+  echo "$1" >> "$bench_hosts"
   echo "$dir"
 }
-hosts_down() { for h in $bench_hosts; do "$root/.ci/testhost" down "$h"; done; }
+hosts_down() {
+  for h in $(cat "$bench_hosts"); do "$root/.ci/testhost" down "$h"; done
+  rm -f "$bench_hosts"
+}
 
 # host_pids N: the host's sshd and nix-daemon (whatever they start inherits their CPU affinity)
 host_pids() { ip netns pids "ndd-$1"; }
