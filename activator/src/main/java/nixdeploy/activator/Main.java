@@ -24,7 +24,8 @@ public final class Main {
             "  rollback [--state-dir DIR] [--reason TEXT] [--confirmed]   (token on stdin; --confirmed undoes a",
             "           confirmed deployment, which needs its token)",
             "  status   [--state-dir DIR] [--watcher-log]   (--watcher-log: the end of the watcher's log too)",
-            "  --state-dir: the runtime folder (the watcher's socket); journals stay in the user's state folder");
+            "  --state-dir: the runtime folder (the watcher's socket); journals stay in the user's state folder",
+            "  --await-go <command> ...: start now, run the command once stdin's first line is 'go' (else nothing)");
 
     private Main() {}
 
@@ -38,11 +39,48 @@ public final class Main {
         return argv;
     }
 
+    /** First argument of an activator started before its go: it waits for a line {@code go} on stdin. */
+    static final String AWAIT_GO = "--await-go";
+
+    /**
+     * Reads stdin up to the first line break and not a byte further (the token follows); true when
+     * that line is {@code go}.
+     */
+    static boolean awaitGo(java.io.InputStream in) {
+        StringBuilder line = new StringBuilder();
+        try {
+            int b;
+            while ((b = in.read()) != -1 && b != '\n') {
+                if (line.length() < 16) {
+                    line.append((char) b);
+                }
+            }
+            return b == '\n' && line.toString().equals("go");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Loads what every command needs (the JSON events), so the wait for the go hides it. */
+    private static void warmUp() {
+        Events.encode(Event.of(EventType.HELLO).message("warm-up"));
+    }
+
     public static void main(String[] argv) {
         System.exit(run(List.of(argv)).code);
     }
 
     static ActivatorExit run(List<String> argv) {
+        if (!argv.isEmpty() && argv.get(0).equals(AWAIT_GO)) {
+            // started ahead of its turn, while the deployer still copies: boot, then wait for the go
+            // before anything is read or changed; without one (the deployer went away), do nothing
+            warmUp();
+            if (!awaitGo(System.in)) {
+                System.err.println("nixdeploy activator: no go from the deployer; nothing was done");
+                return ActivatorExit.BAD_INPUT;
+            }
+            argv = argv.subList(1, argv.size());
+        }
         Output out = new Output(System.out, System.err);
         if (argv.isEmpty() || Set.of("-h", "--help", "help").contains(argv.get(0))) {
             System.err.println(USAGE);

@@ -18,6 +18,11 @@ public final class Background {
 
     private Background() {}
 
+    /** The threads themselves, for a stage of a future that blocks. */
+    public static java.util.concurrent.Executor executor() {
+        return THREADS;
+    }
+
     public static <T> CompletableFuture<T> supply(Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, THREADS);
     }

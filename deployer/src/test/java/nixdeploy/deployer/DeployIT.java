@@ -193,7 +193,8 @@ class DeployIT {
         assertThat(failed.exitCode()).as(failed.stdout()).isEqualTo(ExitCode.BUILD_FAILED.code);
         assertThat(failed.stdout() + failed.stderr()).contains("build broke");
         assertThat(sessionsStarted(log) - sessionsBefore)
-                .as("the Java probe ran, and the copy's and the activation's shells were started").isEqualTo(3);
+                .as("the copy's and the activation's shells were started (the latter answered the Java probe)")
+                .isEqualTo(2);
         Thread.sleep(500);
         assertThat(IT.host().sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("v1");
         assertThat(generations()).isEqualTo("1");
@@ -209,8 +210,8 @@ class DeployIT {
         Path flake = builtFlake(name, "sleep 4; mkdir $out; echo " + name + " > $out/name");
         java.util.concurrent.CompletableFuture<Cmd.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> deployFlake(flake, "--debug-logs"));
-        // the Java probe, the copy's and the activation's shells
-        for (int i = 0; i < 100 && sessionsStarted(log) - sessionsBefore < 3; i++) {
+        // the copy's and the activation's shells
+        for (int i = 0; i < 100 && sessionsStarted(log) - sessionsBefore < 2; i++) {
             Thread.sleep(50);
         }
         // what an idle timeout or a NAT box does to a connection during a long build

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import nixdeploy.deployer.Background;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
@@ -28,6 +30,7 @@ import nixdeploy.deployer.output.Console;
 import nixdeploy.deployer.remote.mina.MinaConnector;
 import nixdeploy.deployer.steps.ActivatorRuntime;
 import nixdeploy.deployer.steps.CachePushStep;
+import nixdeploy.deployer.steps.EarlyConnections;
 import nixdeploy.deployer.steps.Outcome;
 import nixdeploy.deployer.steps.PendingRollbacks;
 import nixdeploy.deployer.steps.PreparedHost;
@@ -66,7 +69,23 @@ final class DeployRun {
             console.warn("", "magic rollback cannot confirm a " + (options.dryActivate ? "dry activation"
                     : "boot-only activation") + "; it is off for this run");
         }
-        Map<String, List<ProfilePlan>> byFlake = plan(overrides);
+        // the activator jar goes into the store while Nix evaluates (unless nothing may be deployed yet)
+        CompletableFuture<String> activatorPath = options.evaluateOnly || options.interactive ? null : Background.supply(() -> {
+            try {
+                return Closure.addFile(activatorJar());
+            } catch (DeployException e) {
+                throw new CompletionException(e);
+            }
+        });
+        boolean connects = !options.evaluateOnly && !options.interactive && !options.dryRun;
+        try (EarlyConnections early = new EarlyConnections(connector)) {
+            return run(connector, fleet, overrides, activatorPath, connects ? early : EarlyConnections.none());
+        }
+    }
+
+    private ExitCode run(CompletableFuture<MinaConnector> connector, Fleet fleet, Settings overrides,
+            CompletableFuture<String> activatorPath, EarlyConnections early) throws DeployException {
+        Map<String, List<ProfilePlan>> byFlake = plan(overrides, unpathed -> early.start(firstBatch(fleet, unpathed)));
         List<ProfilePlan> plans = byFlake.values().stream().flatMap(List::stream).toList();
         Map<String, List<HealthCheck>> checks = healthChecks(plans);
         if (options.evaluateOnly) {
@@ -78,7 +97,7 @@ final class DeployRun {
             console.report("declined", "", Map.of("message", "not answered yes; nothing was changed"), null);
             return ExitCode.DECLINED;
         }
-        String activator = Closure.addFile(activatorJar());
+        String activator = activatorPath != null ? joined(activatorPath) : Closure.addFile(activatorJar());
         if (options.dryRun) {
             build(byFlake);
             return new DryRun(new nixdeploy.deployer.steps.DryRunStep(connector.join(), console, activator,
@@ -89,7 +108,7 @@ final class DeployRun {
         showPlan(plans);
         try (HttpClient http = new NettyHttpClient()) {
             ProfileDeployer deployer = new ProfileDeployer(connector.join(), console, activator,
-                    ActivatorRuntime.configured(), mode(), pending, askingPassword(), http);
+                    ActivatorRuntime.configured(), mode(), pending, askingPassword(), http, early);
             // the hosts deployed first are made ready while Nix builds; the others when their turn comes
             Map<Integer, PreparedHost> prepared = new java.util.concurrent.ConcurrentHashMap<>();
             List<HostTask> firstBatch = fleet.batches(hosts).get(0);
@@ -107,6 +126,24 @@ final class DeployRun {
             }
             FleetDeploy fleetDeploy = new FleetDeploy(deployer, pending, console, plans, checks, derivations, prepared);
             return summarize(fleetDeploy.deploy(fleet, hosts, Optional.ofNullable(options.rollbackSucceeded)));
+        }
+    }
+
+    /** The first profile of each host the first batch deploys at once: those are made ready during the build. */
+    private static List<ProfilePlan> firstBatch(Fleet fleet, List<ProfilePlan> plans) {
+        List<HostTask> batch = fleet.batches(HostTask.of(plans)).get(0);
+        return batch.subList(0, Math.min(fleet.parallel(), batch.size())).stream()
+                .map(host -> plans.get(host.profiles().get(0))).toList();
+    }
+
+    private static String joined(CompletableFuture<String> future) throws DeployException {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof DeployException deploy) {
+                throw deploy;
+            }
+            throw e;
         }
     }
 
@@ -139,7 +176,8 @@ final class DeployRun {
      * Evaluates every node's settings, picks the profiles the targets and {@code --on} select, then
      * evaluates the paths of those profiles only.
      */
-    private Map<String, List<ProfilePlan>> plan(Settings overrides) throws DeployException {
+    private Map<String, List<ProfilePlan>> plan(Settings overrides, Consumer<List<ProfilePlan>> hostsKnown)
+            throws DeployException {
         Optional<NodeSelector> on = options.on == null ? Optional.empty() : Optional.of(NodeSelector.parse(options.on));
         Map<String, DeployConfig> configs = new LinkedHashMap<>();
         Map<String, List<ProfilePlan>> byFlake = new LinkedHashMap<>();
@@ -161,6 +199,8 @@ final class DeployRun {
             configs.values().forEach(c -> c.nodes().values().forEach(n -> nodes.put(n.name(), n.tags())));
             throw on.orElseThrow().matchedNothing(nodes);
         }
+        // the hosts are known: connecting to them can overlap the evaluation of the paths
+        hostsKnown.accept(byFlake.values().stream().flatMap(List::stream).toList());
         boolean severalFlakes = byFlake.size() > 1;
         for (Map.Entry<String, List<ProfilePlan>> entry : byFlake.entrySet()) {
             console.info("", "evaluating " + entry.getValue().size() + " profile(s) from " + entry.getKey());
@@ -215,6 +255,9 @@ final class DeployRun {
     }
 
     private ExitCode summarize(List<Outcome> outcomes) {
+        if (outcomes.stream().anyMatch(o -> o.status() == Outcome.Status.CONFIRMED)) {
+            ClassDataArchive.trained();
+        }
         return Summary.print(console, outcomes);
     }
 

@@ -42,9 +42,11 @@ final class ActivateStep {
         ProfilePlan plan = planned.plan();
         String who = plan.name();
         RemoteHost.RemoteProcess activator = ready.activation();
+        boolean gateOpened = ready.gateOpened();
         if (!activator.isOpen()) {
             console.debug(who, "the activation's waiting shell closed during the copy; starting it again");
             activator = host.start(ready.activationCommand());
+            gateOpened = false;
         }
         console.info(who, (mode.dryActivate() ? "dry-activating " : "activating ") + mode.rollbackTo()
                 .map(g -> g.equals("previous") ? "the previous generation" : "generation " + g).orElse(plan.storePath())
@@ -60,19 +62,21 @@ final class ActivateStep {
             return new Activation.Ended(new Outcome(plan, Outcome.Status.INTERRUPTED, "interrupted before activating; "
                     + "nothing was changed"));
         }
-        Activation activation = activate(activator, host, planned, events);
+        Activation activation = activate(activator, gateOpened, host, planned, events);
         if (!(activation instanceof Activation.Awaiting)) {
             pending.remove(entry.get());
         }
         return activation instanceof Activation.Awaiting awaiting ? awaiting.registered(entry.get()) : activation;
     }
 
-    private Activation activate(RemoteHost.RemoteProcess activator, RemoteHost host, Invocation planned,
-            ActivationEvents events) {
+    private Activation activate(RemoteHost.RemoteProcess activator, boolean gateOpened, RemoteHost host,
+            Invocation planned, ActivationEvents events) {
         ProfilePlan plan = planned.plan();
         CompletableFuture<Integer> exit = follow(activator, events);
         try (OutputStream stdin = activator.stdin()) {
-            stdin.write(("go\n" + planned.stdin(true)).getBytes(StandardCharsets.UTF_8));
+            // the gate's go with the java to run (unless it had it), sudo's password, the activator's go, the token
+            String gate = gateOpened ? "" : HostCommands.go(planned.launch().java()) + planned.stdin(false);
+            stdin.write((gate + HostCommands.activatorGo() + planned.token() + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             activator.close();
             return new Activation.Ended(new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "the connection to "

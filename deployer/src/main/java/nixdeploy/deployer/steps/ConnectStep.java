@@ -2,9 +2,13 @@ package nixdeploy.deployer.steps;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import nixdeploy.deployer.Background;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.config.ProfilePlan;
@@ -15,9 +19,10 @@ import nixdeploy.deployer.remote.SshTarget;
 import nixdeploy.protocol.DeploymentId;
 
 /**
- * Connects to a profile's host, asks which Java it has ({@link HostJava}), and starts the two
- * commands the deployment runs there: the store's serve protocol for the copy, and the activator
- * behind a gate that opens only once the closure is there. Nothing on the host changes in this step.
+ * Connects to a profile's host and starts the two commands the deployment runs there: the store's
+ * serve protocol for the copy, and the activator behind a gate that opens only once the closure is
+ * there, whose shell first says which Java the host has ({@link HostJava}). Nothing on the host
+ * changes in this step.
  */
 final class ConnectStep {
     private final RemoteConnector connector;
@@ -26,10 +31,12 @@ final class ConnectStep {
     private final String activatorJar;
     private final Optional<ActivatorRuntime> runtime;
     private final ProfileDeployer.Mode mode;
+    private final EarlyConnections early;
 
     ConnectStep(RemoteConnector connector, Console console, Targets targets, String activatorJar,
-            Optional<ActivatorRuntime> runtime, ProfileDeployer.Mode mode) {
+            Optional<ActivatorRuntime> runtime, ProfileDeployer.Mode mode, EarlyConnections early) {
         this.connector = connector;
+        this.early = early;
         this.console = console;
         this.targets = targets;
         this.activatorJar = activatorJar;
@@ -72,10 +79,11 @@ final class ConnectStep {
     private PreparedHost.Ready open(ProfilePlan plan) {
         String who = plan.name();
         SshTarget target = targets.of(plan.hostname(), plan.sshUser().orElse(null), plan.sshOpts(), who);
-        long start = System.nanoTime();
+        Optional<EarlyConnections.Early> early = this.early.take(target);
+        long start = early.map(EarlyConnections.Early::startNanos).orElse(System.nanoTime());
         RemoteHost host;
         try {
-            host = connector.connect(target);
+            host = early.isPresent() ? early.get().join() : connector.connect(target);
         } catch (DeployException e) {
             throw new CompletionException(e);
         }
@@ -84,13 +92,36 @@ final class ConnectStep {
             String profileUser = plan.profileUser().orElse(host.user());
             boolean passwordOnStdin = !profileUser.equals(host.user()) && plan.interactiveSudo();
             String deploymentId = DeploymentId.random();
-            RemoteHost.RemoteProcess serve = host.start(HostCommands.serve());
-            ActivatorLaunch launch = launch(plan, host);
-            String activationCommand = HostCommands.gatedActivator(plan, host.user(), profileUser, launch,
-                    ActivatorArgs.activate(plan, mode, deploymentId), passwordOnStdin);
-            RemoteHost.RemoteProcess activation = host.start(activationCommand);
+            // both channels open at once (one round trip, not two); the copy's is needed last
+            CompletableFuture<RemoteHost.RemoteProcess> serveStarted = Background.supply(() -> {
+                try {
+                    return host.start(HostCommands.serve());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            // the activation's shell answers the Java probe first, unless the profile names its java
+            boolean probe = plan.javaPath().isEmpty();
+            List<String> args = ActivatorArgs.activate(plan, mode, deploymentId);
+            String activationCommand = HostCommands.gatedActivator(plan, host.user(), profileUser, activatorJar,
+                    args, passwordOnStdin, false);
+            RemoteHost.RemoteProcess activation = host.start(probe ? HostCommands.gatedActivator(plan, host.user(),
+                    profileUser, activatorJar, args, passwordOnStdin, true) : activationCommand);
+            String answer = probe ? probe(activation) : "";
+            ActivatorLaunch launch = probe ? launch(plan, answer) : ActivatorLaunch.with(plan.javaPath().get(),
+                    activatorJar);
+            String go = HostCommands.go(launch.java());
+            // the activator's jar is there already: its JVM boots now, while Nix builds and the closure
+            // is copied, and waits for its own go; with sudo's password still to come, the gate waits
+            boolean gateOpened = answer.lines().anyMatch(l -> l.strip().equals(HostCommands.ACTIVATOR_THERE))
+                    && !passwordOnStdin;
+            if (gateOpened) {
+                activation.stdin().write(go.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                activation.stdin().flush();
+            }
+            RemoteHost.RemoteProcess serve = joined(serveStarted);
             return new PreparedHost.Ready(target, host, serve, activation, activationCommand, launch, profileUser,
-                    deploymentId);
+                    deploymentId, gateOpened);
         } catch (DeployException e) {
             host.close();
             throw new CompletionException(e);
@@ -100,13 +131,42 @@ final class ConnectStep {
         }
     }
 
-    /** The profile's javaPath; else the host's own Java, or our runtime when the host has none. */
-    private ActivatorLaunch launch(ProfilePlan plan, RemoteHost host) throws IOException, DeployException {
-        if (plan.javaPath().isPresent()) {
-            return ActivatorLaunch.with(plan.javaPath().get(), activatorJar);
+    private static RemoteHost.RemoteProcess joined(CompletableFuture<RemoteHost.RemoteProcess> started)
+            throws IOException {
+        try {
+            return started.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        RemoteHost.Result probe = host.run(HostJava.probeCommand(), "", Duration.ofSeconds(60));
-        HostJava onHost = HostJava.parse(probe.stdout());
+    }
+
+    /** The activation's shell's answer to the probe. */
+    private static String probe(RemoteHost.RemoteProcess activation) throws IOException {
+        try {
+            return Background.supply(() -> {
+                try {
+                    return HostJava.read(activation.stdout());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            activation.close();
+            throw new IOException("the host did not say which Java it has within 60 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking the host which Java it has");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof UncheckedIOException io ? io.getCause() : new IOException(e.getCause());
+        }
+    }
+
+    /** The host's own Java, as the probe's {@code answer} reports it; else our runtime when the host has none. */
+    private ActivatorLaunch launch(ProfilePlan plan, String answer) throws DeployException {
+        HostJava onHost = HostJava.parse(answer);
         ActivatorLaunch launch = ActivatorLaunch.choose(onHost, activatorJar, runtime, plan.hostname());
         if (launch.runtime().isPresent()) {
             console.info(plan.name(), "no Java " + HostJava.NEEDED + "+ on the host (" + onHost.found()

@@ -50,17 +50,57 @@ final class HostCommands {
         return ShellQuote.command(activatorArgv(plan, sshUser, profileUser, launch, args, passwordOnStdin));
     }
 
+    /** Stands for the java in a gated command: the gate's go line names it. */
+    static final String JAVA_FROM_GO = "@nixdeploy-java@";
+
+    /*
+     * Waits for "go JAVA", then runs its arguments with JAVA for each JAVA_FROM_GO. At end of input,
+     * or any other line, it runs nothing.
+     */
+    private static final String GATE = "IFS= read -r line && case $line in 'go '?*) ;; *) exit 1 ;; esac && "
+            + "java=${line#go } && n=$# && for a in \"$@\"; do [ \"$a\" = " + JAVA_FROM_GO
+            + " ] && a=$java; set -- \"$@\" \"$a\"; done && shift $n && exec \"$@\"";
+
     /**
      * The activator's command behind a gate: the host starts the shell now (a login shell's start-up
-     * can take long) and runs the activator only once the first line of stdin is {@code go}. At end
-     * of input instead, it runs nothing.
+     * can take long) and runs the activator only once the first line of stdin is {@link #go}, which
+     * names the java to run it with. With {@code probe}, the shell first answers {@link HostJava}'s
+     * probe, ended by {@link HostJava#END}: one command for both saves a channel and a round trip.
      */
-    static String gatedActivator(ProfilePlan plan, String sshUser, String profileUser, ActivatorLaunch launch,
-            List<String> args, boolean passwordOnStdin) {
-        List<String> argv = new ArrayList<>(List.of("sh", "-c", "IFS= read -r line && [ \"$line\" = go ] && exec \"$@\"",
-                "nixdeploy-gate"));
-        argv.addAll(activatorArgv(plan, sshUser, profileUser, launch, args, passwordOnStdin));
+    static String gatedActivator(ProfilePlan plan, String sshUser, String profileUser, String jar,
+            List<String> args, boolean passwordOnStdin, boolean probe) {
+        String script = (probe ? HostJava.SCRIPT + "; [ ! -e " + ShellQuote.quote(jar) + " ] || echo "
+                + ACTIVATOR_THERE + "; echo " + HostJava.END + "; " : "") + GATE;
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", script, "nixdeploy-gate"));
+        List<String> awaiting = new ArrayList<>(List.of(AWAIT_GO));
+        awaiting.addAll(args);
+        argv.addAll(activatorArgv(plan, sshUser, profileUser, ActivatorLaunch.with(JAVA_FROM_GO, jar), awaiting,
+                passwordOnStdin));
         return ShellQuote.command(argv);
+    }
+
+    /**
+     * The activator's first argument in a gated command: it starts on the gate's go, then waits
+     * for its own line {@code go} (see {@link #activatorGo}) before it reads or changes anything.
+     * So when its jar is already on the host, the deployer opens the gate during the copy and the
+     * JVM boots meanwhile, off the critical path.
+     */
+    static final String AWAIT_GO = "--await-go";
+
+    /** What the probe prints when the activator's jar is already on the host. */
+    static final String ACTIVATOR_THERE = "activator=present";
+
+    /** The activator's own go, after the gate's (and sudo's password, if any). */
+    static String activatorGo() {
+        return "go\n";
+    }
+
+    /** The gate's first line: run the activator with {@code java}. */
+    static String go(String java) {
+        if (java.contains("\n")) {
+            throw new IllegalArgumentException("the java path '" + java + "' has a line break");
+        }
+        return "go " + java + "\n";
     }
 
     private static List<String> activatorArgv(ProfilePlan plan, String sshUser, String profileUser,

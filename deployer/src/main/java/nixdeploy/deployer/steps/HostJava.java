@@ -1,5 +1,10 @@
 package nixdeploy.deployer.steps;
 
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,15 +22,45 @@ record HostJava(String system, Optional<String> path, int major, String found) {
     private static final String NONE = "no java on the PATH";
     private static final Pattern VERSION = Pattern.compile("version \"(\\d+)(?:\\.(\\d+))?");
 
+    /** The line that ends the probe's answer when it runs in front of another command. */
+    static final String END = "nixdeploy-probe-end";
+
     /**
      * Prints {@code system=<uname -sm>}, then {@code java=<absolute path>} and
      * {@code version=<first line of java -version>} when there is one. The prefixes keep what a
      * login shell prints (a greeting, JAVA_TOOL_OPTIONS' notice) out of the answer.
      */
+    static final String SCRIPT = "echo \"system=$(uname -sm)\"; j=$(command -v java) && "
+            + "case $j in /*) echo \"java=$j\"; \"$j\" -version 2>&1 | sed -n '/version \"/{s/^/version=/p;q;}' ;; "
+            + "esac; true";
+
+    /** The probe as a command of its own. */
     static String probeCommand() {
-        return ShellQuote.command(List.of("sh", "-c", "echo \"system=$(uname -sm)\"; j=$(command -v java) && "
-                + "case $j in /*) echo \"java=$j\"; \"$j\" -version 2>&1 | sed -n '/version \"/{s/^/version=/p;q;}' ;; "
-                + "esac; true"));
+        return ShellQuote.command(List.of("sh", "-c", SCRIPT));
+    }
+
+    /**
+     * Reads the probe's answer from a command's output up to its {@link #END} line, and not a byte
+     * further: what follows is the next command's.
+     */
+    static String read(InputStream out) throws IOException {
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = out.read()) != -1) {
+            if (b != '\n') {
+                line.write(b);
+                continue;
+            }
+            String text = line.toString(StandardCharsets.UTF_8);
+            if (text.strip().equals(END)) {
+                return answer.toString(StandardCharsets.UTF_8);
+            }
+            answer.write(line.toByteArray());
+            answer.write('\n');
+            line.reset();
+        }
+        throw new EOFException("the host's shell ended before it said which Java it has");
     }
 
     static HostJava parse(String stdout) {

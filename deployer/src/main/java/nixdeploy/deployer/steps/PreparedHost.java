@@ -13,10 +13,13 @@ import nixdeploy.deployer.remote.SshTarget;
  * activation's shell waits behind a gate, so closing this before the deployment runs nothing there.
  */
 public final class PreparedHost implements AutoCloseable {
-    /** The open connection and the two commands waiting on it. */
+    /**
+     * The open connection and the two commands waiting on it; {@code gateOpened}: the activation's
+     * gate already had its go, so its activator is booting and waits for its own go.
+     */
     record Ready(SshTarget target, RemoteHost host, RemoteHost.RemoteProcess serve,
             RemoteHost.RemoteProcess activation, String activationCommand, ActivatorLaunch launch, String profileUser,
-            String deploymentId) {
+            String deploymentId, boolean gateOpened) {
     }
 
     private final ProfilePlan plan;

@@ -79,13 +79,20 @@ public final class ProfileDeployer {
     public ProfileDeployer(RemoteConnector connector, Console console, String activatorJar,
             Optional<ActivatorRuntime> runtime, Mode mode, PendingRollbacks pending, Supplier<String> sudoPassword,
             HttpClient http) {
+        this(connector, console, activatorJar, runtime, mode, pending, sudoPassword, http, EarlyConnections.none());
+    }
+
+    /** {@code early}: connections already on their way, which the hosts' first profiles use. */
+    public ProfileDeployer(RemoteConnector connector, Console console, String activatorJar,
+            Optional<ActivatorRuntime> runtime, Mode mode, PendingRollbacks pending, Supplier<String> sudoPassword,
+            HttpClient http, EarlyConnections early) {
         this.console = console;
         this.activatorJar = activatorJar;
         this.sudoPassword = sudoPassword;
         this.mode = mode;
         Targets targets = new Targets(console);
         FreshConnections connections = new FreshConnections(connector, console);
-        this.connect = new ConnectStep(connector, console, targets, activatorJar, runtime, mode);
+        this.connect = new ConnectStep(connector, console, targets, activatorJar, runtime, mode, early);
         this.copy = new CopyStep(console, mode);
         this.signatures = new SignatureCheckStep(console);
         this.remoteBuild = new RemoteBuildStep(console);

@@ -30,12 +30,25 @@ final class StoreCopy implements AutoCloseable {
     private final OutputStream out;
     private final DataInputStream in;
 
+    private boolean greeted;
+
+    /**
+     * Greets the host's {@code nix-store --serve}; its answer is read with the first command's, so
+     * the greeting costs no round trip of its own.
+     */
     StoreCopy(OutputStream toHost, InputStream fromHost) throws IOException {
         this.out = toHost;
         this.in = new DataInputStream(fromHost);
         writeLong(SERVE_MAGIC_1);
         writeLong(CLIENT_VERSION);
-        out.flush();
+    }
+
+    /** Reads the host's answer to the greeting, once, before the answer to the first command. */
+    private void greeted() throws IOException {
+        if (greeted) {
+            return;
+        }
+        greeted = true;
         long magic = readLong();
         if (magic != SERVE_MAGIC_2) {
             throw new IOException("the host's nix-store --serve answered an unknown protocol (magic "
@@ -58,6 +71,7 @@ final class StoreCopy implements AutoCloseable {
             writeString(path);
         }
         out.flush();
+        greeted();
         long count = readLong();
         Set<String> valid = new HashSet<>();
         for (long i = 0; i < count; i++) {
@@ -72,6 +86,7 @@ final class StoreCopy implements AutoCloseable {
         writeLong(IMPORT_PATHS);
         long bytes = export.transferTo(out);
         out.flush();
+        greeted();
         if (readLong() != 1) {
             throw new IOException("the host did not confirm the import");
         }
@@ -104,6 +119,7 @@ final class StoreCopy implements AutoCloseable {
             throw new IOException("the NAR of " + info.path() + " has " + sent + " bytes, not " + info.narSize());
         }
         out.flush();
+        greeted();
         if (readLong() != 1) {
             throw new IOException("the host did not confirm adding " + info.path());
         }

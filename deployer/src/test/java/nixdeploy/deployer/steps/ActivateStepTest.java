@@ -16,9 +16,22 @@ class ActivateStepTest {
             false), pending, new RollbackStep(new FreshConnections(host.connector(), StepFixtures.quiet()), 1000));
 
     private PreparedHost.Ready ready() {
+        return ready(false);
+    }
+
+    private PreparedHost.Ready ready(boolean gateOpened) {
         RemoteHost.RemoteProcess activation = host.start("activate");
         return new PreparedHost.Ready(StepFixtures.invocation().target(), host, null, activation, "activate",
-                StepFixtures.invocation().launch(), "deploy", StepFixtures.DEPLOYMENT);
+                StepFixtures.invocation().launch(), "deploy", StepFixtures.DEPLOYMENT, gateOpened);
+    }
+
+    @Test
+    void anActivatorStartedDuringTheCopyGetsOnlyItsOwnGoAndTheToken() throws Exception {
+        host.answer("activate", FakeHost.Answer.events(0, Event.of(EventType.HELLO)));
+
+        step.activate(host, ready(true), StepFixtures.invocation());
+
+        assertThat(host.stdins).containsExactly("go\ntoken\n");
     }
 
     @Test
@@ -42,7 +55,8 @@ class ActivateStepTest {
 
         step.activate(host, ready(), StepFixtures.invocation());
 
-        assertThat(host.stdins).containsExactly("go\ntoken\n");
+        assertThat(host.stdins).as("the gate's go names the java to run; the activator's own go precedes the token")
+                .containsExactly("go java\ngo\ntoken\n");
         assertThat(host.commands).noneMatch(c -> c.contains("token"));
     }
 

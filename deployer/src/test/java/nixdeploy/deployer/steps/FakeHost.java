@@ -35,9 +35,10 @@ final class FakeHost implements RemoteHost {
         }
     }
 
-    final List<String> commands = new ArrayList<>();
-    final List<String> stdins = new ArrayList<>();
-    final List<Duration> timeouts = new ArrayList<>();
+    // the deployer starts a host's commands from more than one thread
+    final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> stdins = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<Duration> timeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Answer> script = new LinkedHashMap<>();
     int connections;
     DeployException refuseConnections;

@@ -82,11 +82,42 @@ class HostCommandsTest {
     }
 
     @Test
-    void theGateRunsTheSameCommandOnceItReadsGo() {
-        String gated = HostCommands.gatedActivator(plan(null), "deploy", "root", LAUNCH, List.of("status"), true);
+    void theGateRunsTheSameCommandWithTheJavaItsGoNames() throws Exception {
+        assertThat(HostCommands.gatedActivator(plan(null), "deploy", "root", JAR, List.of("status"), false, false))
+                .startsWith("sh -c ").contains(" nixdeploy-gate ")
+                .endsWith(" " + activator(plan(null), "deploy", false).replace(" java ", " " + HostCommands.JAVA_FROM_GO + " ")
+                        .replace(" status", " " + HostCommands.AWAIT_GO + " status"));
+        String gated = HostCommands.gatedActivator(plan(null), "root", "root", JAR, List.of("status"), false, false);
+        Path bin = Files.createDirectories(dir.resolve("elsewhere"));
+        write(bin.resolve("my java"), "#!/bin/sh\necho \"$@\" > \"$FAKE_DIR/java-args\"\n");
+        assertThat(run(gated, "nopasswd", HostCommands.go(bin.resolve("my java").toString()))).isZero();
+        assertThat(Files.readString(dir.resolve("java-args")))
+                .isEqualTo("-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar " + JAR + " --await-go status\n");
+    }
 
-        assertThat(gated).startsWith("sh -c 'IFS= read -r line && [ \"$line\" = go ] && exec \"$@\"' nixdeploy-gate ")
-                .endsWith(" " + activator(plan(null), "deploy", true));
+    @Test
+    void withoutAGoTheGateRunsNothing() throws Exception {
+        String gated = HostCommands.gatedActivator(plan(null), "root", "root", JAR, List.of("status"), false, false);
+
+        assertThat(run(gated, "nopasswd", "")).isNotZero();
+        assertThat(run(gated, "nopasswd", "go\ntoken\n")).isNotZero();
+        assertThat(run(gated, "nopasswd", "stop java\n")).isNotZero();
+        assertThat(dir.resolve("activator-stdin")).doesNotExist();
+    }
+
+    @Test
+    void withTheProbeTheGateFirstSaysWhichJavaTheHostHas() throws Exception {
+        String gated = HostCommands.gatedActivator(plan(null), "deploy", "root", JAR, List.of("status"), false, true);
+        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", gated);
+        Process process = builder.start();
+        process.getOutputStream().close();
+
+        HostJava java = HostJava.parse(HostJava.read(process.getInputStream()));
+        process.waitFor();
+
+        assertThat(java.system()).isNotEqualTo("unknown");
+        assertThat(java.path()).as("the JDK running this test is on the PATH").isPresent();
+        assertThat(java.suitable()).isTrue();
     }
 
     @Test
@@ -97,7 +128,7 @@ class HostCommandsTest {
         int status = runGated("nopasswd", password);
 
         assertThat(status).isZero();
-        assertThat(Files.readString(dir.resolve("activator-stdin"))).isEqualTo(TOKEN + "\n");
+        assertThat(Files.readString(dir.resolve("activator-stdin"))).isEqualTo("go\n" + TOKEN + "\n");
         assertThat(dir.resolve("sudo-read")).doesNotExist();
     }
 
@@ -116,7 +147,7 @@ class HostCommandsTest {
 
         assertThat(status).isZero();
         assertThat(Files.readString(dir.resolve("sudo-read"))).isEqualTo("right-pass\n");
-        assertThat(Files.readString(dir.resolve("activator-stdin"))).isEqualTo(TOKEN + "\n");
+        assertThat(Files.readString(dir.resolve("activator-stdin"))).isEqualTo("go\n" + TOKEN + "\n");
     }
 
     @Test
@@ -132,8 +163,8 @@ class HostCommandsTest {
 
     /** The activation's stdin as the deployer writes it: the gate's go, the password, the token. */
     private int runGated(String rule, String password) throws IOException, InterruptedException {
-        String command = HostCommands.gatedActivator(plan(null), "deploy", "root", LAUNCH, List.of("status"), true);
-        return run(command, rule, "go\n" + password + "\n" + TOKEN + "\n");
+        String command = HostCommands.gatedActivator(plan(null), "deploy", "root", JAR, List.of("status"), true, false);
+        return run(command, rule, HostCommands.go("java") + password + "\n" + HostCommands.activatorGo() + TOKEN + "\n");
     }
 
     /** Runs {@code command} as sshd would ({@code sh -c}), with the fake sudo and java first on the PATH. */

@@ -73,4 +73,21 @@ class HostJavaTest {
         assertThat(HostJava.probeCommand()).contains("system=").contains("java=").contains("version=")
                 .contains("command -v java");
     }
+
+    @Test
+    void theAnswerInFrontOfAnotherCommandEndsAtItsEndLineAndNotAByteLater() throws Exception {
+        java.io.InputStream out = new java.io.ByteArrayInputStream(("motd\nsystem=Linux x86_64\njava=/j\n"
+                + HostJava.END + "\n{\"type\":\"HELLO\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(HostJava.parse(HostJava.read(out)).path()).contains("/j");
+        assertThat(new String(out.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"HELLO\"}\n");
+    }
+
+    @Test
+    void aShellThatEndsBeforeItsAnswerIsAnErrorNotAHostWithoutJava() {
+        java.io.InputStream out = new java.io.ByteArrayInputStream("system=Linux x86_64\n".getBytes());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HostJava.read(out))
+                .isInstanceOf(java.io.EOFException.class);
+    }
 }
