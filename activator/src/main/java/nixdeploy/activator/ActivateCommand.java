@@ -73,7 +73,7 @@ final class ActivateCommand {
             Journal journal = begin(inv, deploymentId, to, magic, auto, mode == ActivationMode.BOOT);
             try {
                 switchProfile(inv, journal, to, target, activationTimeout);
-                if (!activate(inv, journal, mode, activationTimeout)) {
+                if (!activate(inv, journal, mode, target.isPresent(), activationTimeout)) {
                     return fail(inv, journal, activationTimeout);
                 }
                 return magic ? awaitConfirmation(inv, journal, token, confirmTimeout, activationTimeout, watcher)
@@ -273,12 +273,25 @@ final class ActivateCommand {
         }
     }
 
-    private static boolean activate(Invocation inv, Journal journal, ActivationMode mode, long timeout)
-            throws IOException {
+    /**
+     * Runs the activation. An existing generation (going back to it) may be a bare NixOS system,
+     * activated as a rollback activates it; with magic rollback it becomes the boot default only once
+     * confirmed, as {@code lib.activate.nixos} profiles do.
+     */
+    private static boolean activate(Invocation inv, Journal journal, ActivationMode mode, boolean existingGeneration,
+            long timeout) throws IOException {
         Optional<CommandRunner.Outcome> outcome;
+        Path root = inv.profile.path();
+        java.util.function.Consumer<String> lines = line -> inv.out.event(Event.of(EventType.OUTPUT).line(line));
         try {
-            outcome = ActivationScript.run(inv.profile.path(), mode, timeout,
-                    line -> inv.out.event(Event.of(EventType.OUTPUT).line(line)), script -> record(inv, journal, script));
+            if (existingGeneration) {
+                journal.bareNixosTest = journal.magicRollback && ActivationScript.isBareNixos(root);
+                inv.state.journal(inv.profile).write(journal);
+                outcome = ActivationScript.runOrSwitchNixos(root, mode, journal.magicRollback, timeout, lines,
+                        script -> record(inv, journal, script));
+            } else {
+                outcome = ActivationScript.run(root, mode, timeout, lines, script -> record(inv, journal, script));
+            }
         } catch (IOException e) {
             journal.reason = "activation script could not run: " + e.getMessage();
             return false;

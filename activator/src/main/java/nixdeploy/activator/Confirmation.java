@@ -48,9 +48,10 @@ final class Confirmation {
                     journal.reason = "confirmed at " + now;
                     Recovery.record(inv, journal);
                     Optional<String> stepFailed = runConfirmedStep(inv, journal, activationTimeout);
+                    boolean hasStep = ActivationScript.hasConfirmedStep(inv.profile.path(), journal.bareNixosTest);
                     Event confirmed = result(journal, "confirmed generation " + journal.newGeneration + " of "
-                            + inv.profile + stepFailed.orElse(ActivationScript.hasConfirmedStep(inv.profile.path())
-                            ? "; ran its " + ActivationScript.CONFIRMED + " step" : ""));
+                            + inv.profile + stepFailed.orElse(hasStep ? "; ran its " + ActivationScript.CONFIRMED
+                            + " step" : ""));
                     return stepFailed.isEmpty() ? confirmed
                             : confirmed.exitCode(ActivatorExit.CONFIRMED_STEP_FAILED.code);
                 case CONFIRMED:
@@ -72,7 +73,7 @@ final class Confirmation {
      */
     static Optional<String> runConfirmedStep(Invocation inv, Journal journal, long activationTimeout)
             throws ActivatorException {
-        if (!ActivationScript.hasConfirmedStep(inv.profile.path())) {
+        if (!ActivationScript.hasConfirmedStep(inv.profile.path(), journal.bareNixosTest)) {
             return Optional.empty();
         }
         journal.confirmedStepRan = true;
@@ -80,7 +81,7 @@ final class Confirmation {
         String failure;
         try {
             Optional<CommandRunner.Outcome> outcome = ActivationScript.runConfirmed(inv.profile.path(),
-                    activationTimeout, line -> inv.out.event(Event.of(EventType.OUTPUT).line(line)));
+                    journal.bareNixosTest, activationTimeout, line -> inv.out.event(Event.of(EventType.OUTPUT).line(line)));
             if (outcome.isEmpty() || outcome.get().ok()) {
                 return Optional.empty();
             }
