@@ -49,7 +49,7 @@ final class ActivateCommand {
         }
         Invocation inv = Invocation.open(args, out);
         if (back.isPresent()) {
-            GenerationTarget.resolve(inv.profile, back.get()); // refused before a watcher starts
+            resolveGeneration(inv, back.get()); // refused before a watcher starts
         }
         // started first, the watcher's JVM boots while this one checks, switches and activates
         String deploymentId = deploymentId(args);
@@ -68,7 +68,7 @@ final class ActivateCommand {
             refuseForeignProfile(inv);
             // resolved again under the lock: "previous" means previous to what is current now
             Optional<GenerationTarget> target = back.isPresent()
-                    ? Optional.of(GenerationTarget.resolve(inv.profile, back.get())) : Optional.empty();
+                    ? Optional.of(resolveGeneration(inv, back.get())) : Optional.empty();
             String to = target.map(GenerationTarget::storePath).orElse(closure);
             Journal journal = begin(inv, deploymentId, to, magic, auto, mode == ActivationMode.BOOT);
             try {
@@ -134,6 +134,28 @@ final class ActivateCommand {
             throw new ActivatorException(ActivatorExit.BAD_INPUT, "closure " + closure
                     + " is not a valid path in this host's Nix store; copy it first");
         }
+    }
+
+    /**
+     * The generation to go back to, refused when its store path is gone (collected, or the link
+     * made by hand): switching to it would leave the profile dangling, and confirmed at that.
+     */
+    private static GenerationTarget resolveGeneration(Invocation inv, String spec) throws ActivatorException,
+            IOException {
+        GenerationTarget target = GenerationTarget.resolve(inv.profile, spec);
+        boolean valid;
+        try {
+            valid = NixEnv.isValidStorePath(target.storePath());
+        } catch (IOException e) {
+            throw new ActivatorException(ActivatorExit.BAD_INPUT,
+                    "cannot run nix-store (is Nix installed and on PATH?): " + e.getMessage());
+        }
+        if (!valid) {
+            throw new ActivatorException(ActivatorExit.NO_SUCH_GENERATION, "generation " + target.generation()
+                    + " of " + inv.profile + " points at " + target.storePath() + ", which is not a valid path in "
+                    + "this host's Nix store (garbage-collected?); nothing to go back to. Nothing was changed.");
+        }
+        return target;
     }
 
     private static ActivatorExit dryActivate(String closure, long timeout, Output out) throws IOException {
