@@ -55,8 +55,12 @@ final class Confirmation {
                     return stepFailed.isEmpty() ? confirmed
                             : confirmed.exitCode(ActivatorExit.CONFIRMED_STEP_FAILED.code);
                 case CONFIRMED:
-                    return result(journal, "generation " + journal.newGeneration + " of " + inv.profile
-                            + " was already " + journal.reason);
+                    // asked again (the first answer was lost): the step's failure still stands
+                    Event already = result(journal, "generation " + journal.newGeneration + " of " + inv.profile
+                            + " was already " + journal.reason + (journal.confirmedStepFailure == null ? ""
+                            : handRun(inv, journal)));
+                    return journal.confirmedStepFailure == null ? already
+                            : already.exitCode(ActivatorExit.CONFIRMED_STEP_FAILED.code);
                 case ROLLED_BACK:
                     throw new ActivatorException(ActivatorExit.ROLLED_BACK, "too late: " + journal.reason);
                 default:
@@ -90,10 +94,15 @@ final class Confirmation {
             failure = "could not run: " + e.getMessage();
         }
         journal.reason += "; its " + ActivationScript.CONFIRMED + " step " + failure;
+        journal.confirmedStepFailure = failure;
         Recovery.record(inv, journal);
-        return Optional.of("; but its " + ActivationScript.CONFIRMED + " step " + failure + ", so the host may start "
-                + "the previous generation after a restart: run " + inv.profile + "/" + ActivationScript.CONFIRMED
-                + " by hand");
+        return Optional.of("; but its " + ActivationScript.CONFIRMED + " step " + failure + handRun(inv, journal));
+    }
+
+    private static String handRun(Invocation inv, Journal journal) {
+        String step = journal.bareNixosTest && ActivationScript.isBareNixos(inv.profile.path())
+                ? inv.profile + "/bin/switch-to-configuration boot" : inv.profile + "/" + ActivationScript.CONFIRMED;
+        return ", so the host may start the previous generation after a restart: run " + step + " by hand";
     }
 
     private static Event result(Journal journal, String message) {
