@@ -49,7 +49,7 @@ final class ActivateCommand {
         }
         Invocation inv = Invocation.open(args, out);
         if (back.isPresent()) {
-            GenerationTarget.resolve(inv.profile, back.get()); // refused before a watcher starts
+            resolveGeneration(inv, back.get()); // refused before a watcher starts
         }
         // started first, the watcher's JVM boots while this one checks, switches and activates
         String deploymentId = deploymentId(args);
@@ -68,12 +68,12 @@ final class ActivateCommand {
             refuseForeignProfile(inv);
             // resolved again under the lock: "previous" means previous to what is current now
             Optional<GenerationTarget> target = back.isPresent()
-                    ? Optional.of(GenerationTarget.resolve(inv.profile, back.get())) : Optional.empty();
+                    ? Optional.of(resolveGeneration(inv, back.get())) : Optional.empty();
             String to = target.map(GenerationTarget::storePath).orElse(closure);
             Journal journal = begin(inv, deploymentId, to, magic, auto, mode == ActivationMode.BOOT);
             try {
                 switchProfile(inv, journal, to, target, activationTimeout);
-                if (!activate(inv, journal, mode, activationTimeout)) {
+                if (!activate(inv, journal, mode, target.isPresent(), activationTimeout)) {
                     return fail(inv, journal, activationTimeout);
                 }
                 return magic ? awaitConfirmation(inv, journal, token, confirmTimeout, activationTimeout, watcher)
@@ -134,6 +134,28 @@ final class ActivateCommand {
             throw new ActivatorException(ActivatorExit.BAD_INPUT, "closure " + closure
                     + " is not a valid path in this host's Nix store; copy it first");
         }
+    }
+
+    /**
+     * The generation to go back to, refused when its store path is gone (collected, or the link
+     * made by hand): switching to it would leave the profile dangling, and confirmed at that.
+     */
+    private static GenerationTarget resolveGeneration(Invocation inv, String spec) throws ActivatorException,
+            IOException {
+        GenerationTarget target = GenerationTarget.resolve(inv.profile, spec);
+        boolean valid;
+        try {
+            valid = NixEnv.isValidStorePath(target.storePath());
+        } catch (IOException e) {
+            throw new ActivatorException(ActivatorExit.BAD_INPUT,
+                    "cannot run nix-store (is Nix installed and on PATH?): " + e.getMessage());
+        }
+        if (!valid) {
+            throw new ActivatorException(ActivatorExit.NO_SUCH_GENERATION, "generation " + target.generation()
+                    + " of " + inv.profile + " points at " + target.storePath() + ", which is not a valid path in "
+                    + "this host's Nix store (garbage-collected?); nothing to go back to. Nothing was changed.");
+        }
+        return target;
     }
 
     private static ActivatorExit dryActivate(String closure, long timeout, Output out) throws IOException {
@@ -273,12 +295,25 @@ final class ActivateCommand {
         }
     }
 
-    private static boolean activate(Invocation inv, Journal journal, ActivationMode mode, long timeout)
-            throws IOException {
+    /**
+     * Runs the activation. An existing generation (going back to it) may be a bare NixOS system,
+     * activated as a rollback activates it; with magic rollback it becomes the boot default only once
+     * confirmed, as {@code lib.activate.nixos} profiles do.
+     */
+    private static boolean activate(Invocation inv, Journal journal, ActivationMode mode, boolean existingGeneration,
+            long timeout) throws IOException {
         Optional<CommandRunner.Outcome> outcome;
+        Path root = inv.profile.path();
+        java.util.function.Consumer<String> lines = line -> inv.out.event(Event.of(EventType.OUTPUT).line(line));
         try {
-            outcome = ActivationScript.run(inv.profile.path(), mode, timeout,
-                    line -> inv.out.event(Event.of(EventType.OUTPUT).line(line)), script -> record(inv, journal, script));
+            if (existingGeneration) {
+                journal.bareNixosTest = journal.magicRollback && ActivationScript.isBareNixos(root);
+                inv.state.journal(inv.profile).write(journal);
+                outcome = ActivationScript.runOrSwitchNixos(root, mode, journal.magicRollback, timeout, lines,
+                        script -> record(inv, journal, script));
+            } else {
+                outcome = ActivationScript.run(root, mode, timeout, lines, script -> record(inv, journal, script));
+            }
         } catch (IOException e) {
             journal.reason = "activation script could not run: " + e.getMessage();
             return false;

@@ -48,14 +48,19 @@ final class Confirmation {
                     journal.reason = "confirmed at " + now;
                     Recovery.record(inv, journal);
                     Optional<String> stepFailed = runConfirmedStep(inv, journal, activationTimeout);
+                    boolean hasStep = ActivationScript.hasConfirmedStep(inv.profile.path(), journal.bareNixosTest);
                     Event confirmed = result(journal, "confirmed generation " + journal.newGeneration + " of "
-                            + inv.profile + stepFailed.orElse(ActivationScript.hasConfirmedStep(inv.profile.path())
-                            ? "; ran its " + ActivationScript.CONFIRMED + " step" : ""));
+                            + inv.profile + stepFailed.orElse(hasStep ? "; ran its " + ActivationScript.CONFIRMED
+                            + " step" : ""));
                     return stepFailed.isEmpty() ? confirmed
                             : confirmed.exitCode(ActivatorExit.CONFIRMED_STEP_FAILED.code);
                 case CONFIRMED:
-                    return result(journal, "generation " + journal.newGeneration + " of " + inv.profile
-                            + " was already " + journal.reason);
+                    // asked again (the first answer was lost): the step's failure still stands
+                    Event already = result(journal, "generation " + journal.newGeneration + " of " + inv.profile
+                            + " was already " + journal.reason + (journal.confirmedStepFailure == null ? ""
+                            : handRun(inv, journal)));
+                    return journal.confirmedStepFailure == null ? already
+                            : already.exitCode(ActivatorExit.CONFIRMED_STEP_FAILED.code);
                 case ROLLED_BACK:
                     throw new ActivatorException(ActivatorExit.ROLLED_BACK, "too late: " + journal.reason);
                 default:
@@ -72,7 +77,7 @@ final class Confirmation {
      */
     static Optional<String> runConfirmedStep(Invocation inv, Journal journal, long activationTimeout)
             throws ActivatorException {
-        if (!ActivationScript.hasConfirmedStep(inv.profile.path())) {
+        if (!ActivationScript.hasConfirmedStep(inv.profile.path(), journal.bareNixosTest)) {
             return Optional.empty();
         }
         journal.confirmedStepRan = true;
@@ -80,7 +85,7 @@ final class Confirmation {
         String failure;
         try {
             Optional<CommandRunner.Outcome> outcome = ActivationScript.runConfirmed(inv.profile.path(),
-                    activationTimeout, line -> inv.out.event(Event.of(EventType.OUTPUT).line(line)));
+                    journal.bareNixosTest, activationTimeout, line -> inv.out.event(Event.of(EventType.OUTPUT).line(line)));
             if (outcome.isEmpty() || outcome.get().ok()) {
                 return Optional.empty();
             }
@@ -89,10 +94,15 @@ final class Confirmation {
             failure = "could not run: " + e.getMessage();
         }
         journal.reason += "; its " + ActivationScript.CONFIRMED + " step " + failure;
+        journal.confirmedStepFailure = failure;
         Recovery.record(inv, journal);
-        return Optional.of("; but its " + ActivationScript.CONFIRMED + " step " + failure + ", so the host may start "
-                + "the previous generation after a restart: run " + inv.profile + "/" + ActivationScript.CONFIRMED
-                + " by hand");
+        return Optional.of("; but its " + ActivationScript.CONFIRMED + " step " + failure + handRun(inv, journal));
+    }
+
+    private static String handRun(Invocation inv, Journal journal) {
+        String step = journal.bareNixosTest && ActivationScript.isBareNixos(inv.profile.path())
+                ? inv.profile + "/bin/switch-to-configuration boot" : inv.profile + "/" + ActivationScript.CONFIRMED;
+        return ", so the host may start the previous generation after a restart: run " + step + " by hand";
     }
 
     private static Event result(Journal journal, String message) {

@@ -280,6 +280,22 @@ class ActivatorIT {
     }
 
     @Test
+    void goingBackToAGenerationWhoseStorePathIsGoneIsRefusedAndChangesNothing() {
+        activate(good);
+        activate(good2);
+        host.sh("ln -sfn /nix/store/00000000000000000000000000000000-gone " + profile + "-1-link").orThrow();
+
+        HostActivator.Run run = activator.run(TOKEN, "activate", "--profile", profile, "--generation", "previous",
+                "--magic-rollback", "--auto-rollback");
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(ActivatorExit.NO_SUCH_GENERATION.code);
+        assertThat(run.stderr()).contains("not a valid path").contains("Nothing was changed");
+        assertThat(host.sh("readlink " + profile).stdout().trim()).isEqualTo(name(profile) + "-2-link");
+        assertThat(target(profile)).isEqualTo(good2);
+        assertThat(generations(profile)).isEqualTo("1 2");
+    }
+
+    @Test
     void aPathThatIsNotAProfileIsNeitherReplacedNorDeleted() {
         host.sh("mkdir -p /tmp/not-a-profile && ln -sfn /tmp/not-a-profile " + profile).orThrow();
 

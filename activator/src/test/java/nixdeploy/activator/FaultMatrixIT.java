@@ -192,6 +192,37 @@ class FaultMatrixIT {
     }
 
     @Test
+    void goingBackToABareNixosGenerationRunsItsConfigurationForTestAndMakesItTheBootDefaultOnConfirm() {
+        host.sh("nix-env -p " + profile + " --set " + bareNixos + " && rm -f /tmp/fm-stc-" + name()).orThrow();
+        activate(good);
+
+        HostActivator.Run run = activator.run(TOKEN, "activate", "--profile", profile, "--generation", "previous",
+                "--magic-rollback", "--confirm-timeout", "30");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(target()).isEqualTo(bareNixos);
+        assertThat(host.sh("cat /tmp/fm-stc-" + name()).stdout()).isEqualTo("switch-to-configuration test\n");
+        HostActivator.Run confirm = activator.run(TOKEN, "confirm", "--profile", profile);
+        assertThat(confirm.exitCode()).as(confirm.stderr()).isZero();
+        assertThat(host.sh("cat /tmp/fm-stc-" + name()).stdout())
+                .isEqualTo("switch-to-configuration test\nswitch-to-configuration boot\n");
+        assertThat(state()).isEqualTo(DeploymentState.CONFIRMED);
+    }
+
+    @Test
+    void goingBackToABareNixosGenerationWithoutMagicRollbackSwitchesToIt() {
+        host.sh("nix-env -p " + profile + " --set " + bareNixos + " && rm -f /tmp/fm-stc-" + name()).orThrow();
+        activate(good);
+
+        HostActivator.Run run = activator.run(null, "activate", "--profile", profile, "--generation", "1",
+                "--auto-rollback");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(target()).isEqualTo(bareNixos);
+        assertThat(host.sh("cat /tmp/fm-stc-" + name()).stdout()).isEqualTo("switch-to-configuration switch\n");
+    }
+
+    @Test
     void aFullDiskUnderTheStateFolderBeforeTheFirstWriteChangesNothing() {
         activate(good);
         fullStateDisk();

@@ -44,32 +44,61 @@ public final class ActivationScript {
     }
 
     /**
-     * Like {@link #run}, for bringing an old generation back up: a bare NixOS system (made by
+     * Activates an existing generation, in either direction (going back to it, or undoing a
+     * deployment on top of it): like {@link #run}, but a bare NixOS system (made by
      * {@code nixos-rebuild} or {@code nixos-install}, so without {@code deploy-rs-activate}) is
-     * re-activated with its own {@code switch-to-configuration}, which also makes it the boot
-     * default again. Switching the link alone would leave the undone configuration running.
+     * activated with its own {@code switch-to-configuration}. Switching the link alone would leave
+     * another configuration running. With {@code bootDefaultOnConfirm}, a switch runs it with
+     * {@code test}, as {@code lib.activate.nixos} does, and {@link #runConfirmed} (given the same
+     * flag) makes it the boot default once it is confirmed; otherwise {@code switch} does both now.
      */
     public static Optional<CommandRunner.Outcome> runOrSwitchNixos(Path root, ActivationMode mode,
-            long timeoutSeconds, Consumer<String> lines) throws IOException {
-        Path switchTo = root.resolve("bin").resolve("switch-to-configuration");
-        if (Files.isRegularFile(root.resolve(ACTIVATE)) || !Files.isRegularFile(switchTo)) {
-            return run(root, mode, timeoutSeconds, lines);
+            boolean bootDefaultOnConfirm, long timeoutSeconds, Consumer<String> lines,
+            Consumer<ProcessHandle> started) throws IOException {
+        if (!isBareNixos(root)) {
+            return run(root, mode, timeoutSeconds, lines, started);
         }
+        String verb = switch (mode) {
+            case BOOT -> "boot";
+            case DRY_ACTIVATE -> "dry-activate";
+            case SWITCH -> bootDefaultOnConfirm ? "test" : "switch";
+        };
+        return Optional.of(switchToConfiguration(root, verb, timeoutSeconds, lines, started));
+    }
+
+    /** A NixOS system without an activation script of its own: nixdeploy runs its switch-to-configuration. */
+    public static boolean isBareNixos(Path root) {
+        return !Files.isRegularFile(root.resolve(ACTIVATE)) && Files.isRegularFile(switchTo(root));
+    }
+
+    private static Path switchTo(Path root) {
+        return root.resolve("bin").resolve("switch-to-configuration");
+    }
+
+    private static CommandRunner.Outcome switchToConfiguration(Path root, String verb, long timeoutSeconds,
+            Consumer<String> lines, Consumer<ProcessHandle> started) throws IOException {
         Map<String, String> env = new HashMap<>();
         env.put("PROFILE", root.toString());
         // switch-to-configuration can fail when started from a folder that goes away (nixpkgs #73404)
-        return Optional.of(CommandRunner.run(List.of(switchTo.toString(), mode == ActivationMode.BOOT ? "boot" : "switch"),
-                env, Path.of("/"), timeoutSeconds, lines));
+        return CommandRunner.run(List.of(switchTo(root).toString(), verb), env, Path.of("/"), timeoutSeconds, lines,
+                started);
     }
 
-    /** Runs the profile's confirmed step, or returns empty when it has none. */
-    public static Optional<CommandRunner.Outcome> runConfirmed(Path root, long timeoutSeconds,
-            Consumer<String> lines) throws IOException {
+    /**
+     * Runs the profile's confirmed step, or returns empty when it has none. With
+     * {@code bareNixosActivatedForTest} (a bare NixOS generation activated with {@code test}, see
+     * {@link #runOrSwitchNixos}), the step is {@code switch-to-configuration boot}.
+     */
+    public static Optional<CommandRunner.Outcome> runConfirmed(Path root, boolean bareNixosActivatedForTest,
+            long timeoutSeconds, Consumer<String> lines) throws IOException {
+        if (bareNixosActivatedForTest && isBareNixos(root)) {
+            return Optional.of(switchToConfiguration(root, "boot", timeoutSeconds, lines, started -> { }));
+        }
         return run(root, CONFIRMED, new HashMap<>(), timeoutSeconds, lines, started -> { });
     }
 
-    public static boolean hasConfirmedStep(Path root) {
-        return Files.isRegularFile(root.resolve(CONFIRMED));
+    public static boolean hasConfirmedStep(Path root, boolean bareNixosActivatedForTest) {
+        return Files.isRegularFile(root.resolve(CONFIRMED)) || bareNixosActivatedForTest && isBareNixos(root);
     }
 
     private static Optional<CommandRunner.Outcome> run(Path root, String name, Map<String, String> env,

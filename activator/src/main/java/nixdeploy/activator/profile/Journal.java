@@ -40,6 +40,16 @@ public final class Journal {
     public Long activationStartedAt;
     /** Whether the generation's confirmed step ran, so a rollback must run the old generation's too. */
     public boolean confirmedStepRan;
+    /**
+     * A bare NixOS generation (no deploy-rs-activate) gone back to with its own
+     * {@code switch-to-configuration test}: its confirmed step is {@code switch-to-configuration boot}.
+     */
+    public boolean bareNixosTest;
+    /**
+     * How the confirmed step failed (null: it ran well, or there is none), so a repeated confirm
+     * reports the failure again. Journals from before this field read as null.
+     */
+    public String confirmedStepFailure;
     /** The profile's generations before the switch, so a crash right after it can still be undone. */
     public java.util.List<Long> generationsBefore;
 

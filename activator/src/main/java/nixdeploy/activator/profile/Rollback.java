@@ -53,7 +53,9 @@ public final class Rollback {
         ActivationMode mode = journal.boot ? ActivationMode.BOOT : ActivationMode.SWITCH;
         Optional<CommandRunner.Outcome> reactivated;
         try {
-            reactivated = ActivationScript.runOrSwitchNixos(profile.path(), mode, activationTimeoutSeconds, output);
+            // a bare NixOS generation switches (boot default included) at once: nothing confirms it later
+            reactivated = ActivationScript.runOrSwitchNixos(profile.path(), mode, false, activationTimeoutSeconds,
+                    output, started -> { });
         } catch (IOException e) {
             throw reactivationFailed(done, e.getMessage(), ours);
         }
@@ -64,11 +66,11 @@ public final class Rollback {
         if (reactivated.isPresent()) {
             done += ", re-ran its activation script";
         }
-        if (journal.confirmedStepRan && ActivationScript.hasConfirmedStep(profile.path())) {
+        if (journal.confirmedStepRan && ActivationScript.hasConfirmedStep(profile.path(), false)) {
             // the undone generation had made itself the boot default: the old one takes that back
             Optional<CommandRunner.Outcome> confirmed;
             try {
-                confirmed = ActivationScript.runConfirmed(profile.path(), activationTimeoutSeconds, output);
+                confirmed = ActivationScript.runConfirmed(profile.path(), false, activationTimeoutSeconds, output);
             } catch (IOException e) {
                 throw reactivationFailed(done, ActivationScript.CONFIRMED + " " + e.getMessage(), ours);
             }

@@ -34,6 +34,18 @@ class JournalStoreTest {
     }
 
     @Test
+    void aJournalFromBeforeTheConfirmedStepFieldsReadsAsNoFailure() throws IOException {
+        Path file = dir.resolve("p.journal.json");
+        Files.writeString(file, "{\"state\": \"CONFIRMED\", \"newGeneration\": 2, \"confirmedStepRan\": true}");
+
+        Journal journal = new JournalStore(file).read().orElseThrow();
+
+        assertThat(journal.state).isEqualTo(DeploymentState.CONFIRMED);
+        assertThat(journal.confirmedStepFailure).isNull();
+        assertThat(journal.bareNixosTest).isFalse();
+    }
+
+    @Test
     void aLaterWriteReplacesTheJournal() throws IOException {
         JournalStore store = new JournalStore(dir.resolve("p.journal.json"));
         Journal journal = sample();
