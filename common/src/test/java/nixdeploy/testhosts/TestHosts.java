@@ -203,8 +203,10 @@ public final class TestHosts implements BeforeAllCallback, AfterAllCallback {
                 .map(line -> line.split(" ")[0]).collect(java.util.stream.Collectors.toSet());
         // 200 and above belong to .ci/testhost (demo and benchmarks)
         for (int i = 1; i < 200; i++) {
-            // another test JVM may take the same name between the list and the add: then try the next
-            if (!taken.contains(NAME_PREFIX + i) && Cmd.run("ip", "netns", "add", NAME_PREFIX + i).exitCode() == 0) {
+            // another test JVM may take the same name between the list and the add: then try the next.
+            // A fresh-debian root has namespace names of its own but shares this machine's links.
+            if (!taken.contains(NAME_PREFIX + i) && !Cmd.run("ip", "link", "show", "ndt" + i + "h").ok()
+                    && Cmd.run("ip", "netns", "add", NAME_PREFIX + i).exitCode() == 0) {
                 return i;
             }
         }
