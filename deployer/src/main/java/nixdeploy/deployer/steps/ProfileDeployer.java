@@ -7,9 +7,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import nixdeploy.deployer.Causes;
@@ -70,7 +68,7 @@ public final class ProfileDeployer {
     private final PendingRollbacks pending;
     private final WatcherLogStep watcherLog;
     private final Mode mode;
-    private final Map<String, Invocation> confirmed = new ConcurrentHashMap<>();
+    private final UndoStep undo;
 
     /**
      * {@code activatorJar} is the activator's store path; {@code runtime}, our Java runtime for hosts
@@ -99,6 +97,7 @@ public final class ProfileDeployer {
         this.rollback = new RollbackStep(connections);
         this.activate = new ActivateStep(console, mode, pending, rollback);
         this.pending = pending;
+        this.undo = new UndoStep(rollback);
         this.recover = new RecoverStep(console, connections);
         this.watcherLog = new WatcherLogStep(console, connections);
         this.confirm = new ConfirmStep(console, targets, connections, new HealthGate(connector, console, http),
@@ -197,7 +196,7 @@ public final class ProfileDeployer {
         Activation.Awaiting awaiting = (Activation.Awaiting) activation;
         Outcome outcome = confirm.confirm(awaiting);
         if (outcome.status() == Outcome.Status.CONFIRMED || outcome.status() == Outcome.Status.CONFIRMED_STEP_FAILED) {
-            confirmed.put(inv.plan().name(), awaiting.invocation());
+            undo.confirmed(awaiting.invocation());
         }
         int after = awaiting.exit().completeOnTimeout(-1, 10, TimeUnit.SECONDS).exceptionally(e -> -1).join();
         if (after != 0) {
@@ -231,25 +230,7 @@ public final class ProfileDeployer {
      * when the host could not be reached or refused.
      */
     public Outcome undo(Outcome confirmedOutcome, String reason) {
-        ProfilePlan plan = confirmedOutcome.plan();
-        Invocation inv = confirmed.remove(plan.name());
-        if (inv == null) {
-            return confirmedOutcome;
-        }
-        Optional<RollbackStep.Answer> answer = rollback.ask(inv, reason, true);
-        if (answer.isEmpty()) {
-            return new Outcome(plan, Outcome.Status.CONFIRMED, "could not reach the host to undo it ("
-                    + reason + "); the confirmed generation stays");
-        }
-        if (answer.get().rollbackFailed()) {
-            return new Outcome(plan, Outcome.Status.ROLLBACK_FAILED, "undoing it failed: " + answer.get().message());
-        }
-        if (!answer.get().asked().ok()) {
-            return new Outcome(plan, Outcome.Status.CONFIRMED, "the host did not undo it: " + answer.get().message()
-                    + "; the confirmed generation stays");
-        }
-        return new Outcome(plan, Outcome.Status.UNDONE, "rolled back because another profile failed: "
-                + answer.get().message());
+        return undo.undo(confirmedOutcome, reason);
     }
 
     private static String newToken() {
