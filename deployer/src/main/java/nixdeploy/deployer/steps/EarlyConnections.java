@@ -38,18 +38,21 @@ public final class EarlyConnections implements AutoCloseable {
     private final CompletableFuture<? extends RemoteConnector> connector;
     private final Map<SshTarget, Early> open = new ConcurrentHashMap<>();
 
-    /** Connects through {@code connector} once it is set up. */
+    /** Connects through {@code connector} once it is set up; null: never (see {@link #none}). */
     public EarlyConnections(CompletableFuture<? extends RemoteConnector> connector) {
         this.connector = connector;
     }
 
-    /** None: every profile connects when it is prepared. */
+    /** None: {@link #start} does nothing, and every profile connects when it is prepared. */
     public static EarlyConnections none() {
-        return new EarlyConnections(new CompletableFuture<>());
+        return new EarlyConnections(null);
     }
 
     /** Starts connecting to the hosts of {@code plans}, one connection per SSH target. */
     public void start(List<ProfilePlan> plans) {
+        if (connector == null) {
+            return;
+        }
         for (ProfilePlan plan : plans) {
             SshTarget target;
             try {
