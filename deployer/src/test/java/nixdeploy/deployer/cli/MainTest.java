@@ -2,40 +2,20 @@ package nixdeploy.deployer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The command line's own answers, none of which evaluate a flake or reach a host. */
 class MainTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream realOut;
-    private PrintStream realErr;
-
-    @BeforeEach
-    void captureOutput() {
-        realOut = System.out;
-        realErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreOutput() {
-        System.setOut(realOut);
-        System.setErr(realErr);
-    }
+    @RegisterExtension
+    final CapturedOutput output = new CapturedOutput();
 
     String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return output.out();
     }
 
     String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return output.err();
     }
 
     @Test

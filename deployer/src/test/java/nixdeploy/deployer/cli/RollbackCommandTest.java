@@ -2,35 +2,16 @@ package nixdeploy.deployer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code deploy rollback}'s own refusals: exit 2 before any flake is evaluated or host reached. */
 class RollbackCommandTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream realOut;
-    private PrintStream realErr;
-
-    @BeforeEach
-    void captureOutput() {
-        realOut = System.out;
-        realErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreOutput() {
-        System.setOut(realOut);
-        System.setErr(realErr);
-    }
+    @RegisterExtension
+    final CapturedOutput output = new CapturedOutput();
 
     private String said() {
-        return out.toString(StandardCharsets.UTF_8);
+        return output.all();
     }
 
     @Test
