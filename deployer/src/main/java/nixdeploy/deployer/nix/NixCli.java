@@ -64,7 +64,9 @@ public final class NixCli {
      */
     public static String cannotRun(String program, IOException e) {
         String why = String.valueOf(e.getMessage());
-        return "cannot run " + program + (why.contains("error=2,") ? " (is Nix installed and on PATH?)" : "")
+        // JDK 17 says "error=2, No such file or directory", JDK 21 "Exec failed, error: 2 (No such file ..."
+        boolean missing = why.contains("error=2,") || why.contains("error: 2 ");
+        return "cannot run " + program + (missing ? " (is Nix installed and on PATH?)" : "")
                 + ": " + why;
     }
 
