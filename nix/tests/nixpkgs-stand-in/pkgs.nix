@@ -61,14 +61,15 @@ let
     '';
 
     # Fixed-output, so Nix checks the file against the hash: copied from the local Maven
-    # repository, or downloaded when it is not there.
+    # repository, or downloaded when it is not there (package.sh builds with the sandbox off).
     fetchurl = { url, hash }: builtins.derivation {
       inherit system url;
       name = baseNameOf url;
       builder = runtimeShell;
       PATH = "${busybox}/bin";
       local = host.mavenRepository + "/" + builtins.substring (builtins.stringLength mavenCentral) (-1) url;
-      args = [ "-c" ''cp "$local" "$out" 2>/dev/null || wget -q -O "$out" "$url"'' ];
+      # this machine's curl: busybox's wget cannot talk TLS to Maven Central
+      args = [ "-c" ''cp "$local" "$out" 2>/dev/null || ${host.curl} -fsSL -o "$out" "$url"'' ];
       outputHashMode = "flat";
       outputHashAlgo = "sha256";
       outputHash = hash;
