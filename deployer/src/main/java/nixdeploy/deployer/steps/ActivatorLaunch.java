@@ -1,8 +1,12 @@
 package nixdeploy.deployer.steps;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
+import nixdeploy.deployer.config.ProfilePlan;
+import nixdeploy.deployer.remote.RemoteHost;
 
 /** How a host runs the activator: which java, which jar, and our runtime to send with them, if used. */
 record ActivatorLaunch(String java, String jar, Optional<String> runtime) {
@@ -10,6 +14,19 @@ record ActivatorLaunch(String java, String jar, Optional<String> runtime) {
     /** The {@code javaPath} the profile names; the host is not asked. */
     static ActivatorLaunch with(String javaPath, String jar) {
         return new ActivatorLaunch(javaPath, jar, Optional.empty());
+    }
+
+    /**
+     * The profile's {@code javaPath}; else what {@link #choose} makes of the host's answer to the
+     * probe, asked on {@code host} in a command of its own (a deploy asks in its gated shell).
+     */
+    static ActivatorLaunch ask(RemoteHost host, ProfilePlan plan, String jar, Optional<ActivatorRuntime> runtime)
+            throws IOException, DeployException {
+        if (plan.javaPath().isPresent()) {
+            return with(plan.javaPath().get(), jar);
+        }
+        String answer = host.run(HostJava.probeCommand(), "", Duration.ofSeconds(60)).stdout();
+        return choose(HostJava.parse(answer), jar, runtime, plan.hostname());
     }
 
     /**

@@ -69,7 +69,8 @@ public final class DryRunStep {
             }
             CurrentClosure now = CurrentClosure.parse(read.stdout());
             List<String> roots = new ArrayList<>(List.of(plan.storePath(), activatorJar));
-            launch(host, plan).runtime().ifPresent(roots::add);
+            // how a deploy would run the activator there decides whether our Java runtime goes too
+            ActivatorLaunch.ask(host, plan, activatorJar, runtime).runtime().ifPresent(roots::add);
             Closure wouldSend = Closure.of(roots);
             List<String> missing;
             try (RemoteHost.RemoteProcess serve = host.start(ShellQuote.command(List.of("nix-store", "--serve")));
@@ -86,14 +87,5 @@ public final class DryRunStep {
             return Preview.failed(plan, ExitCode.CONNECT_FAILED, "reading " + host.describe() + " failed: "
                     + e.getMessage());
         }
-    }
-
-    /** How a deploy would run the activator there: it decides whether our Java runtime goes too. */
-    private ActivatorLaunch launch(RemoteHost host, ProfilePlan plan) throws IOException, DeployException {
-        if (plan.javaPath().isPresent()) {
-            return ActivatorLaunch.with(plan.javaPath().get(), activatorJar);
-        }
-        return ActivatorLaunch.choose(HostJava.parse(host.run(HostJava.probeCommand(), "",
-                Duration.ofSeconds(60)).stdout()), activatorJar, runtime, plan.hostname());
     }
 }

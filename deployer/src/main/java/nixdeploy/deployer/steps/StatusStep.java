@@ -56,10 +56,7 @@ public final class StatusStep {
 
     private ProfileStatus read(RemoteHost host, ProfilePlan plan) {
         try {
-            ActivatorLaunch launch = plan.javaPath().isPresent()
-                    ? ActivatorLaunch.with(plan.javaPath().get(), activatorJar)
-                    : ActivatorLaunch.choose(HostJava.parse(host.run(HostJava.probeCommand(), "",
-                            Duration.ofSeconds(60)).stdout()), activatorJar, runtime, plan.hostname());
+            ActivatorLaunch launch = ActivatorLaunch.ask(host, plan, activatorJar, runtime);
             List<String> roots = new ArrayList<>(List.of(activatorJar));
             launch.runtime().ifPresent(roots::add);
             new CopyStep(console, new ProfileDeployer.Mode(false, false, false))
