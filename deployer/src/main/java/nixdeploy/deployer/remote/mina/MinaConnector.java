@@ -17,6 +17,7 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntry;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
@@ -42,6 +43,7 @@ public final class MinaConnector implements RemoteConnector {
         this.config = config;
         SecurityUtils.isBouncyCastleRegistered();
         client = SshClient.setUpDefaultClient();
+        client.setCipherFactories(JdkChaCha20Poly1305.replacing(client.getCipherFactories()));
         client.setServerKeyVerifier(new HostKeyCheck(warn));
         client.setUserAuthFactories(List.of(new OrderedPublicKeyAuth(new Identities(prompt))));
         client.setHostConfigEntryResolver((host, port, local, user, jump, context) -> {
@@ -70,6 +72,24 @@ public final class MinaConnector implements RemoteConnector {
         CoreModuleProperties.HEARTBEAT_REQUEST.set(client, "keepalive@openssh.com");
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 4);
         client.start();
+    }
+
+    /**
+     * Does, ahead of the first connection and off its path, the work every first connection of a
+     * JVM pays for: registering Bouncy Castle and the first key exchange's key generation (class
+     * set-up of the post-quantum KEMs). Nothing here is kept; each connection makes its own keys.
+     */
+    public static void prepare() {
+        SecurityUtils.isBouncyCastleRegistered();
+        for (BuiltinDHFactories kex : List.of(BuiltinDHFactories.sntrup761x25519_openssh, BuiltinDHFactories.mlkem768x25519)) {
+            try {
+                if (kex.isSupported()) {
+                    kex.create().getE();
+                }
+            } catch (Exception e) {
+                return;  // the real key exchange reports what is wrong
+            }
+        }
     }
 
     /** Resolves {@code target}'s settings, as {@link #connect} will; for warnings and early errors. */
