@@ -2,7 +2,9 @@ package nixdeploy.deployer.cli;
 
 import java.util.Arrays;
 import java.util.List;
+import nixdeploy.deployer.Background;
 import nixdeploy.deployer.output.Console;
+import nixdeploy.deployer.remote.mina.MinaConnector;
 import picocli.CommandLine;
 
 /** Entry point of the {@code deploy} command. */
@@ -14,6 +16,11 @@ public final class Main {
     }
 
     static int run(String[] args) {
+        // on the other core while the command line is read and Nix evaluates
+        Background.supply(() -> {
+            MinaConnector.prepare();
+            return null;
+        });
         // deploy-rs passes everything after "--" to nix build; picocli must not see it.
         int split = Arrays.asList(args).indexOf("--");
         String[] own = split < 0 ? args : Arrays.copyOfRange(args, 0, split);
