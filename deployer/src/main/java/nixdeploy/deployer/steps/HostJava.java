@@ -27,12 +27,16 @@ record HostJava(String system, Optional<String> path, int major, String found) {
 
     /**
      * Prints {@code system=<uname -sm>}, then {@code java=<absolute path>} and
-     * {@code version=<first line of java -version>} when there is one. The prefixes keep what a
-     * login shell prints (a greeting, JAVA_TOOL_OPTIONS' notice) out of the answer.
+     * {@code version=<its version>} when there is one. The version comes from the {@code release}
+     * file of the JDK the path leads to, else from the first line of {@code java -version} (a JVM
+     * start that would delay the activator's own). The prefixes keep what a login shell prints (a
+     * greeting, JAVA_TOOL_OPTIONS' notice) out of the answer.
      */
     static final String SCRIPT = "echo \"system=$(uname -sm)\"; j=$(command -v java) && "
-            + "case $j in /*) echo \"java=$j\"; \"$j\" -version 2>&1 | sed -n '/version \"/{s/^/version=/p;q;}' ;; "
-            + "esac; true";
+            + "case $j in /*) echo \"java=$j\"; r=$(readlink -f \"$j\" 2>/dev/null) && "
+            + "v=$(sed -n 's/^JAVA_VERSION=\"\\(.*\\)\"$/\\1/p' \"${r%/bin/java}/release\" 2>/dev/null) && "
+            + "[ -n \"$v\" ] && echo \"version=java version \\\"$v\\\" (its release file)\" || "
+            + "\"$j\" -version 2>&1 | sed -n '/version \"/{s/^/version=/p;q;}' ;; esac; true";
 
     /** The probe as a command of its own. */
     static String probeCommand() {

@@ -2,7 +2,10 @@ package nixdeploy.deployer.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HostJavaTest {
 
@@ -72,6 +75,45 @@ class HostJavaTest {
     void theProbeAsksForItsAnswersWithPrefixes() {
         assertThat(HostJava.probeCommand()).contains("system=").contains("java=").contains("version=")
                 .contains("command -v java");
+    }
+
+    @Test
+    void theProbeReadsTheVersionFromTheJdksReleaseFileWithoutStartingJava(@TempDir Path dir) throws Exception {
+        Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
+        Files.writeString(dir.resolve("jdk/release"), "IMPLEMENTOR=\"Eclipse\"\nJAVA_VERSION=\"21.0.2\"\n");
+        Path java = Files.writeString(jdk.resolve("java"), "#!/bin/sh\ntouch \"$0.ran\"\n");
+        java.toFile().setExecutable(true);
+        Files.createDirectories(dir.resolve("bin"));
+        Files.createSymbolicLink(dir.resolve("bin/java"), java);
+
+        HostJava found = HostJava.parse(runProbe(dir.resolve("bin")));
+
+        assertThat(found.path()).contains(dir.resolve("bin/java").toString());
+        assertThat(found.major()).isEqualTo(21);
+        assertThat(jdk.resolve("java.ran")).doesNotExist();
+    }
+
+    @Test
+    void withoutAReleaseFileTheProbeAsksJavaItself(@TempDir Path dir) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path java = Files.writeString(bin.resolve("java"), "#!/bin/sh\n"
+                + "[ \"$1\" = -version ] && echo 'openjdk version \"17.0.9\" 2023-10-17' >&2\n");
+        java.toFile().setExecutable(true);
+
+        HostJava found = HostJava.parse(runProbe(bin));
+
+        assertThat(found.major()).isEqualTo(17);
+        assertThat(found.found()).isEqualTo(java + ": openjdk version \"17.0.9\" 2023-10-17");
+    }
+
+    /** Runs the probe's shell with {@code bin} first on the PATH. */
+    private static String runProbe(Path bin) throws Exception {
+        ProcessBuilder shell = new ProcessBuilder("sh", "-c", HostJava.SCRIPT).redirectErrorStream(true);
+        shell.environment().put("PATH", bin + ":/usr/bin:/bin");
+        Process process = shell.start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).isZero();
+        return out;
     }
 
     @Test
