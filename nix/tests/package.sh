@@ -38,8 +38,9 @@ fi
 runtime=$out/libexec/nixdeploy/share/nixdeploy-activator-runtime
 if [ "$(cat "$runtime/nixdeploy-system")" = "$system" ] &&
    "$runtime/bin/java" -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])' &&
-   [ "$("$runtime/bin/java" --list-modules | cut -d@ -f1 | tr '\n' ' ')" = "java.base jdk.unsupported " ]; then
-  ok "the package carries the activator's runtime for $system: Java 17+ with java.base and jdk.unsupported only"
+   [ "$("$runtime/bin/java" --list-modules | cut -d@ -f1 | tr '\n' ' ')" = "java.base jdk.unsupported " ] &&
+   "$runtime/bin/java" -Xshare:on -version > /dev/null 2>&1; then
+  ok "the package carries the activator's runtime for $system: Java 17+ with java.base and jdk.unsupported only, and its class-data archive"
 else
   fail "the package carries the activator's runtime ($(ls -l "$runtime" 2>&1))"
 fi
