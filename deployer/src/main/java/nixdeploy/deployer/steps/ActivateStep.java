@@ -38,7 +38,9 @@ final class ActivateStep {
         this.rollback = rollback;
     }
 
-    Activation activate(RemoteHost host, PreparedHost.Ready ready, Invocation planned) throws IOException {
+    /** {@code onActivated} runs once the activator reports the activation finished. */
+    Activation activate(RemoteHost host, PreparedHost.Ready ready, Invocation planned, Runnable onActivated)
+            throws IOException {
         ProfilePlan plan = planned.plan();
         String who = plan.name();
         RemoteHost.RemoteProcess activator = ready.activation();
@@ -53,7 +55,7 @@ final class ActivateStep {
                 + (planned.profilePath() == null ? "" : " as " + planned.profilePath())
                 + (ActivatorArgs.magicRollback(plan, mode) ? " (magic rollback: " + plan.confirmTimeout()
                 + " s to confirm)" : ""));
-        ActivationEvents events = new ActivationEvents(console, who, planned.profilePath());
+        ActivationEvents events = new ActivationEvents(console, who, planned.profilePath(), onActivated);
         // from the go on, Ctrl-C asks the host to roll back at once: the activator may switch any moment
         Optional<PendingRollbacks.Entry> entry = pending.add(who, confirmSent -> onInterrupt(planned, events,
                 confirmSent));

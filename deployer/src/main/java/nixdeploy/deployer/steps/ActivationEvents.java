@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import nixdeploy.deployer.output.Console;
 import nixdeploy.protocol.Event;
+import nixdeploy.protocol.EventType;
 import nixdeploy.protocol.Events;
 
 /**
@@ -21,11 +22,14 @@ final class ActivationEvents {
     private final CompletableFuture<Event> awaiting = new CompletableFuture<>();
     private final AtomicLong awaitingSeenAt = new AtomicLong();
     private final AtomicReference<Event> result = new AtomicReference<>();
+    private final Runnable onActivated;
 
-    ActivationEvents(Console console, String who, String profilePath) {
+    /** {@code onActivated} runs when the activator reports the activation finished (quickly: it reads on). */
+    ActivationEvents(Console console, String who, String profilePath, Runnable onActivated) {
         this.console = console;
         this.who = who;
         this.profilePath = new AtomicReference<>(profilePath);
+        this.onActivated = onActivated;
     }
 
     void accept(String line) {
@@ -41,6 +45,9 @@ final class ActivationEvents {
                     profilePath.set(e.profile);
                 }
                 console.info(who, e.message);
+                if (e.type == EventType.ACTIVATED) {
+                    onActivated.run();
+                }
             }
             case AWAITING_CONFIRMATION -> {
                 awaitingSeenAt.set(System.currentTimeMillis());

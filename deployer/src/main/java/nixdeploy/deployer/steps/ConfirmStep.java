@@ -40,7 +40,25 @@ final class ConfirmStep {
         this.pending = pending;
     }
 
-    Outcome confirm(Activation.Awaiting activation) {
+    /**
+     * The connection the confirmation of {@code inv} will use, to be opened once its activation
+     * finished; none when its confirmation options are bad (the confirmation reports them). It may
+     * try as long as a confirmation may (its window, less the second {@link #confirm} keeps), which
+     * counts from a little later, when the host awaits the confirmation.
+     */
+    ConfirmConnection connectionFor(Invocation inv) {
+        ProfilePlan plan = inv.plan();
+        try {
+            return ConfirmConnection.to(connections.connector(), targets.of(plan.confirmHostname(),
+                    plan.sshUser().orElse(null), plan.confirmSshOpts(), plan.name()),
+                    Duration.ofSeconds(Math.max(1, plan.confirmTimeout() - 1)));
+        } catch (IllegalArgumentException e) {
+            return ConfirmConnection.none();
+        }
+    }
+
+    /** Confirms, on {@code early}'s connection if it got through, else on a new one. */
+    Outcome confirm(Activation.Awaiting activation, ConfirmConnection early) {
         Invocation inv = activation.invocation();
         ProfilePlan plan = inv.plan();
         String who = plan.name();
@@ -63,7 +81,7 @@ final class ConfirmStep {
                     plan.confirmSshOpts(), who);
             long start = System.nanoTime();
             AtomicReference<String> failedAttempts = new AtomicReference<>("");
-            Optional<RemoteHost.Result> answer = connections.run(confirmTarget, deadline, failedAttempts, host -> {
+            Optional<RemoteHost.Result> answer = connections.run(confirmTarget, deadline, failedAttempts, early, host -> {
                 if (!entry.sendingConfirmation()) {
                     throw new CancellationException("interrupted before confirming");
                 }

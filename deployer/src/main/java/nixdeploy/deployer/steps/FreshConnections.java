@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import nixdeploy.deployer.DeployException;
@@ -34,14 +35,22 @@ final class FreshConnections {
     }
 
     <T> Optional<T> run(SshTarget target, long deadline, HostAction<T> action) {
-        return run(target, deadline, new AtomicReference<>(), action);
+        return run(target, deadline, new AtomicReference<>(), ConfirmConnection.none(), action);
+    }
+
+    RemoteConnector connector() {
+        return connector;
     }
 
     /**
      * Empty if it never got through by {@code deadline}, or the action threw
      * {@link CancellationException}. {@code failures} is set to a note on the attempts that failed.
+     * The first attempt is {@code opened}'s if it was opened: a connection begun once whatever it
+     * must prove had happened.
      */
-    <T> Optional<T> run(SshTarget target, long deadline, AtomicReference<String> failures, HostAction<T> action) {
+    <T> Optional<T> run(SshTarget target, long deadline, AtomicReference<String> failures, ConfirmConnection opened,
+            HostAction<T> action) {
+        AtomicBoolean first = new AtomicBoolean(true);
         AtomicInteger failed = new AtomicInteger();
         RetryConfig config = RetryConfig.custom()
                 .maxAttempts(Integer.MAX_VALUE)
@@ -56,7 +65,7 @@ final class FreshConnections {
                 long left = Math.max(1000, deadline - System.currentTimeMillis());
                 SshTarget bounded = target.withConnectTimeout(
                         Duration.ofMillis(Math.min(left, target.connectTimeout().toMillis())));
-                try (RemoteHost host = connector.connect(bounded)) {
+                try (RemoteHost host = connection(first.getAndSet(false), opened, bounded)) {
                     return action.apply(host);
                 } catch (DeployException | IOException e) {
                     failures.set(" (" + failed.incrementAndGet() + " connection attempt(s) failed, the last with: "
@@ -68,5 +77,11 @@ final class FreshConnections {
             console.debug(target.describe(), "gave up connecting: " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** The first attempt's connection if one was opened for it, else a new one. */
+    private RemoteHost connection(boolean first, ConfirmConnection opened, SshTarget target) throws DeployException {
+        Optional<RemoteHost> given = first ? opened.take() : Optional.empty();
+        return given.isPresent() ? given.get() : connector.connect(target);
     }
 }

@@ -186,7 +186,15 @@ public final class ProfileDeployer {
     }
 
     private Outcome activateAndConfirm(RemoteHost host, PreparedHost.Ready ready, Invocation inv) throws IOException {
-        Activation activation = activate.activate(host, ready, inv);
+        try (ConfirmConnection early = ActivatorArgs.magicRollback(inv.plan(), mode) ? confirm.connectionFor(inv)
+                : ConfirmConnection.none()) {
+            return activateAndConfirm(host, ready, inv, early);
+        }
+    }
+
+    private Outcome activateAndConfirm(RemoteHost host, PreparedHost.Ready ready, Invocation inv,
+            ConfirmConnection early) throws IOException {
+        Activation activation = activate.activate(host, ready, inv, early::open);
         if (activation instanceof Activation.Ended ended) {
             return ended.outcome();
         }
@@ -194,7 +202,7 @@ public final class ProfileDeployer {
             return watcherLog.keep(lost.invocation(), recoverInterruptibly(lost));
         }
         Activation.Awaiting awaiting = (Activation.Awaiting) activation;
-        Outcome outcome = confirm.confirm(awaiting);
+        Outcome outcome = confirm.confirm(awaiting, early);
         if (outcome.status() == Outcome.Status.CONFIRMED || outcome.status() == Outcome.Status.CONFIRMED_STEP_FAILED) {
             undo.confirmed(awaiting.invocation());
         }

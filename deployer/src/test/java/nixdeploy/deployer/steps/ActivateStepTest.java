@@ -29,7 +29,7 @@ class ActivateStepTest {
     void anActivatorStartedDuringTheCopyGetsOnlyItsOwnGoAndTheToken() throws Exception {
         host.answer("activate", FakeHost.Answer.events(0, Event.of(EventType.HELLO)));
 
-        step.activate(host, ready(true), StepFixtures.invocation());
+        step.activate(host, ready(true), StepFixtures.invocation(), () -> { });
 
         assertThat(host.stdins).containsExactly("go\ntoken\n");
     }
@@ -41,7 +41,7 @@ class ActivateStepTest {
         host.answer("activate", FakeHost.Answer.events(0, Event.of(EventType.HELLO), switched,
                 Event.of(EventType.AWAITING_CONFIRMATION).generation(7L)));
 
-        Activation activation = step.activate(host, ready(), StepFixtures.invocation().at(null));
+        Activation activation = step.activate(host, ready(), StepFixtures.invocation().at(null), () -> { });
 
         assertThat(activation).isInstanceOf(Activation.Awaiting.class);
         Activation.Awaiting awaiting = (Activation.Awaiting) activation;
@@ -53,7 +53,7 @@ class ActivateStepTest {
     void theGateOpensAndTheTokenTravelsOnStdin() throws Exception {
         host.answer("activate", FakeHost.Answer.events(0, Event.of(EventType.HELLO)));
 
-        step.activate(host, ready(), StepFixtures.invocation());
+        step.activate(host, ready(), StepFixtures.invocation(), () -> { });
 
         assertThat(host.stdins).as("the gate's go names the java to run; the activator's own go precedes the token")
                 .containsExactly("go java\ngo\ntoken\n");
@@ -65,7 +65,7 @@ class ActivateStepTest {
         host.answer("activate", FakeHost.Answer.events(4, Event.of(EventType.HELLO),
                 Event.of(EventType.RESULT).state(DeploymentState.ROLLED_BACK).message("script exited 1")));
 
-        Activation activation = step.activate(host, ready(), StepFixtures.invocation());
+        Activation activation = step.activate(host, ready(), StepFixtures.invocation(), () -> { });
 
         Outcome outcome = ((Activation.Ended) activation).outcome();
         assertThat(outcome.status()).isEqualTo(Outcome.Status.ACTIVATION_FAILED);
@@ -76,7 +76,7 @@ class ActivateStepTest {
     void aHostThatCannotStartJavaIsUnsupported() throws Exception {
         host.answer("activate", new FakeHost.Answer(127, "", "java: not found"));
 
-        Activation activation = step.activate(host, ready(), StepFixtures.invocation());
+        Activation activation = step.activate(host, ready(), StepFixtures.invocation(), () -> { });
 
         Outcome outcome = ((Activation.Ended) activation).outcome();
         assertThat(outcome.status()).isEqualTo(Outcome.Status.HOST_UNSUPPORTED);
@@ -89,7 +89,7 @@ class ActivateStepTest {
                 Event.of(EventType.AWAITING_CONFIRMATION).generation(7L)))
                 .answer(" rollback ", FakeHost.Answer.events(0, Event.of(EventType.RESULT).message("rolled back")));
 
-        step.activate(host, ready(), StepFixtures.invocation());
+        step.activate(host, ready(), StepFixtures.invocation(), () -> { });
         java.util.List<PendingRollbacks.Report> reports = pending.rollBackAll(java.time.Duration.ofSeconds(5));
 
         assertThat(reports).extracting(PendingRollbacks.Report::message).containsExactly("rolled back");
@@ -100,7 +100,7 @@ class ActivateStepTest {
     void aFinishedActivationIsNoLongerPending() throws Exception {
         host.answer("activate", FakeHost.Answer.events(5, Event.of(EventType.HELLO)));
 
-        step.activate(host, ready(), StepFixtures.invocation());
+        step.activate(host, ready(), StepFixtures.invocation(), () -> { });
 
         assertThat(pending.isEmpty()).isTrue();
     }
@@ -109,7 +109,7 @@ class ActivateStepTest {
     void afterCtrlCTheGateStaysShut() throws Exception {
         pending.rollBackAll(java.time.Duration.ofSeconds(1));
 
-        Activation activation = step.activate(host, ready(), StepFixtures.invocation());
+        Activation activation = step.activate(host, ready(), StepFixtures.invocation(), () -> { });
 
         assertThat(((Activation.Ended) activation).outcome().status()).isEqualTo(Outcome.Status.INTERRUPTED);
         assertThat(host.stdins).isEmpty();

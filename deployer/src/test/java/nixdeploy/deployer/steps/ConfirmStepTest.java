@@ -44,7 +44,7 @@ class ConfirmStepTest {
     void aConfirmationTheHostAcceptsIsConfirmedOverANewConnection() {
         host.answer(" confirm ", FakeHost.Answer.events(0, Event.of(EventType.RESULT).state(DeploymentState.CONFIRMED)));
 
-        Outcome outcome = step().confirm(awaiting(List.of()));
+        Outcome outcome = step().confirm(awaiting(List.of()), ConfirmConnection.none());
 
         assertThat(outcome.status()).isEqualTo(Outcome.Status.CONFIRMED);
         assertThat(host.connections).isEqualTo(1);
@@ -53,11 +53,25 @@ class ConfirmStepTest {
     }
 
     @Test
+    void theConfirmationGoesOverTheConnectionOpenedOnceTheActivationFinished() {
+        host.answer(" confirm ", FakeHost.Answer.events(0, Event.of(EventType.RESULT).state(DeploymentState.CONFIRMED)));
+        Activation.Awaiting awaiting = awaiting(List.of());
+        ConfirmConnection early = step().connectionFor(awaiting.invocation());
+        early.open();
+
+        Outcome outcome = step().confirm(awaiting, early);
+
+        assertThat(outcome.status()).isEqualTo(Outcome.Status.CONFIRMED);
+        assertThat(host.connections).isEqualTo(1);
+        assertThat(host.closes).isEqualTo(1);
+    }
+
+    @Test
     void aFailedHealthCheckAsksTheHostToRollBackAtOnce() {
         host.answer(" rollback ", FakeHost.Answer.events(0,
                 Event.of(EventType.RESULT).state(DeploymentState.ROLLED_BACK).message("rolled back to 6")));
 
-        Outcome outcome = step().confirm(awaiting(List.of(new Unhealthy())));
+        Outcome outcome = step().confirm(awaiting(List.of(new Unhealthy())), ConfirmConnection.none());
 
         assertThat(outcome.status()).isEqualTo(Outcome.Status.HEALTH_CHECK_FAILED);
         assertThat(outcome.message()).isEqualTo("health check failed: unhealthy (503); rolled back to 6");
@@ -70,7 +84,7 @@ class ConfirmStepTest {
         host.answer(" rollback ", FakeHost.Answer.events(ActivatorExit.ROLLBACK_FAILED.code,
                 Event.of(EventType.RESULT).message("old generation would not activate")));
 
-        assertThat(step().confirm(awaiting(List.of(new Unhealthy()))).status())
+        assertThat(step().confirm(awaiting(List.of(new Unhealthy())), ConfirmConnection.none()).status())
                 .isEqualTo(Outcome.Status.ROLLBACK_FAILED);
     }
 
@@ -79,7 +93,7 @@ class ConfirmStepTest {
         Activation.Awaiting awaiting = awaiting(List.of());
         pending.rollBackAll(Duration.ofSeconds(1));
 
-        Outcome outcome = step().confirm(awaiting);
+        Outcome outcome = step().confirm(awaiting, ConfirmConnection.none());
 
         assertThat(outcome.status()).isEqualTo(Outcome.Status.INTERRUPTED);
         assertThat(host.commands).isEmpty();

@@ -41,6 +41,7 @@ final class FakeHost implements RemoteHost {
     final List<Duration> timeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Answer> script = new LinkedHashMap<>();
     int connections;
+    volatile int closes;
     DeployException refuseConnections;
 
     FakeHost answer(String commandContains, Answer answer) {
@@ -183,5 +184,8 @@ final class FakeHost implements RemoteHost {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closes++;
+        }
     }
 }
