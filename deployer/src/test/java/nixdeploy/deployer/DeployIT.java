@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import nixdeploy.testhosts.Cmd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,6 +52,23 @@ class DeployIT {
         assertThat(second.exitCode()).as(second.stdout()).isZero();
         assertThat(second.stdout()).contains("copying nothing");
         assertThat(generations()).isEqualTo("1");
+    }
+
+    @Test
+    void rootsActivationsLeaveAClassDataArchiveThatTheHostsJavaMapsForTheActivatorJar() {
+        for (String version : List.of("cds1", "cds2", "cds3")) {
+            Cmd.Result result = deployFlake(flake(version, GOOD, ""));
+            assertThat(result.exitCode()).as(result.stdout()).isZero();
+        }
+
+        // the first activation makes the state folder, the second the archive, the third maps it
+        Cmd.Result archives = IT.host().sh("ls -ld /nix/var/nixdeploy/cds; ls /nix/var/nixdeploy/cds");
+        assertThat(archives.stdout()).startsWith("drwx------").containsPattern("activator-\\d+\\.jsa");
+        Cmd.Result maps = IT.host().sh("a=$(echo /nix/var/nixdeploy/cds/activator-*.jsa); "
+                + "for jar in /nix/store/*-nixdeploy-activator.jar; do "
+                + "java -Xshare:on -XX:SharedArchiveFile=$a -jar $jar --version 2>&1 && exit 0; done; exit 1");
+        assertThat(maps.ok()).as("the archive maps for the activator jar with the host's java: " + maps).isTrue();
+        assertThat(IT.host().sh("cat /nix/var/nix/profiles/system/name").stdout().trim()).isEqualTo("cds3");
     }
 
     @Test

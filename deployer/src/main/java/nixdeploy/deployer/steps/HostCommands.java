@@ -103,6 +103,34 @@ final class HostCommands {
         return "go " + java + "\n";
     }
 
+    /** Root's activator state folder on hosts, where its class-data archives live (see {@link #WITH_CDS}). */
+    static final String ROOT_STATE = "/nix/var/nixdeploy";
+
+    /*
+     * Runs java ($4 on) with a class-data archive (AppCDS) of the activator jar $3, which saves its
+     * JVMs (activator, watcher) most of their class loading: as root only, from $2/cds, and only
+     * while that folder and $2 are root's alone (mode 0700: nobody else can plant an archive that a
+     * root JVM maps). Without an archive, an activation ($1 = train) makes the folder and writes one
+     * as its JVM exits, beside it, renamed into place once the run succeeded. A missing, stale or
+     * damaged archive is skipped by the JVM itself (-Xshare:auto, checksums verified), and its name
+     * changes with the JDK's release file, so an updated JDK makes a new one; the cds
+     * logging it would print on stdout, where the events go, is off.
+     */
+    static final String WITH_CDS = "m=$1 s=$2 jar=$3 j=$4; shift 3; d=$s/cds; "
+            + "mine() { ls -ldn \"$1\" 2>/dev/null | awk '$1 ~ /^drwx------/ && $3 == 0 {ok = 1} END {exit !ok}'; }; "
+            + "[ \"$(id -u)\" = 0 ] && mine \"$s\" || exec \"$@\"; "
+            + "[ \"$m\" != train ] || [ -e \"$d\" ] || mkdir -m 700 \"$d\" 2>/dev/null; "
+            + "mine \"$d\" || exec \"$@\"; "
+            + "a=$d/activator-$({ printf '%s %s\\n' \"$j\" \"$jar\"; "
+            + "cat \"$(dirname \"$(readlink -f \"$j\")\")/../release\"; } 2>/dev/null | cksum | cut -d' ' -f1).jsa; shift; "
+            + "o='-Xlog:cds=off -Xlog:cds+dynamic=off'; "
+            + "if [ -f \"$a\" ]; then exec \"$j\" -XX:SharedArchiveFile=\"$a\" -XX:+VerifySharedSpaces $o "
+            + "-Dnixdeploy.cds=\"$a\" \"$@\"; fi; "
+            + "[ \"$m\" = train ] || exec \"$j\" \"$@\"; "
+            + "\"$j\" -XX:ArchiveClassesAtExit=\"$a.$$\" $o \"$@\"; r=$?; "
+            + "if [ $r = 0 ] && [ -s \"$a.$$\" ]; then rm -f \"$d\"/activator-*.jsa; mv -f \"$a.$$\" \"$a\"; fi; "
+            + "rm -f \"$a.$$\"; exit $r";
+
     private static List<String> activatorArgv(ProfilePlan plan, String sshUser, String profileUser,
             ActivatorLaunch launch, List<String> args, boolean passwordOnStdin) {
         List<String> argv = new ArrayList<>();
@@ -116,6 +144,10 @@ final class HostCommands {
             argv.addAll(sudo.subList(1, sudo.size()));
             argv.add(profileUser);
         }
+        boolean activation = args.stream().filter(a -> !a.equals(AWAIT_GO)).findFirst()
+                .filter(a -> a.equals("activate")).isPresent();
+        argv.addAll(List.of("/bin/sh", "-c", WITH_CDS, "nixdeploy-cds", activation ? "train" : "use", ROOT_STATE,
+                launch.jar()));
         argv.add(launch.java());
         argv.add("-XX:+UseSerialGC");
         argv.add("-XX:TieredStopAtLevel=1");

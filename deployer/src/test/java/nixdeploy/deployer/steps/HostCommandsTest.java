@@ -19,7 +19,9 @@ class HostCommandsTest {
     static final String JAR = "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-activator.jar";
     static final ActivatorLaunch LAUNCH = ActivatorLaunch.with("java", JAR);
     static final String TOKEN = "Tok3n_with-the-format-of-a-token";
-    static final String JAVA = "java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar " + JAR + " status";
+    static final String JAVA = "/bin/sh -c " + nixdeploy.shell.ShellQuote.quote(HostCommands.WITH_CDS)
+            + " nixdeploy-cds use /nix/var/nixdeploy " + JAR + " java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar "
+            + JAR + " status";
 
     /*
      * A sudo that behaves like the real one where it matters: with -S it reads the password from
