@@ -2,7 +2,6 @@ package nixdeploy.deployer.steps;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import nixdeploy.deployer.DeployException;
@@ -50,7 +49,7 @@ final class CopyStep {
             } catch (IOException e) {
                 throw failed(host, serve.stderr().trim(), e);
             }
-            serve.waitFor(Duration.ofSeconds(30));
+            // the host confirmed every import: closing is enough, its exit would cost a round trip
         }
         console.info(who, "copied " + missing.size() + " paths (" + Human.bytes(bytes) + ") in "
                 + Human.millisSince(start) + " ms");
