@@ -13,35 +13,50 @@ import nixdeploy.deployer.remote.SshTarget;
 
 /**
  * The confirmation's new connection, opened the moment the activator reports that the activation
- * finished rather than once its watcher is ready to take the confirmation. It still begins after
- * the activation, which is what it proves (as deploy-rs's does), and connecting overlaps the
- * watcher's start and the health checks. If it fails, the confirmation connects anew as always.
+ * finished rather than once its watcher is ready to take the confirmation (~80 ms later), so that
+ * connecting overlaps the watcher's start. It begins after the activation, which is what it must
+ * prove, as deploy-rs's does; and it is used only if the confirmation comes within
+ * {@link #MAX_AGE_MILLIS} of the activation's end: a connection kept open longer could hide a
+ * lockout that came after it (a firewall reloaded later lets established connections through, an
+ * sshd restart spares running sessions). So profiles with health checks never use one (the
+ * confirmation connects after they pass), and an old one is closed and the confirmation connects
+ * anew, as it does when this one failed.
  */
 final class ConfirmConnection implements AutoCloseable {
+    static final long MAX_AGE_MILLIS = 2000;
+
     private final RemoteConnector connector;
     private final SshTarget target;
+    private final long maxAgeNanos;
     private CompletableFuture<RemoteHost> attempt;
+    private long openedAt;
     private boolean taken;
 
-    private ConfirmConnection(RemoteConnector connector, SshTarget target) {
+    private ConfirmConnection(RemoteConnector connector, SshTarget target, long maxAgeMillis) {
         this.connector = connector;
         this.target = target;
+        this.maxAgeNanos = maxAgeMillis * 1_000_000;
     }
 
     /** Opens nothing: the confirmation connects when it comes. */
     static ConfirmConnection none() {
-        return new ConfirmConnection(null, null);
+        return new ConfirmConnection(null, null, 0);
     }
 
     /** Will connect to {@code target}, within {@code window} (the confirmation's timeout). */
     static ConfirmConnection to(RemoteConnector connector, SshTarget target, Duration window) {
+        return to(connector, target, window, MAX_AGE_MILLIS);
+    }
+
+    static ConfirmConnection to(RemoteConnector connector, SshTarget target, Duration window, long maxAgeMillis) {
         Duration timeout = window.compareTo(target.connectTimeout()) < 0 ? window : target.connectTimeout();
-        return new ConfirmConnection(connector, target.withConnectTimeout(timeout));
+        return new ConfirmConnection(connector, target.withConnectTimeout(timeout), maxAgeMillis);
     }
 
     /** Starts connecting, once; called when the activation has finished. */
     synchronized void open() {
         if (target != null && !taken && attempt == null) {
+            openedAt = System.nanoTime();
             attempt = Background.supply(() -> {
                 try {
                     return connector.connect(target);
@@ -54,7 +69,7 @@ final class ConfirmConnection implements AutoCloseable {
 
     /**
      * The connection, once it is through, for the caller to use and close; empty if it was never
-     * opened.
+     * opened, or was opened more than {@link #MAX_AGE_MILLIS} ago (then it is closed).
      *
      * @throws DeployException how connecting failed
      */
@@ -62,6 +77,10 @@ final class ConfirmConnection implements AutoCloseable {
         CompletableFuture<RemoteHost> opened;
         synchronized (this) {
             opened = attempt;
+            if (opened != null && System.nanoTime() - openedAt > maxAgeNanos) {
+                close();
+                return Optional.empty();
+            }
             taken = true;
         }
         if (opened == null) {

@@ -41,10 +41,10 @@ final class ConfirmStep {
     }
 
     /**
-     * The connection the confirmation of {@code inv} will use, to be opened once its activation
-     * finished; none when its confirmation options are bad (the confirmation reports them). It may
-     * try as long as a confirmation may (its window, less the second {@link #confirm} keeps), which
-     * counts from a little later, when the host awaits the confirmation.
+     * The connection the confirmation of {@code inv} may use, to be opened once its activation
+     * finished (see {@link ConfirmConnection}); none when its confirmation options are bad (the
+     * confirmation reports them). It may try as long as a confirmation may (its window, less the
+     * second {@link #confirm} keeps), which counts from a little later, when the host awaits it.
      */
     ConfirmConnection connectionFor(Invocation inv) {
         ProfilePlan plan = inv.plan();

@@ -108,16 +108,20 @@ final class HostCommands {
 
     /*
      * Runs java ($4 on) with a class-data archive (AppCDS) of the activator jar $3, which saves its
-     * JVMs (activator, watcher) most of their class loading: as root only, from $2/cds, and only
-     * while that folder and $2 are root's alone (mode 0700: nobody else can plant an archive that a
-     * root JVM maps). Without an archive, an activation ($1 = train) makes the folder and writes one
-     * as its JVM exits, beside it, renamed into place once the run succeeded. A missing, stale or
-     * damaged archive is skipped by the JVM itself (-Xshare:auto, checksums verified), and its name
-     * changes with the JDK's release file, so an updated JDK makes a new one; the cds
-     * logging it would print on stdout, where the events go, is off.
+     * JVMs (activator, watcher) most of their class loading: as root logged in as root only (never
+     * through sudo), from $2/cds, and only
+     * while that folder and $2 are root's alone (mode 0700, no ACL: nobody else can plant an
+     * archive that a root JVM maps). Without an archive, after an activation ($1 = train) that
+     * succeeded, a JVM of its own, in the background and niced, loads the jar's classes and writes
+     * one as it exits, renamed into place once complete; the activation's own JVM never dumps (a
+     * JDK whose base archive is missing refuses to start with -XX:ArchiveClassesAtExit, and a dump
+     * that fails would change its exit status). A training that failed is not retried for that
+     * archive. A missing, stale or damaged archive is skipped by the JVM itself (-Xshare:auto,
+     * checksums verified); its name changes with the JDK's release file, so an updated JDK makes a
+     * new one; the cds logging that would reach stdout, where the events go, is off.
      */
     static final String WITH_CDS = "m=$1 s=$2 jar=$3 j=$4; shift 3; d=$s/cds; "
-            + "mine() { ls -ldn \"$1\" 2>/dev/null | awk '$1 ~ /^drwx------/ && $3 == 0 {ok = 1} END {exit !ok}'; }; "
+            + "mine() { ls -ldn \"$1\" 2>/dev/null | awk '$1 ~ /^drwx------\\.?$/ && $3 == 0 {ok = 1} END {exit !ok}'; }; "
             + "[ \"$(id -u)\" = 0 ] && mine \"$s\" || exec \"$@\"; "
             + "[ \"$m\" != train ] || [ -e \"$d\" ] || mkdir -m 700 \"$d\" 2>/dev/null; "
             + "mine \"$d\" || exec \"$@\"; "
@@ -126,15 +130,19 @@ final class HostCommands {
             + "o='-Xlog:cds=off -Xlog:cds+dynamic=off'; "
             + "if [ -f \"$a\" ]; then exec \"$j\" -XX:SharedArchiveFile=\"$a\" -XX:+VerifySharedSpaces $o "
             + "-Dnixdeploy.cds=\"$a\" \"$@\"; fi; "
-            + "[ \"$m\" = train ] || exec \"$j\" \"$@\"; "
-            + "\"$j\" -XX:ArchiveClassesAtExit=\"$a.$$\" $o \"$@\"; r=$?; "
-            + "if [ $r = 0 ] && [ -s \"$a.$$\" ]; then rm -f \"$d\"/activator-*.jsa; mv -f \"$a.$$\" \"$a\"; fi; "
-            + "rm -f \"$a.$$\"; exit $r";
+            + "[ \"$m\" = train ] && [ ! -e \"$a.failed\" ] || exec \"$j\" \"$@\"; "
+            + "\"$j\" \"$@\"; r=$?; "
+            + "if [ $r = 0 ]; then n=; command -v nice >/dev/null 2>&1 && n='nice -n 19'; "
+            + "( rm -f \"$d\"/activator-*; t=$a.$$; "
+            + "if $n \"$j\" -XX:ArchiveClassesAtExit=\"$t\" $o -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto "
+            + "-jar \"$jar\" load-classes && [ -s \"$t\" ]; then mv -f \"$t\" \"$a\"; else : > \"$a.failed\"; fi; "
+            + "rm -f \"$t\" ) </dev/null >/dev/null 2>&1 & fi; exit $r";
 
     private static List<String> activatorArgv(ProfilePlan plan, String sshUser, String profileUser,
             ActivatorLaunch launch, List<String> args, boolean passwordOnStdin) {
         List<String> argv = new ArrayList<>();
-        if (!profileUser.equals(sshUser)) {
+        boolean sudoing = !profileUser.equals(sshUser);
+        if (sudoing) {
             List<String> sudo = plan.sudo();
             if (passwordOnStdin) {
                 argv.addAll(List.of("sh", "-c", SUDO_AFTER_PASSWORD, "nixdeploy-sudo", sudo.get(0), "-n"));
@@ -144,10 +152,13 @@ final class HostCommands {
             argv.addAll(sudo.subList(1, sudo.size()));
             argv.add(profileUser);
         }
-        boolean activation = args.stream().filter(a -> !a.equals(AWAIT_GO)).findFirst()
-                .filter(a -> a.equals("activate")).isPresent();
-        argv.addAll(List.of("/bin/sh", "-c", WITH_CDS, "nixdeploy-cds", activation ? "train" : "use", ROOT_STATE,
-                launch.jar()));
+        // through sudo the command stays java itself, as sudoers rules that allow just java expect
+        if (!sudoing) {
+            boolean activation = args.stream().filter(a -> !a.equals(AWAIT_GO)).findFirst()
+                    .filter(a -> a.equals("activate")).isPresent();
+            argv.addAll(List.of("/bin/sh", "-c", WITH_CDS, "nixdeploy-cds", activation ? "train" : "use", ROOT_STATE,
+                    launch.jar()));
+        }
         argv.add(launch.java());
         argv.add("-XX:+UseSerialGC");
         argv.add("-XX:TieredStopAtLevel=1");

@@ -28,13 +28,18 @@ record HostJava(String system, Optional<String> path, int major, String found) {
     /**
      * Prints {@code system=<uname -sm>}, then {@code java=<absolute path>} and
      * {@code version=<its version>} when there is one. The version comes from the {@code release}
-     * file of the JDK the path leads to, else from the first line of {@code java -version} (a JVM
-     * start that would delay the activator's own). The prefixes keep what a login shell prints (a
-     * greeting, JAVA_TOOL_OPTIONS' notice) out of the answer.
+     * file of the JDK the path leads to when that file says it is built for this machine (its
+     * OS_NAME and OS_ARCH those of {@code uname}, not for musl) and its java is executable; else
+     * from the first line of {@code java -version}, a JVM start that would delay the activator's
+     * own. The prefixes keep what a login shell prints (a greeting, JAVA_TOOL_OPTIONS' notice) out
+     * of the answer.
      */
     static final String SCRIPT = "echo \"system=$(uname -sm)\"; j=$(command -v java) && "
-            + "case $j in /*) echo \"java=$j\"; r=$(readlink -f \"$j\" 2>/dev/null) && "
-            + "v=$(sed -n 's/^JAVA_VERSION=\"\\(.*\\)\"$/\\1/p' \"${r%/bin/java}/release\" 2>/dev/null) && "
+            + "case $j in /*) echo \"java=$j\"; r=$(readlink -f \"$j\" 2>/dev/null) && [ -x \"$r\" ] && "
+            + "f=${r%/bin/java}/release && m=$(uname -m) && case $m in arm64) m=aarch64 ;; amd64) m=x86_64 ;; esac && "
+            + "grep -qx \"OS_ARCH=\\\"$m\\\"\" \"$f\" && grep -qx \"OS_NAME=\\\"$(uname -s)\\\"\" \"$f\" && "
+            + "! grep -q '^LIBC=\"musl\"' \"$f\" && "
+            + "v=$(sed -n 's/^JAVA_VERSION=\"\\(.*\\)\"$/\\1/p' \"$f\") && "
             + "[ -n \"$v\" ] && echo \"version=java version \\\"$v\\\" (its release file)\" || "
             + "\"$j\" -version 2>&1 | sed -n '/version \"/{s/^/version=/p;q;}' ;; esac; true";
 

@@ -186,7 +186,7 @@ public final class ProfileDeployer {
     }
 
     private Outcome activateAndConfirm(RemoteHost host, PreparedHost.Ready ready, Invocation inv) throws IOException {
-        try (ConfirmConnection early = ActivatorArgs.magicRollback(inv.plan(), mode) ? confirm.connectionFor(inv)
+        try (ConfirmConnection early = confirmsAtOnce(inv, mode) ? confirm.connectionFor(inv)
                 : ConfirmConnection.none()) {
             return activateAndConfirm(host, ready, inv, early);
         }
@@ -195,6 +195,9 @@ public final class ProfileDeployer {
     private Outcome activateAndConfirm(RemoteHost host, PreparedHost.Ready ready, Invocation inv,
             ConfirmConnection early) throws IOException {
         Activation activation = activate.activate(host, ready, inv, early::open);
+        if (!(activation instanceof Activation.Awaiting)) {
+            early.close();
+        }
         if (activation instanceof Activation.Ended ended) {
             return ended.outcome();
         }
@@ -212,6 +215,15 @@ public final class ProfileDeployer {
                     + "awaits confirmation: " + awaiting.process().stderr().trim());
         }
         return watcherLog.keep(awaiting.invocation(), outcome);
+    }
+
+    /**
+     * Whether the confirmation follows the activation at once, so that its connection may open
+     * when the activation finishes ({@link ConfirmConnection}): with magic rollback and no health
+     * checks; after health checks it connects anew.
+     */
+    static boolean confirmsAtOnce(Invocation inv, Mode mode) {
+        return ActivatorArgs.magicRollback(inv.plan(), mode) && inv.checks().isEmpty();
     }
 
     /** Waits for the host to settle by itself; Ctrl-C meanwhile still asks it to roll back at once. */

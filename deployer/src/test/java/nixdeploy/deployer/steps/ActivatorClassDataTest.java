@@ -31,13 +31,16 @@ class ActivatorClassDataTest {
                 "archives are root's only: run as root, as CI does");
         state = Files.createDirectory(dir.resolve("state"), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
-        // records its arguments; writes the archive it is asked to write at exit; exits $FAKE_EXIT
+        // records its arguments; as the trainer, writes the archive unless $FAKE_TRAINING_FAILS; exits $FAKE_EXIT
         java = dir.resolve("java");
         Files.writeString(java, "#!/bin/sh\necho \"$@\" >> \"$FAKE_DIR/java-args\"\n"
-                + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) echo classes > \"${a#*=}\" ;; esac; done\n"
+                + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*)\n"
+                + "  [ -z \"$FAKE_TRAINING_FAILS\" ] || exit 1; echo classes > \"${a#*=}\"; exit 0 ;; esac; done\n"
                 + "exit ${FAKE_EXIT:-0}\n");
         java.toFile().setExecutable(true);
     }
+
+    private boolean trainingFails;
 
     private int launch(String mode, int exit) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", HostCommands.WITH_CDS, "nixdeploy-cds", mode,
@@ -45,6 +48,9 @@ class ActivatorClassDataTest {
         ProcessBuilder shell = new ProcessBuilder(argv).redirectErrorStream(true);
         shell.environment().put("FAKE_DIR", dir.toString());
         shell.environment().put("FAKE_EXIT", Integer.toString(exit));
+        if (trainingFails) {
+            shell.environment().put("FAKE_TRAINING_FAILS", "1");
+        }
         Process process = shell.start();
         process.getInputStream().readAllBytes();
         return process.waitFor();
@@ -54,6 +60,19 @@ class ActivatorClassDataTest {
         return Files.readAllLines(dir.resolve("java-args"));
     }
 
+    /** The training runs in the background: waits until {@code runs} java runs are recorded and it is done. */
+    private void awaitJavaRuns(int runs) throws IOException, InterruptedException {
+        for (int i = 0; i < 500; i++) {
+            try (Stream<Path> files = Files.list(state.resolve("cds"))) {
+                boolean training = files.anyMatch(f -> f.getFileName().toString().matches(".*\\.jsa\\.\\d+"));
+                if (!training && Files.exists(dir.resolve("java-args")) && javaRuns().size() >= runs) {
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
+    }
+
     private List<Path> archives() throws IOException {
         try (Stream<Path> files = Files.list(state.resolve("cds"))) {
             return files.toList();
@@ -61,8 +80,9 @@ class ActivatorClassDataTest {
     }
 
     @Test
-    void anActivationWritesTheArchiveThatTheNextRunsMap() throws Exception {
+    void aSucceededActivationIsFollowedByATrainingWhoseArchiveTheNextRunsMap() throws Exception {
         assertThat(launch("train", 0)).isZero();
+        awaitJavaRuns(2);
         assertThat(Files.getPosixFilePermissions(state.resolve("cds"))).isEqualTo(PosixFilePermissions.fromString("rwx------"));
         assertThat(archives()).hasSize(1).allMatch(a -> a.getFileName().toString().matches("activator-\\d+\\.jsa"));
         Path archive = archives().get(0);
@@ -70,19 +90,35 @@ class ActivatorClassDataTest {
         assertThat(launch("use", 0)).isZero();
         assertThat(launch("train", 0)).isZero();
 
-        assertThat(javaRuns().get(0)).startsWith("-XX:ArchiveClassesAtExit=" + archive + ".")
-                .endsWith("-Xshare:auto -jar " + JAR + " activate");
-        assertThat(javaRuns().subList(1, 3)).allSatisfy(run -> assertThat(run).startsWith("-XX:SharedArchiveFile="
+        assertThat(javaRuns().get(0)).isEqualTo("-Xshare:auto -jar " + JAR + " activate");
+        assertThat(javaRuns().get(1)).startsWith("-XX:ArchiveClassesAtExit=" + archive + ".")
+                .endsWith("-jar " + JAR + " load-classes");
+        assertThat(javaRuns().subList(2, 4)).allSatisfy(run -> assertThat(run).isEqualTo("-XX:SharedArchiveFile="
                 + archive + " -XX:+VerifySharedSpaces -Xlog:cds=off -Xlog:cds+dynamic=off -Dnixdeploy.cds=" + archive
                 + " -Xshare:auto -jar " + JAR + " activate"));
         assertThat(archives()).containsExactly(archive);
     }
 
     @Test
-    void aFailedActivationKeepsNoArchiveAndItsExitStatus() throws Exception {
+    void aTrainingThatFailsChangesNotTheActivationsExitAndIsNotRetried() throws Exception {
+        trainingFails = true;
+
+        assertThat(launch("train", 0)).isZero();
+        awaitJavaRuns(2);
+        assertThat(launch("train", 0)).isZero();
+
+        assertThat(javaRuns()).hasSize(3);
+        assertThat(javaRuns().get(2)).isEqualTo("-Xshare:auto -jar " + JAR + " activate");
+        assertThat(archives()).allMatch(a -> a.getFileName().toString().endsWith(".jsa.failed"));
+    }
+
+    @Test
+    void aFailedActivationKeepsItsExitStatusAndStartsNoTraining() throws Exception {
         assertThat(launch("train", 4)).isEqualTo(4);
+        Thread.sleep(200);
 
         assertThat(archives()).isEmpty();
+        assertThat(javaRuns()).containsExactly("-Xshare:auto -jar " + JAR + " activate");
     }
 
     @Test
@@ -107,10 +143,11 @@ class ActivatorClassDataTest {
     @Test
     void anArchiveFolderOthersCanWriteIsNotUsed() throws Exception {
         assertThat(launch("train", 0)).isZero();
+        awaitJavaRuns(2);
         Files.setPosixFilePermissions(state.resolve("cds"), PosixFilePermissions.fromString("rwxrwxrwx"));
 
         assertThat(launch("use", 0)).isZero();
 
-        assertThat(javaRuns().get(1)).isEqualTo("-Xshare:auto -jar " + JAR + " activate");
+        assertThat(javaRuns().get(2)).isEqualTo("-Xshare:auto -jar " + JAR + " activate");
     }
 }

@@ -56,6 +56,20 @@ class ConfirmConnectionTest {
     }
 
     @Test
+    void aConnectionOpenedLongerAgoThanItsMaximumAgeIsClosedAndNotUsed() throws Exception {
+        ConfirmConnection early = ConfirmConnection.to(host.connector(), SshTarget.of("web", "deploy"),
+                Duration.ofSeconds(30), 50);
+        early.open();
+        Thread.sleep(100);
+
+        assertThat(early.take()).isEmpty();
+        for (int i = 0; i < 200 && host.closes == 0; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(host.closes).isEqualTo(1);
+    }
+
+    @Test
     void afterItIsClosedNothingConnects() throws DeployException {
         ConfirmConnection early = connection();
         early.close();

@@ -19,9 +19,9 @@ class HostCommandsTest {
     static final String JAR = "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-activator.jar";
     static final ActivatorLaunch LAUNCH = ActivatorLaunch.with("java", JAR);
     static final String TOKEN = "Tok3n_with-the-format-of-a-token";
-    static final String JAVA = "/bin/sh -c " + nixdeploy.shell.ShellQuote.quote(HostCommands.WITH_CDS)
-            + " nixdeploy-cds use /nix/var/nixdeploy " + JAR + " java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar "
-            + JAR + " status";
+    static final String JAVA = "java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar " + JAR + " status";
+    static final String WITH_CDS = "/bin/sh -c " + nixdeploy.shell.ShellQuote.quote(HostCommands.WITH_CDS)
+            + " nixdeploy-cds use /nix/var/nixdeploy " + JAR + " ";
 
     /*
      * A sudo that behaves like the real one where it matters: with -S it reads the password from
@@ -63,8 +63,10 @@ class HostCommandsTest {
     }
 
     @Test
-    void theSshUsersOwnProfileRunsWithoutSudo() {
-        assertThat(activator(plan(null), "root", false)).isEqualTo(JAVA);
+    void theSshUsersOwnProfileRunsWithoutSudoThroughTheClassDataShell() {
+        assertThat(activator(plan(null), "root", false)).isEqualTo(WITH_CDS + JAVA);
+        assertThat(HostCommands.activator(plan(null), "root", "root", LAUNCH, List.of("activate", "--closure", "x"),
+                false)).startsWith(WITH_CDS.replace(" use ", " train "));
     }
 
     @Test

@@ -80,7 +80,8 @@ class HostJavaTest {
     @Test
     void theProbeReadsTheVersionFromTheJdksReleaseFileWithoutStartingJava(@TempDir Path dir) throws Exception {
         Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
-        Files.writeString(dir.resolve("jdk/release"), "IMPLEMENTOR=\"Eclipse\"\nJAVA_VERSION=\"21.0.2\"\n");
+        Files.writeString(dir.resolve("jdk/release"), "IMPLEMENTOR=\"Eclipse\"\nJAVA_VERSION=\"21.0.2\"\n"
+                + "OS_ARCH=\"" + uname("-m") + "\"\nOS_NAME=\"" + uname("-s") + "\"\n");
         Path java = Files.writeString(jdk.resolve("java"), "#!/bin/sh\ntouch \"$0.ran\"\n");
         java.toFile().setExecutable(true);
         Files.createDirectories(dir.resolve("bin"));
@@ -94,6 +95,20 @@ class HostJavaTest {
     }
 
     @Test
+    void aReleaseFileForAnotherMachineIsNotBelievedTheProbeAsksJavaItself(@TempDir Path dir) throws Exception {
+        Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
+        Files.writeString(dir.resolve("jdk/release"), "JAVA_VERSION=\"21.0.2\"\nOS_ARCH=\"sparcv9\"\nOS_NAME=\""
+                + uname("-s") + "\"\n");
+        Path java = Files.writeString(jdk.resolve("java"), "#!/bin/sh\n"
+                + "[ \"$1\" = -version ] && echo 'openjdk version \"11.0.2\" 2019-01-15' >&2\n");
+        java.toFile().setExecutable(true);
+
+        HostJava found = HostJava.parse(runProbe(jdk));
+
+        assertThat(found.major()).isEqualTo(11);
+    }
+
+    @Test
     void withoutAReleaseFileTheProbeAsksJavaItself(@TempDir Path dir) throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path java = Files.writeString(bin.resolve("java"), "#!/bin/sh\n"
@@ -104,6 +119,11 @@ class HostJavaTest {
 
         assertThat(found.major()).isEqualTo(17);
         assertThat(found.found()).isEqualTo(java + ": openjdk version \"17.0.9\" 2023-10-17");
+    }
+
+    private static String uname(String option) throws Exception {
+        Process uname = new ProcessBuilder("uname", option).start();
+        return new String(uname.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
     }
 
     /** Runs the probe's shell with {@code bin} first on the PATH. */

@@ -69,6 +69,9 @@ final class JdkChaCha20Poly1305 implements Cipher {
         bodyKey = new SecretKeySpec(key, 0, 32, "ChaCha20");
         headerKey = new SecretKeySpec(key, 32, 32, "ChaCha20");
         firstSequence = getLongBigEndian(iv);
+        if (firstSequence >>> 32 != 0) {
+            throw new IllegalArgumentException("a packet sequence number has 32 bits, not " + Long.toHexString(firstSequence));
+        }
         sequence = firstSequence;
         startPacket();
     }
@@ -116,7 +119,8 @@ final class JdkChaCha20Poly1305 implements Cipher {
             mac.update(input, offset, length);
             mac.doFinal(input, offset + length);
         }
-        sequence++;
+        // SSH's sequence numbers are 32-bit and wrap, as OpenSSH's and MINA's counters do
+        sequence = (sequence + 1) & 0xffffffffL;
         if (sequence == firstSequence) {
             throw new IllegalStateException("packet sequence number cannot be reused with the same key");
         }

@@ -87,7 +87,7 @@ public final class MinaConnector implements RemoteConnector {
                     kex.create().getE();
                 }
             } catch (Exception e) {
-                return;  // the real key exchange reports what is wrong
+                continue;  // the real key exchange reports what is wrong
             }
         }
     }

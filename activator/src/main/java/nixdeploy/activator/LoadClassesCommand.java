@@ -1,0 +1,44 @@
+package nixdeploy.activator;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import nixdeploy.protocol.ActivatorExit;
+
+/**
+ * {@code load-classes}: loads every class of this jar and changes nothing, so that a JVM told to
+ * archive its classes at exit ({@code -XX:ArchiveClassesAtExit}) makes a class-data archive for
+ * the activator's next runs, in a process of its own rather than in an activation's.
+ */
+final class LoadClassesCommand {
+    private LoadClassesCommand() {}
+
+    static ActivatorExit run(Output out) throws IOException {
+        Path jar;
+        try {
+            jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | SecurityException e) {
+            throw new IOException("cannot tell which jar this is: " + e.getMessage(), e);
+        }
+        int loaded = 0;
+        try (JarFile classes = new JarFile(jar.toFile())) {
+            for (JarEntry entry : java.util.Collections.list(classes.entries())) {
+                String name = entry.getName();
+                if (!name.endsWith(".class") || name.startsWith("META-INF/") || name.endsWith("module-info.class")) {
+                    continue;
+                }
+                try {
+                    Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false,
+                            LoadClassesCommand.class.getClassLoader());
+                    loaded++;
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // a class that needs what this JVM lacks is one the activator never loads either
+                }
+            }
+        }
+        out.say("loaded " + loaded + " classes of " + jar);
+        return ActivatorExit.OK;
+    }
+}
