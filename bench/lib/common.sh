@@ -34,6 +34,12 @@ wipe() {
     /nix/var/nixdeploy /nix/var/canary-*; nix-collect-garbage >/dev/null 2>&1; true'
 }
 
+# archives_made: once per release, a host's second activation has a background JVM write the
+# activator's class-data archive (HostCommands.WITH_CDS); waits until none is writing one any more
+archives_made() {
+  for _ in $(seq 120); do pgrep -f 'nixdeploy-activator.jar load-classes' > /dev/null || return 0; sleep 0.5; done
+}
+
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 ratio() { awk -v x="$1" -v y="$2" 'BEGIN {printf "%.2f", x / y}'; }

@@ -108,7 +108,8 @@ final class DeployRun {
         showPlan(plans);
         try (HttpClient http = new NettyHttpClient()) {
             ProfileDeployer deployer = new ProfileDeployer(connector.join(), console, activator,
-                    ActivatorRuntime.configured(), mode(), pending, askingPassword(), http, early);
+                    ActivatorRuntime.configured(), mode(), pending, askingPassword(), http, early,
+                    Math.min(fleet.parallel(), hosts.size()) == 1);
             // the hosts deployed first are made ready while Nix builds; the others when their turn comes
             Map<Integer, PreparedHost> prepared = new java.util.concurrent.ConcurrentHashMap<>();
             List<HostTask> firstBatch = fleet.batches(hosts).get(0);

@@ -67,6 +67,7 @@ public final class ProfileDeployer {
     private final RecoverStep recover;
     private final PendingRollbacks pending;
     private final WatcherLogStep watcherLog;
+    private final boolean oneHostAtATime;
     private final Mode mode;
     private final UndoStep undo;
 
@@ -77,13 +78,21 @@ public final class ProfileDeployer {
     public ProfileDeployer(RemoteConnector connector, Console console, String activatorJar,
             Optional<ActivatorRuntime> runtime, Mode mode, PendingRollbacks pending, Supplier<String> sudoPassword,
             HttpClient http) {
-        this(connector, console, activatorJar, runtime, mode, pending, sudoPassword, http, EarlyConnections.none());
+        this(connector, console, activatorJar, runtime, mode, pending, sudoPassword, http, EarlyConnections.none(),
+                false);
     }
 
-    /** {@code early}: connections already on their way, which the hosts' first profiles use. */
+    /**
+     * {@code early}: connections already on their way, which the hosts' first profiles use.
+     * {@code oneHostAtATime}: no other host deploys meanwhile, so a confirmation's connection may
+     * open when its activation finishes ({@link ConfirmConnection}); with hosts side by side the
+     * machines' CPU is the bottleneck, and one opened early would slow the others' activations and
+     * could grow too old to use.
+     */
     public ProfileDeployer(RemoteConnector connector, Console console, String activatorJar,
             Optional<ActivatorRuntime> runtime, Mode mode, PendingRollbacks pending, Supplier<String> sudoPassword,
-            HttpClient http, EarlyConnections early) {
+            HttpClient http, EarlyConnections early, boolean oneHostAtATime) {
+        this.oneHostAtATime = oneHostAtATime;
         this.console = console;
         this.activatorJar = activatorJar;
         this.sudoPassword = sudoPassword;
@@ -186,7 +195,7 @@ public final class ProfileDeployer {
     }
 
     private Outcome activateAndConfirm(RemoteHost host, PreparedHost.Ready ready, Invocation inv) throws IOException {
-        try (ConfirmConnection early = confirmsAtOnce(inv, mode) ? confirm.connectionFor(inv)
+        try (ConfirmConnection early = oneHostAtATime && confirmsAtOnce(inv, mode) ? confirm.connectionFor(inv)
                 : ConfirmConnection.none()) {
             return activateAndConfirm(host, ready, inv, early);
         }
