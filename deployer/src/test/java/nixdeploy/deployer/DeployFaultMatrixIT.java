@@ -197,7 +197,11 @@ class DeployFaultMatrixIT {
     }
 
     private void waitForLog(String text) {
-        waitFor(() -> log().contains(text), "deploy to print '" + text + "'");
+        try {
+            waitFor(() -> log().contains(text), "deploy to print '" + text + "'");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; it printed:\n" + log(), e);
+        }
     }
 
     private String name() {
