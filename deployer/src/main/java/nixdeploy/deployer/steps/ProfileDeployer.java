@@ -8,7 +8,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import nixdeploy.deployer.Causes;
 import nixdeploy.deployer.DeployException;
@@ -61,13 +60,7 @@ public final class ProfileDeployer {
     private final CopyStep copy;
     private final SignatureCheckStep signatures;
     private final RemoteBuildStep remoteBuild;
-    private final ActivateStep activate;
-    private final ConfirmStep confirm;
-    private final RollbackStep rollback;
-    private final RecoverStep recover;
-    private final PendingRollbacks pending;
-    private final WatcherLogStep watcherLog;
-    private final boolean oneHostAtATime;
+    private final ActivationRun activation;
     private final Mode mode;
     private final UndoStep undo;
 
@@ -84,15 +77,11 @@ public final class ProfileDeployer {
 
     /**
      * {@code early}: connections already on their way, which the hosts' first profiles use.
-     * {@code oneHostAtATime}: no other host deploys meanwhile, so a confirmation's connection may
-     * open when its activation finishes ({@link ConfirmConnection}); with hosts side by side the
-     * machines' CPU is the bottleneck, and one opened early would slow the others' activations and
-     * could grow too old to use.
+     * {@code oneHostAtATime}: no other host deploys meanwhile (see {@link ActivationRun}).
      */
     public ProfileDeployer(RemoteConnector connector, Console console, String activatorJar,
             Optional<ActivatorRuntime> runtime, Mode mode, PendingRollbacks pending, Supplier<String> sudoPassword,
             HttpClient http, EarlyConnections early, boolean oneHostAtATime) {
-        this.oneHostAtATime = oneHostAtATime;
         this.console = console;
         this.activatorJar = activatorJar;
         this.sudoPassword = sudoPassword;
@@ -103,14 +92,12 @@ public final class ProfileDeployer {
         this.copy = new CopyStep(console, mode);
         this.signatures = new SignatureCheckStep(console);
         this.remoteBuild = new RemoteBuildStep(console);
-        this.rollback = new RollbackStep(connections);
-        this.activate = new ActivateStep(console, mode, pending, rollback);
-        this.pending = pending;
+        RollbackStep rollback = new RollbackStep(connections);
+        RecoverStep recover = new RecoverStep(console, connections);
         this.undo = new UndoStep(rollback);
-        this.recover = new RecoverStep(console, connections);
-        this.watcherLog = new WatcherLogStep(console, connections);
-        this.confirm = new ConfirmStep(console, targets, connections, new HealthGate(connector, console, http),
-                rollback, recover, pending);
+        this.activation = new ActivationRun(console, mode, oneHostAtATime, new ActivateStep(console, mode, pending,
+                rollback), new ConfirmStep(console, targets, connections, new HealthGate(connector, console, http),
+                rollback, recover, pending), recover, rollback, undo, new WatcherLogStep(console, connections), pending);
     }
 
     /**
@@ -152,7 +139,7 @@ public final class ProfileDeployer {
                 return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "unexpected failure before activation (" + e
                         + "); nothing was changed on the host. Please report it, with --debug-logs");
             }
-            return activateAndConfirm(host, ready, inv);
+            return activation.run(host, ready, inv);
         } catch (IOException e) {
             return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "the connection to " + plan.hostname()
                     + " failed before activation (" + e.getMessage() + "); nothing was changed");
@@ -192,59 +179,6 @@ public final class ProfileDeployer {
             case HOST_UNSUPPORTED -> Outcome.Status.HOST_UNSUPPORTED;
             default -> Outcome.Status.NOT_DEPLOYED;
         };
-    }
-
-    private Outcome activateAndConfirm(RemoteHost host, PreparedHost.Ready ready, Invocation inv) throws IOException {
-        try (ConfirmConnection early = oneHostAtATime && confirmsAtOnce(inv, mode) ? confirm.connectionFor(inv)
-                : ConfirmConnection.none()) {
-            return activateAndConfirm(host, ready, inv, early);
-        }
-    }
-
-    private Outcome activateAndConfirm(RemoteHost host, PreparedHost.Ready ready, Invocation inv,
-            ConfirmConnection early) throws IOException {
-        Activation activation = activate.activate(host, ready, inv, early::open);
-        if (!(activation instanceof Activation.Awaiting)) {
-            early.close();
-        }
-        if (activation instanceof Activation.Ended ended) {
-            return ended.outcome();
-        }
-        if (activation instanceof Activation.Lost lost) {
-            return watcherLog.keep(lost.invocation(), recoverInterruptibly(lost));
-        }
-        Activation.Awaiting awaiting = (Activation.Awaiting) activation;
-        Outcome outcome = confirm.confirm(awaiting, early);
-        if (outcome.status() == Outcome.Status.CONFIRMED || outcome.status() == Outcome.Status.CONFIRMED_STEP_FAILED) {
-            undo.confirmed(awaiting.invocation());
-        }
-        int after = awaiting.exit().completeOnTimeout(-1, 10, TimeUnit.SECONDS).exceptionally(e -> -1).join();
-        if (after != 0) {
-            console.debug(inv.plan().name(), "the activator exited with " + after + " after it reported that it "
-                    + "awaits confirmation: " + awaiting.process().stderr().trim());
-        }
-        return watcherLog.keep(awaiting.invocation(), outcome);
-    }
-
-    /**
-     * Whether the confirmation follows the activation at once, so that its connection may open
-     * when the activation finishes ({@link ConfirmConnection}): with magic rollback and no health
-     * checks; after health checks it connects anew.
-     */
-    static boolean confirmsAtOnce(Invocation inv, Mode mode) {
-        return ActivatorArgs.magicRollback(inv.plan(), mode) && inv.checks().isEmpty();
-    }
-
-    /** Waits for the host to settle by itself; Ctrl-C meanwhile still asks it to roll back at once. */
-    private Outcome recoverInterruptibly(Activation.Lost lost) {
-        Invocation inv = lost.invocation();
-        Optional<PendingRollbacks.Entry> entry = pending.add(inv.plan().name(),
-                confirmSent -> rollback.onInterrupt(inv, false));
-        try {
-            return recover.recover(inv, lost.why(), lost.settledBy());
-        } finally {
-            entry.ifPresent(pending::remove);
-        }
     }
 
     /** Failures before the activation left the host's profiles as they were: say so, once. */

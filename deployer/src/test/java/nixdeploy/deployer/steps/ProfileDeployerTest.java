@@ -27,18 +27,6 @@ class ProfileDeployerTest {
     }
 
     @Test
-    void onlyAConfirmationThatFollowsTheActivationAtOnceMayUseAConnectionOpenedWhenItFinished() {
-        Invocation plain = StepFixtures.invocation();
-        Invocation checked = new Invocation(plain.plan(), plain.target(), plain.hostAddress(), plain.sshUser(),
-                plain.profileUser(), plain.launch(), plain.profilePath(), plain.token(), null,
-                List.of(new AnyCheck()), plain.deploymentId());
-        ProfileDeployer.Mode deploy = new ProfileDeployer.Mode(false, false, false);
-
-        assertThat(ProfileDeployer.confirmsAtOnce(plain, deploy)).isTrue();
-        assertThat(ProfileDeployer.confirmsAtOnce(checked, deploy)).as("health checks run first").isFalse();
-    }
-
-    @Test
     void aConnectionThatFailsIsConnectFailed() {
         Outcome outcome = deployWhenConnecting(new DeployException(ExitCode.CONNECT_FAILED, "no route"));
 
@@ -73,23 +61,5 @@ class ProfileDeployerTest {
                 .isEqualTo("cannot read the store paths to send:\nerror: boom\nNothing was changed on the host.");
         assertThat(ProfileDeployer.nothingChanged("copying failed. Nothing was activated."))
                 .isEqualTo("copying failed. Nothing was activated.");
-    }
-
-    /** A check that is never run here. */
-    private static final class AnyCheck implements nixdeploy.deployer.health.HealthCheck {
-        @Override
-        public String name() {
-            return "any";
-        }
-
-        @Override
-        public Policy policy() {
-            return new Policy(0, Duration.ZERO, Duration.ofSeconds(1));
-        }
-
-        @Override
-        public Attempt attempt(nixdeploy.deployer.health.CheckContext context) {
-            return new Attempt(true, "200", "");
-        }
     }
 }
