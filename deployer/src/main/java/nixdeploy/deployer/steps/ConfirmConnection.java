@@ -27,20 +27,22 @@ final class ConfirmConnection implements AutoCloseable {
 
     private final RemoteConnector connector;
     private final SshTarget target;
+    private final Duration window;
     private final long maxAgeNanos;
     private CompletableFuture<RemoteHost> attempt;
     private long openedAt;
     private boolean taken;
 
-    private ConfirmConnection(RemoteConnector connector, SshTarget target, long maxAgeMillis) {
+    private ConfirmConnection(RemoteConnector connector, SshTarget target, Duration window, long maxAgeMillis) {
         this.connector = connector;
         this.target = target;
+        this.window = window;
         this.maxAgeNanos = maxAgeMillis * 1_000_000;
     }
 
     /** Opens nothing: the confirmation connects when it comes. */
     static ConfirmConnection none() {
-        return new ConfirmConnection(null, null, 0);
+        return new ConfirmConnection(null, null, Duration.ZERO, 0);
     }
 
     /** Will connect to {@code target}, within {@code window} (the confirmation's timeout). */
@@ -49,17 +51,23 @@ final class ConfirmConnection implements AutoCloseable {
     }
 
     static ConfirmConnection to(RemoteConnector connector, SshTarget target, Duration window, long maxAgeMillis) {
-        Duration timeout = window.compareTo(target.connectTimeout()) < 0 ? window : target.connectTimeout();
-        return new ConfirmConnection(connector, target.withConnectTimeout(timeout), maxAgeMillis);
+        return new ConfirmConnection(connector, target, window, maxAgeMillis);
+    }
+
+    /** Where the confirmation connects, as resolved once for it; empty for {@link #none}. */
+    Optional<SshTarget> target() {
+        return Optional.ofNullable(target);
     }
 
     /** Starts connecting, once; called when the activation has finished. */
     synchronized void open() {
         if (target != null && !taken && attempt == null) {
             openedAt = System.nanoTime();
+            SshTarget bounded = target.withConnectTimeout(
+                    window.compareTo(target.connectTimeout()) < 0 ? window : target.connectTimeout());
             attempt = Background.supply(() -> {
                 try {
-                    return connector.connect(target);
+                    return connector.connect(bounded);
                 } catch (DeployException e) {
                     throw new CompletionException(e);
                 }

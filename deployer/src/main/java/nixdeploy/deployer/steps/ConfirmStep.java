@@ -49,12 +49,16 @@ final class ConfirmStep {
     ConfirmConnection connectionFor(Invocation inv) {
         ProfilePlan plan = inv.plan();
         try {
-            return ConfirmConnection.to(connections.connector(), targets.of(plan.confirmHostname(),
-                    plan.sshUser().orElse(null), plan.confirmSshOpts(), plan.name()),
+            return ConfirmConnection.to(connections.connector(), confirmTarget(plan),
                     Duration.ofSeconds(Math.max(1, plan.confirmTimeout() - 1)));
         } catch (IllegalArgumentException e) {
             return ConfirmConnection.none();
         }
+    }
+
+    /** Where to confirm: confirmHostname / confirmSshOpts, else the node's own (reads the SSH config). */
+    private SshTarget confirmTarget(ProfilePlan plan) {
+        return targets.of(plan.confirmHostname(), plan.sshUser().orElse(null), plan.confirmSshOpts(), plan.name());
     }
 
     /** Confirms, on {@code early}'s connection if it got through, else on a new one. */
@@ -77,8 +81,7 @@ final class ConfirmStep {
             if (unhealthy.isPresent()) {
                 return afterUnhealthy(inv, unhealthy.get());
             }
-            SshTarget confirmTarget = targets.of(plan.confirmHostname(), plan.sshUser().orElse(null),
-                    plan.confirmSshOpts(), who);
+            SshTarget confirmTarget = early.target().orElseGet(() -> confirmTarget(plan));
             long start = System.nanoTime();
             AtomicReference<String> failedAttempts = new AtomicReference<>("");
             Optional<RemoteHost.Result> answer = connections.run(confirmTarget, deadline, failedAttempts, early, host -> {

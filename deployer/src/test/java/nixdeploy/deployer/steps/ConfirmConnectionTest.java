@@ -17,6 +17,14 @@ class ConfirmConnectionTest {
     }
 
     @Test
+    void itKeepsTheTargetResolvedForTheConfirmation() {
+        SshTarget web = SshTarget.of("web", "deploy");
+
+        assertThat(ConfirmConnection.to(host.connector(), web, Duration.ofSeconds(30)).target()).containsSame(web);
+        assertThat(ConfirmConnection.none().target()).isEmpty();
+    }
+
+    @Test
     void connectsOnlyOnceTheActivationFinished() throws DeployException {
         try (ConfirmConnection early = connection()) {
             assertThat(early.take()).isEmpty();
