@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import nixdeploy.protocol.ActivatorExit;
+import nixdeploy.protocol.ActivatorJvm;
 import nixdeploy.protocol.Event;
 import nixdeploy.protocol.EventType;
 import nixdeploy.protocol.Events;
@@ -30,19 +31,16 @@ public final class Main {
 
     private Main() {}
 
-    /** The system property naming the class-data archive this JVM maps, if any. */
-    static final String CLASS_DATA_ARCHIVE = "nixdeploy.cds";
-
     /** How to start this activator again as another process (the watcher, the boot-time settle). */
     static List<String> command(String... args) {
         List<String> argv = new java.util.ArrayList<>(List.of(
                 java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        argv.addAll(List.of("-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        argv.add("-Xmx48m");
+        argv.addAll(ActivatorJvm.OPTIONS);
         // the class-data archive this JVM was started with (the deployer's launch found one), for the next
-        String archive = System.getProperty(CLASS_DATA_ARCHIVE);
+        String archive = System.getProperty(ActivatorJvm.ARCHIVE_PROPERTY);
         if (archive != null) {
-            argv.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-XX:+VerifySharedSpaces", "-Xlog:cds=off",
-                    "-Xlog:cds+dynamic=off", "-D" + CLASS_DATA_ARCHIVE + "=" + archive));
+            argv.addAll(ActivatorJvm.mapping(archive));
         }
         argv.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         argv.addAll(List.of(args));

@@ -3,6 +3,7 @@ package nixdeploy.deployer.steps;
 import java.util.ArrayList;
 import java.util.List;
 import nixdeploy.deployer.config.ProfilePlan;
+import nixdeploy.protocol.ActivatorJvm;
 import nixdeploy.shell.ShellQuote;
 
 /** Builds the shell commands run on a host; every word passes through {@link ShellQuote}. */
@@ -127,15 +128,14 @@ final class HostCommands {
             + "mine \"$d\" || exec \"$@\"; "
             + "a=$d/activator-$({ printf '%s %s\\n' \"$j\" \"$jar\"; "
             + "cat \"$(dirname \"$(readlink -f \"$j\")\")/../release\"; } 2>/dev/null | cksum | cut -d' ' -f1).jsa; shift; "
-            + "o='-Xlog:cds=off -Xlog:cds+dynamic=off'; "
-            + "if [ -f \"$a\" ]; then exec \"$j\" -XX:SharedArchiveFile=\"$a\" -XX:+VerifySharedSpaces $o "
-            + "-Dnixdeploy.cds=\"$a\" \"$@\"; fi; "
+            + "if [ -f \"$a\" ]; then exec \"$j\" " + String.join(" ", ActivatorJvm.mapping("\"$a\"")) + " \"$@\"; fi; "
             + "[ \"$m\" = train ] && [ ! -e \"$a.failed\" ] || exec \"$j\" \"$@\"; "
             + "\"$j\" \"$@\"; r=$?; "
             + "if [ $r = 0 ]; then n=; command -v nice >/dev/null 2>&1 && n='nice -n 19'; "
             + "( rm -f \"$d\"/activator-*; t=$a.$$; "
-            + "if $n \"$j\" -XX:ArchiveClassesAtExit=\"$t\" $o -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto "
-            + "-jar \"$jar\" load-classes && [ -s \"$t\" ]; then mv -f \"$t\" \"$a\"; else : > \"$a.failed\"; fi; "
+            + "if $n \"$j\" -XX:ArchiveClassesAtExit=\"$t\" " + String.join(" ", ActivatorJvm.QUIET_CLASS_DATA) + " "
+            + String.join(" ", ActivatorJvm.OPTIONS) + " -jar \"$jar\" load-classes && [ -s \"$t\" ]; "
+            + "then mv -f \"$t\" \"$a\"; else : > \"$a.failed\"; fi; "
             + "rm -f \"$t\" ) </dev/null >/dev/null 2>&1 & fi; exit $r";
 
     private static List<String> activatorArgv(ProfilePlan plan, String sshUser, String profileUser,
@@ -160,9 +160,7 @@ final class HostCommands {
                     launch.jar()));
         }
         argv.add(launch.java());
-        argv.add("-XX:+UseSerialGC");
-        argv.add("-XX:TieredStopAtLevel=1");
-        argv.add("-Xshare:auto");
+        argv.addAll(ActivatorJvm.OPTIONS);
         argv.add("-jar");
         argv.add(launch.jar());
         argv.addAll(args);

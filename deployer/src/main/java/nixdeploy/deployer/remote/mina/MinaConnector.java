@@ -87,7 +87,7 @@ public final class MinaConnector implements RemoteConnector {
                     kex.create().getE();
                 }
             } catch (Exception e) {
-                continue;  // the real key exchange reports what is wrong
+                // the real key exchange reports what is wrong; the next one is still warmed
             }
         }
     }
