@@ -31,6 +31,10 @@ final class MinaRemoteHost implements RemoteHost {
         this.description = description;
     }
 
+    ClientSession session() {
+        return session;
+    }
+
     @Override
     public String address() {
         return address;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +23,11 @@ import nixdeploy.deployer.remote.RemoteHost;
 import nixdeploy.deployer.remote.SshConfig;
 import nixdeploy.deployer.remote.SshOptions;
 import nixdeploy.deployer.remote.SshTarget;
+import jdk.net.ExtendedSocketOptions;
 import nixdeploy.io.HeadTailBuffer;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.apache.sshd.common.io.nio2.Nio2Session;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.KeySetPublickeyAuthenticator;
@@ -127,6 +130,21 @@ class MinaConnectorTest {
         Path file = dir.resolve(name);
         Files.write(file, List.of(lines));
         return file;
+    }
+
+    @Test
+    void connectionsSendSmallPacketsAtOnceAndAcknowledgeWhatTheyReadAtOnce() throws Exception {
+        Path known = file("known_nodelay", hostLine("ed25519"));
+        try (MinaConnector connector = connector();
+                MinaRemoteHost host = (MinaRemoteHost) connector.connect(target(known, dir.resolve("none")))) {
+            Nio2Session io = (Nio2Session) host.session().getIoSession();
+            assertThat(io.getSocket().getOption(StandardSocketOptions.TCP_NODELAY)).isTrue();
+            if (io.getSocket().supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK)) {
+                assertThat(io.getClass().getName()).contains("QuickAck");
+                assertThat(host.run("echo acknowledged", "", java.time.Duration.ofSeconds(10)).stdout())
+                        .isEqualTo("acknowledged\n");
+            }
+        }
     }
 
     @Test
