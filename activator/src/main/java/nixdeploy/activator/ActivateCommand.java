@@ -31,7 +31,40 @@ final class ActivateCommand {
 
     private ActivateCommand() {}
 
+    /** A watcher started while this activator waited for its go, for the deployment it names. */
+    record EarlyWatcher(String deploymentId, Watcher.Launched launched) {
+    }
+
+    /**
+     * Starts the watcher of a magic-rollback activation before its go, so that the watcher's JVM
+     * boots while the deployer still copies, not while the profile is switched. It stands by while
+     * this process lives and leaves when it exits without recording the deployment (no go, a refusal).
+     * Empty when the arguments call for no watcher or it cannot start: the activation then starts one
+     * itself, and reports what is wrong.
+     */
+    static Optional<EarlyWatcher> startWatcherEarly(List<String> argv, Output out) {
+        try {
+            Args args = Args.parse(argv, OPTIONS, FLAGS);
+            Optional<String> id = args.option("--deployment-id");
+            if (!args.flag("--magic-rollback") || args.flag("--dry-activate") || args.flag("--boot")
+                    || args.option("--generation").isPresent() || args.option("--closure").isEmpty()
+                    || id.isEmpty() || !DeploymentId.isValid(id.get())) {
+                return Optional.empty();
+            }
+            Invocation inv = Invocation.open(args, out);
+            return Optional.of(new EarlyWatcher(id.get(), Watcher.launch(inv, id.get(),
+                    args.seconds("--activation-timeout", 240))));
+        } catch (ActivatorException | IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     static ActivatorExit run(List<String> argv, InputStream stdin, Output out) throws ActivatorException, IOException {
+        return run(argv, stdin, out, Optional.empty());
+    }
+
+    static ActivatorExit run(List<String> argv, InputStream stdin, Output out, Optional<EarlyWatcher> early)
+            throws ActivatorException, IOException {
         Args args = Args.parse(argv, OPTIONS, FLAGS);
         boolean magic = args.flag("--magic-rollback");
         boolean auto = args.flag("--auto-rollback");
@@ -51,9 +84,13 @@ final class ActivateCommand {
         if (back.isPresent()) {
             resolveGeneration(inv, back.get()); // refused before a watcher starts
         }
-        // started first, the watcher's JVM boots while this one checks, switches and activates
+        // started first (or before the go), the watcher's JVM boots while this one checks, switches and activates
         String deploymentId = deploymentId(args);
-        Watcher.Launched watcher = magic ? startWatcher(inv, deploymentId, activationTimeout) : null;
+        Optional<Watcher.Launched> started = early.filter(w -> w.deploymentId().equals(deploymentId))
+                .map(EarlyWatcher::launched);
+        Optional<Watcher.Ready> startedReady = started.flatMap(w -> runningWatcher(inv, w));
+        Watcher.Launched watcher = !magic ? null
+                : startedReady.isPresent() ? started.get() : startWatcher(inv, deploymentId, activationTimeout);
         if (closure != null) {
             requireInStore(closure);
         }
@@ -76,8 +113,8 @@ final class ActivateCommand {
                 if (!activate(inv, journal, mode, target.isPresent(), activationTimeout)) {
                     return fail(inv, journal, activationTimeout);
                 }
-                return magic ? awaitConfirmation(inv, journal, token, confirmTimeout, activationTimeout, watcher)
-                        : finish(inv, journal, activationTimeout);
+                return magic ? awaitConfirmation(inv, journal, token, confirmTimeout, activationTimeout, watcher,
+                        startedReady) : finish(inv, journal, activationTimeout);
             } catch (IOException | RuntimeException e) {
                 throw undoAfterError(inv, journal, activationTimeout, e);
             }
@@ -216,6 +253,19 @@ final class ActivateCommand {
         inv.state.journal(inv.profile).write(journal);
         inv.recordState();
         return journal;
+    }
+
+    /**
+     * The watcher started before the go, once it runs (it had a head start): nothing may switch
+     * unguarded. Empty when it is gone (killed while the deployer copied), and another is started.
+     */
+    private static Optional<Watcher.Ready> runningWatcher(Invocation inv, Watcher.Launched launched) {
+        try {
+            return Optional.of(Watcher.awaitReady(launched));
+        } catch (IOException e) {
+            inv.out.say("the watcher started before the go does not run (" + e.getMessage() + "); starting another");
+            return Optional.empty();
+        }
     }
 
     private static Watcher.Launched startWatcher(Invocation inv, String deploymentId, long activationTimeout)
@@ -360,10 +410,12 @@ final class ActivateCommand {
     }
 
     private static ActivatorExit awaitConfirmation(Invocation inv, Journal journal, String token, long confirmTimeout,
-            long activationTimeout, Watcher.Launched watcher) throws IOException, ActivatorException {
+            long activationTimeout, Watcher.Launched watcher, Optional<Watcher.Ready> readyBefore)
+            throws IOException, ActivatorException {
         Watcher.Ready ready;
         try {
-            ready = Watcher.awaitReady(watcher);
+            ready = readyBefore.isPresent() ? Watcher.stillRunning(readyBefore.get(), watcher)
+                    : Watcher.awaitReady(watcher);
         } catch (IOException e) {
             String done = Recovery.rollBack(inv, journal, activationTimeout,
                     "the confirmation watcher could not start (" + e.getMessage() + ")");

@@ -2,6 +2,7 @@ package nixdeploy.activator;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import nixdeploy.protocol.ActivatorExit;
 import nixdeploy.protocol.ActivatorJvm;
@@ -79,17 +80,22 @@ public final class Main {
     }
 
     static ActivatorExit run(List<String> argv) {
+        Output out = new Output(System.out, System.err);
+        Optional<ActivateCommand.EarlyWatcher> watcher = Optional.empty();
         if (!argv.isEmpty() && argv.get(0).equals(AWAIT_GO)) {
-            // started ahead of its turn, while the deployer still copies: boot, then wait for the go
-            // before anything is read or changed; without one (the deployer went away), do nothing
+            // started ahead of its turn, while the deployer still copies: boot (and start the watcher,
+            // which only stands by: it touches no profile), then wait for the go before any profile is
+            // read or changed; without one (the deployer went away), do nothing
             warmUp();
+            if (argv.size() > 1 && argv.get(1).equals("activate")) {
+                watcher = ActivateCommand.startWatcherEarly(argv.subList(2, argv.size()), out);
+            }
             if (!awaitGo(System.in)) {
                 System.err.println("nixdeploy activator: no go from the deployer; nothing was done");
                 return ActivatorExit.BAD_INPUT;
             }
             argv = argv.subList(1, argv.size());
         }
-        Output out = new Output(System.out, System.err);
         if (argv.isEmpty() || Set.of("-h", "--help", "help").contains(argv.get(0))) {
             System.err.println(USAGE);
             return argv.isEmpty() ? ActivatorExit.BAD_INPUT : ActivatorExit.OK;
@@ -101,7 +107,7 @@ public final class Main {
         try {
             switch (argv.get(0)) {
                 case "activate":
-                    return ActivateCommand.run(rest, System.in, out);
+                    return ActivateCommand.run(rest, System.in, out, watcher);
                 case "confirm":
                     return SettleCommands.confirm(rest, System.in, out);
                 case "rollback":

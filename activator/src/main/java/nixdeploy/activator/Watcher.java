@@ -32,24 +32,30 @@ import nixdeploy.protocol.Events;
  * SIGHUP ignored; stdio in a log file) and polls the journal, so it needs neither inotify nor
  * anything but POSIX sh and Java.
  *
- * <p>It is started while the activation still runs, so its JVM start costs nothing; if the
- * activator dies meanwhile, the watcher notices (it can take the profile's lock) and undoes the
- * deployment at once. While it waits for the confirmation it also takes one on a Unix socket in
- * the private state directory, which spares the deployer a JVM start on the host.
+ * <p>It is started while the activation still runs, or before it while the deployer copies, so its
+ * JVM start costs nothing; until the activator records the deployment it stands by, and leaves
+ * when the activator exits without doing so. If the activator dies during the activation, the
+ * watcher notices (it can take the profile's lock) and undoes the deployment at once. While it
+ * waits for the confirmation it also takes one on a Unix socket in the private state directory,
+ * which spares the deployer a JVM start on the host.
  */
 final class Watcher {
     private static final long POLL_MILLIS = 100;
+    private static final long STANDBY_POLL_MILLIS = 500;
     private static final long READY_TIMEOUT_SECONDS = 20;
     private static final int MAX_TOKEN_BYTES = 1024;
     /** A client that connects but sends no token must not hold the watcher up. */
     private static final long READ_TIMEOUT_MILLIS = 10_000;
 
-    /** A started watcher, not yet known to be ready. */
-    record Launched(Path ready, File log) {
+    /** A started watcher of {@code deploymentId}, not yet known to be ready. */
+    record Launched(Path ready, File log, String deploymentId) {
     }
 
-    /** A watcher that runs: its pid, and its confirmation socket when it has one. */
-    record Ready(long pid, Optional<String> socket) {
+    /** A watcher that runs (its process, which a reused pid is not), and its confirmation socket when it has one. */
+    record Ready(ProcessHandle process, Optional<String> socket) {
+        long pid() {
+            return process.pid();
+        }
     }
 
     private Watcher() {}
@@ -65,15 +71,16 @@ final class Watcher {
         File log = inv.state.watcherLog(inv.profile).toFile();
         boolean unit = WatcherLaunch.systemdUnitPossible(System.getProperty("user.name"),
                 Path.of("/run/systemd/system"), System.getenv("PATH"));
-        boolean started = unit && start(WatcherLaunch.command(true, "nixdeploy-watcher-" + deploymentId,
-                System.getenv(), log.toPath(), watcher), log);
+        // a unit of its own per activator: a restarted activation's watcher must not clash with the first's
+        boolean started = unit && start(WatcherLaunch.command(true, "nixdeploy-watcher-" + deploymentId + "-"
+                + ProcessHandle.current().pid(), System.getenv(), log.toPath(), watcher), log);
         if (unit && !started) {
             inv.out.say("systemd-run could not start the watcher (see " + log + "); starting it in a session of its own");
         }
         if (!started && !start(WatcherLaunch.command(false, "", System.getenv(), log.toPath(), watcher), log)) {
             throw new IOException("could not start the watcher; see " + log);
         }
-        return new Launched(ready, log);
+        return new Launched(ready, log, deploymentId);
     }
 
     /** Runs a launch command, which returns once the watcher is on its own; true when it succeeded. */
@@ -107,45 +114,90 @@ final class Watcher {
         }
         List<String> lines = Files.readAllLines(watcher.ready());
         long pid = Long.parseLong(lines.get(0).trim());
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            throw new IOException("the watcher exited right after starting; see " + watcher.log());
-        }
-        return new Ready(pid, lines.size() > 1 && !lines.get(1).isBlank()
+        ProcessHandle process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> watches(p, watcher.deploymentId()))
+                .orElseThrow(() -> new IOException("the watcher exited right after starting; see " + watcher.log()));
+        return new Ready(process, lines.size() > 1 && !lines.get(1).isBlank()
                 ? Optional.of(lines.get(1).trim()) : Optional.empty());
+    }
+
+    /** The same watcher still runs (its handle knows its start time, so a reused pid does not pass). */
+    static Ready stillRunning(Ready ready, Launched watcher) throws IOException {
+        if (!ready.process().isAlive() || !watches(ready.process(), watcher.deploymentId())) {
+            throw new IOException("the watcher (pid " + ready.pid() + ") is gone; see " + watcher.log());
+        }
+        return ready;
+    }
+
+    /**
+     * Whether {@code process} is a watcher of {@code deploymentId}. Where its arguments cannot be
+     * read, whether it has a command at all: a zombie (killed, not yet reaped by a lax init) has
+     * neither, and counts as gone, as ProcessHandle.isAlive alone would not.
+     */
+    private static boolean watches(ProcessHandle process, String deploymentId) {
+        ProcessHandle.Info info = process.info();
+        return info.arguments().map(args -> List.of(args).contains(deploymentId))
+                .orElse(info.command().isPresent());
     }
 
     /** The watcher's own loop: returns when the deployment is confirmed, rolled back, or replaced. */
     static ActivatorExit watch(Invocation inv, String deploymentId, long activationTimeout, long activatorPid)
             throws ActivatorException, IOException {
+        // taken first: its handle knows the activator's start time, so a reused pid never passes for it
+        Optional<ProcessHandle> activator = ProcessHandle.of(activatorPid);
         Path ready = inv.runtime.watcherReady(inv.profile, deploymentId);
         Path socketPath = inv.runtime.confirmSocket(inv.profile, deploymentId);
+        long pid = ProcessHandle.current().pid();
         List<Thread> handlers = new ArrayList<>();
+        Object socketFile = null;
         try (Selector selector = Selector.open(); ServerSocketChannel server = listen(inv, socketPath, selector)) {
-            Path temp = ready.resolveSibling(ready.getFileName() + ".tmp");
-            Files.writeString(temp, ProcessHandle.current().pid() + "\n" + (server == null ? "" : socketPath) + "\n");
+            socketFile = server == null ? null : fileKey(socketPath);
+            Path temp = ready.resolveSibling(ready.getFileName() + "." + pid + ".tmp");
+            Files.writeString(temp, pid + "\n" + (server == null ? "" : socketPath) + "\n");
             Files.move(temp, ready, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             inv.out.say("watching deployment " + deploymentId + " of " + inv.profile);
-            return loop(inv, deploymentId, activationTimeout, activatorPid, selector, handlers);
+            return loop(inv, deploymentId, activationTimeout, activator, selector, handlers);
         } catch (IOException | RuntimeException | ActivatorException e) {
             inv.out.say("the watcher failed (" + e + "); rolling back what it guards before it exits");
             return rollBackIfStillPending(inv, deploymentId, activationTimeout, true);
         } finally {
             // a confirmation being answered may be rolling back a late deployment: never cut it short
             joinAll(handlers);
-            Files.deleteIfExists(socketPath);
-            Files.deleteIfExists(ready);
+            // only its own: another watcher of the same deployment (a restarted activation's) may own them now
+            if (socketFile != null && socketFile.equals(fileKey(socketPath))) {
+                Files.deleteIfExists(socketPath);
+            }
+            if (Files.exists(ready) && Files.readAllLines(ready).stream().findFirst().orElse("").trim()
+                    .equals(Long.toString(pid))) {
+                Files.deleteIfExists(ready);
+            }
         }
     }
 
-    private static ActivatorExit loop(Invocation inv, String deploymentId, long activationTimeout, long activatorPid,
-            Selector selector, List<Thread> handlers) throws ActivatorException, IOException {
+    /** The file's identity (device and inode), or null when it is gone. */
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static ActivatorExit loop(Invocation inv, String deploymentId, long activationTimeout,
+            Optional<ProcessHandle> activator, Selector selector, List<Thread> handlers)
+            throws ActivatorException, IOException {
         boolean begun = false;
         while (true) {
+            // alive before the journal is read: an activator that records the deployment and then dies
+            // is seen as having recorded it
+            boolean activatorAlive = !begun && activator.map(ProcessHandle::isAlive).orElse(false);
             Optional<Journal> journal = Recovery.readJournal(inv.state.journal(inv.profile));
             boolean mine = journal.isPresent() && deploymentId.equals(journal.get().deploymentId);
-            if (!mine && !begun && ProcessHandle.of(activatorPid).map(ProcessHandle::isAlive).orElse(false)) {
-                // started before the activator recorded the deployment; wait for it
-                acceptConfirmations(inv, selector, POLL_MILLIS / 2, activationTimeout, handlers);
+            if (!mine && !begun && activatorAlive) {
+                // started before the activator recorded the deployment (perhaps before its go, while the
+                // deployer copies): stand by; its death during the activation is found through the lock
+                acceptConfirmations(inv, selector, STANDBY_POLL_MILLIS, activationTimeout, handlers);
                 continue;
             }
             begun = true;

@@ -307,6 +307,72 @@ class ActivatorIT {
     }
 
     @Test
+    void anActivatorAwaitingItsGoHasItsWatcherStandByToGuardTheDeploymentThatFollows() throws Exception {
+        activate(good);
+        String go = startAwaitingGo(good2, "00000000000000a1");
+        waitUntil(() -> watchers() == 1, "the watcher, before the go");
+        assertThat(target(profile)).as("nothing switched before the go").isEqualTo(good);
+
+        host.sh("printf 'go\\n%s\\n' " + TOKEN + " > " + go).orThrow();
+        waitUntil(() -> host.sh("grep -q AWAITING_CONFIRMATION " + go + ".out").ok(), "the confirmation window");
+
+        assertThat(watchers()).as("the activation used the watcher it had started").isEqualTo(1);
+        HostActivator.Run confirm = activator.run(TOKEN, "confirm", "--profile", profile);
+        assertThat(confirm.result().state).as(confirm.stderr()).isEqualTo(DeploymentState.CONFIRMED);
+        waitForNoWatcher();
+        assertThat(target(profile)).isEqualTo(good2);
+    }
+
+    @Test
+    void whenNoGoComesTheWatcherStartedBeforeItLeavesAndNothingChanges() throws Exception {
+        activate(good);
+        String go = startAwaitingGo(good2, "00000000000000a2");
+        waitUntil(() -> watchers() == 1, "the watcher, before the go");
+
+        host.sh("printf 'stop\\n' > " + go).orThrow();
+
+        waitUntil(() -> watchers() == 0, "the watcher to leave");
+        assertThat(host.sh("cat " + go + ".out").stdout()).contains("no go from the deployer");
+        assertThat(target(profile)).isEqualTo(good);
+        assertThat(status().result().deploymentId).as("no deployment was recorded").isNotEqualTo("00000000000000a2");
+    }
+
+    @Test
+    void whenTheWatcherStartedBeforeTheGoIsKilledTheActivationStartsAnotherThatRollsBack() throws Exception {
+        activate(good);
+        String go = startAwaitingGo(good2, "00000000000000a3", 3);
+        waitUntil(() -> host.sh("ls /nix/var/nixdeploy/*" + name(profile) + "-*.ready").ok(), "the watcher, ready");
+        host.sh("pkill -9 -f '[w]atch --profile " + profile + " '").orThrow();
+        waitUntil(() -> watchers() == 0, "the killed watcher to be gone");
+
+        host.sh("printf 'go\\n%s\\n' " + TOKEN + " > " + go).orThrow();
+        waitUntil(() -> host.sh("grep -q AWAITING_CONFIRMATION " + go + ".out").ok(), "the confirmation window");
+
+        assertThat(host.sh("cat " + go + ".out").stdout()).contains("starting another");
+        waitUntilTargetIs(good, 20);
+        assertThat(status().result().state).isEqualTo(DeploymentState.ROLLED_BACK);
+    }
+
+    private String startAwaitingGo(String closure, String deploymentId) {
+        return startAwaitingGo(closure, deploymentId, 30);
+    }
+
+    /** Starts the activator as the deployer does before its copy ends; returns the fifo its go is written to. */
+    private String startAwaitingGo(String closure, String deploymentId, int confirmTimeout) {
+        String go = "/tmp/go-" + deploymentId;
+        host.sh("rm -f " + go + " && mkfifo " + go + " && { sleep 120 > " + go + " 2>/dev/null & } && { java -jar "
+                + HostActivator.JAR + " --await-go activate --profile " + profile + " --closure " + closure
+                + " --magic-rollback --auto-rollback --confirm-timeout " + confirmTimeout + " --deployment-id "
+                + deploymentId + " < "
+                + go + " > " + go + ".out 2>&1 & }").orThrow();
+        return go;
+    }
+
+    private int watchers() {
+        return (int) host.sh("pgrep -f '[w]atch --profile " + profile + " '").stdout().lines().count();
+    }
+
+    @Test
     void aRefusedActivationLeavesNoWatcherBehind() throws Exception {
         activator.run(TOKEN, "activate", "--profile", profile, "--closure", good, "--magic-rollback",
                 "--confirm-timeout", "30");
