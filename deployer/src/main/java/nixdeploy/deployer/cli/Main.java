@@ -3,6 +3,7 @@ package nixdeploy.deployer.cli;
 import java.util.Arrays;
 import java.util.List;
 import nixdeploy.deployer.Background;
+import nixdeploy.deployer.nix.EarlyCommands;
 import nixdeploy.deployer.output.Console;
 import nixdeploy.deployer.remote.mina.MinaConnector;
 import picocli.CommandLine;
@@ -25,6 +26,7 @@ public final class Main {
         int split = Arrays.asList(args).indexOf("--");
         String[] own = split < 0 ? args : Arrays.copyOfRange(args, 0, split);
         List<String> extra = split < 0 ? List.of() : List.of(Arrays.copyOfRange(args, split + 1, args.length));
+        EarlyEvaluation.start(Arrays.asList(own), extra);
         DeployCommand command = new DeployCommand();
         command.extraBuildArgs = extra;
         // a command line that does not parse has set no option yet: --json is looked for by hand
@@ -53,7 +55,11 @@ public final class Main {
                     return nixdeploy.deployer.ExitCode.INTERNAL_ERROR.code;
                 });
         cli.getCommandSpec().usageMessage().footer(DeployCommand.footer(cli.getCommandSpec().usageMessage().footer()));
-        return cli.execute(own);
+        try {
+            return cli.execute(own);
+        } finally {
+            EarlyCommands.discard();
+        }
     }
 
     /** With {@code --json}, stdout carries JSON lines only, even for an error picocli found. */

@@ -56,7 +56,7 @@ public final class FlakeEvaluator {
                 + ") failed", false);
     }
 
-    static List<String> settingsArgv(NixSource flake, List<String> extraArgs) {
+    public static List<String> settingsArgv(NixSource flake, List<String> extraArgs) {
         List<String> argv = new ArrayList<>(List.of("nix", "eval", "--json"));
         argv.addAll(flake.installable("deploy"));
         argv.addAll(List.of("--apply", SETTINGS));

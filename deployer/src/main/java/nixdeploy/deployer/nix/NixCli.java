@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import nixdeploy.deployer.Background;
 import nixdeploy.deployer.DeployException;
@@ -34,6 +35,10 @@ public final class NixCli {
     public static Output run(List<String> argv) throws DeployException {
         List<String> full = withFeatures(argv);
         try {
+            Optional<Output> early = EarlyCommands.take(argv);
+            if (early.isPresent()) {
+                return early.get();
+            }
             Process process = new ProcessBuilder(full).redirectInput(ProcessBuilder.Redirect.from(
                     new java.io.File("/dev/null"))).start();
             CompletableFuture<String> err = Background.supply(() -> read(process.getErrorStream()));
@@ -47,7 +52,7 @@ public final class NixCli {
         }
     }
 
-    private static List<String> withFeatures(List<String> argv) {
+    static List<String> withFeatures(List<String> argv) {
         List<String> full = new ArrayList<>();
         full.add(argv.get(0));
         if (argv.get(0).equals("nix")) {
@@ -125,7 +130,7 @@ public final class NixCli {
         return text.isEmpty() ? "(Nix printed no error)" : text;
     }
 
-    private static String read(java.io.InputStream in) {
+    static String read(java.io.InputStream in) {
         try (in) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -1,0 +1,60 @@
+package nixdeploy.deployer.nix;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import nixdeploy.deployer.Background;
+
+/**
+ * Nix commands started before the code that runs them asks: the first evaluation starts while the
+ * JVM still reads the command line. {@link NixCli#run} takes the output of one started with the
+ * same argv; anything else asked runs as usual. A command started early never writes a flake's
+ * lock file: one that would have (it says so) is thrown away, and run for real when asked.
+ */
+public final class EarlyCommands {
+    private static final Map<List<String>, Started> STARTED = new ConcurrentHashMap<>();
+
+    private record Started(Process process, CompletableFuture<String> stdout, CompletableFuture<String> stderr) {
+    }
+
+    private EarlyCommands() {}
+
+    /** Starts {@code argv} ({@code nix} and its subcommand first) now, for a later run of the same argv. */
+    public static void start(List<String> argv) {
+        List<String> early = new ArrayList<>(argv);
+        early.add(2, "--no-write-lock-file");
+        try {
+            Process process = new ProcessBuilder(NixCli.withFeatures(early))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            STARTED.put(List.copyOf(argv), new Started(process, Background.supply(() -> NixCli.read(
+                    process.getInputStream())), Background.supply(() -> NixCli.read(process.getErrorStream()))));
+        } catch (IOException e) {
+            // run again when asked, which reports what is wrong
+        }
+    }
+
+    /** The output of {@code argv} if it was started early and is usable. */
+    static Optional<NixCli.Output> take(List<String> argv) throws InterruptedException {
+        Started started = STARTED.remove(argv);
+        if (started == null) {
+            return Optional.empty();
+        }
+        int exitCode = started.process.waitFor();
+        String stderr = started.stderr.join();
+        if (stderr.contains("lock file")) {
+            return Optional.empty();
+        }
+        return Optional.of(new NixCli.Output(exitCode, started.stdout.join(), stderr));
+    }
+
+    /** Stops the commands nobody asked for (the command line turned out to need something else). */
+    public static void discard() {
+        STARTED.values().forEach(s -> s.process.destroy());
+        STARTED.clear();
+    }
+}
