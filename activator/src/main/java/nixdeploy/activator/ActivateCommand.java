@@ -88,9 +88,19 @@ final class ActivateCommand {
         String deploymentId = deploymentId(args);
         Optional<Watcher.Launched> started = early.filter(w -> w.deploymentId().equals(deploymentId))
                 .map(EarlyWatcher::launched);
-        Optional<Watcher.Ready> startedReady = started.flatMap(w -> runningWatcher(inv, w));
-        Watcher.Launched watcher = !magic ? null
-                : startedReady.isPresent() ? started.get() : startWatcher(inv, deploymentId, activationTimeout);
+        Watcher.Launched watcher = null;
+        Optional<Watcher.Ready> startedReady = Optional.empty();
+        if (magic && started.isPresent()) {
+            try {
+                startedReady = Watcher.readyNow(started.get());  // else it still boots, checked after the activation
+                watcher = started.get();
+            } catch (IOException e) {
+                inv.out.say("the watcher started before the go does not run (" + e.getMessage() + "); starting another");
+            }
+        }
+        if (magic && watcher == null) {
+            watcher = startWatcher(inv, deploymentId, activationTimeout);
+        }
         if (closure != null) {
             requireInStore(closure);
         }
@@ -253,19 +263,6 @@ final class ActivateCommand {
         inv.state.journal(inv.profile).write(journal);
         inv.recordState();
         return journal;
-    }
-
-    /**
-     * The watcher started before the go, once it runs (it had a head start): nothing may switch
-     * unguarded. Empty when it is gone (killed while the deployer copied), and another is started.
-     */
-    private static Optional<Watcher.Ready> runningWatcher(Invocation inv, Watcher.Launched launched) {
-        try {
-            return Optional.of(Watcher.awaitReady(launched));
-        } catch (IOException e) {
-            inv.out.say("the watcher started before the go does not run (" + e.getMessage() + "); starting another");
-            return Optional.empty();
-        }
     }
 
     private static Watcher.Launched startWatcher(Invocation inv, String deploymentId, long activationTimeout)

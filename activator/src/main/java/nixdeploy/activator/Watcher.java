@@ -48,7 +48,7 @@ final class Watcher {
     private static final long READ_TIMEOUT_MILLIS = 10_000;
 
     /** A started watcher of {@code deploymentId}, not yet known to be ready. */
-    record Launched(Path ready, File log, String deploymentId) {
+    record Launched(Path ready, File log, String deploymentId, long launchedNanos) {
     }
 
     /** A watcher that runs (its process, which a reused pid is not), and its confirmation socket when it has one. */
@@ -80,7 +80,7 @@ final class Watcher {
         if (!started && !start(WatcherLaunch.command(false, "", System.getenv(), log.toPath(), watcher), log)) {
             throw new IOException("could not start the watcher; see " + log);
         }
-        return new Launched(ready, log, deploymentId);
+        return new Launched(ready, log, deploymentId, System.nanoTime());
     }
 
     /** Runs a launch command, which returns once the watcher is on its own; true when it succeeded. */
@@ -112,11 +112,29 @@ final class Watcher {
             }
             sleep(5);
         }
+        return ready(watcher);
+    }
+
+    /**
+     * The watcher if it is ready now; empty while it may still be starting; an error when it is
+     * gone, or was started long enough ago that it should have been ready.
+     */
+    static Optional<Ready> readyNow(Launched watcher) throws IOException {
+        if (Files.exists(watcher.ready())) {
+            return Optional.of(ready(watcher));
+        }
+        if (System.nanoTime() - watcher.launchedNanos() > TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS)) {
+            throw new IOException("it did not start within " + READY_TIMEOUT_SECONDS + " s; see " + watcher.log());
+        }
+        return Optional.empty();
+    }
+
+    private static Ready ready(Launched watcher) throws IOException {
         List<String> lines = Files.readAllLines(watcher.ready());
         long pid = Long.parseLong(lines.get(0).trim());
         ProcessHandle process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
                 .filter(p -> watches(p, watcher.deploymentId()))
-                .orElseThrow(() -> new IOException("the watcher exited right after starting; see " + watcher.log()));
+                .orElseThrow(() -> new IOException("the watcher (pid " + pid + ") exited; see " + watcher.log()));
         return new Ready(process, lines.size() > 1 && !lines.get(1).isBlank()
                 ? Optional.of(lines.get(1).trim()) : Optional.empty());
     }
