@@ -68,6 +68,11 @@ final class ConnectStep {
         return reopen(prepared.plan());
     }
 
+    /** A new connection, its commands started, for a deployment whose first connection died. */
+    PreparedHost.Ready reconnect(ProfilePlan plan) throws DeployException {
+        return reopen(plan);
+    }
+
     private PreparedHost.Ready reopen(ProfilePlan plan) throws DeployException {
         try {
             return open(plan);

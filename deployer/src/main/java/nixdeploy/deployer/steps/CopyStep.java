@@ -69,12 +69,27 @@ final class CopyStep {
         }
     }
 
+    /**
+     * The copy's conversation broke off without a word from the host's Nix: the connection died
+     * (one opened during a long build, cut by an idle timeout or a NAT box, can still look open).
+     * Nothing was activated, so copying again over a new connection is safe.
+     */
+    static final class ConnectionLost extends DeployException {
+        ConnectionLost(String message, Throwable cause) {
+            super(ExitCode.CONNECT_FAILED, message, cause);
+        }
+    }
+
     /** A host that refuses the paths' signatures cannot take this deploy as it is; anything else is the connection. */
     private static DeployException failed(RemoteHost host, String why, IOException e) {
+        if (why.isEmpty()) {
+            return new ConnectionLost("copying to " + host.describe() + " failed: " + e.getMessage()
+                    + " Nothing was activated.", e);
+        }
         boolean refused = why.contains("signature") || why.contains("not allowed");
         return new DeployException(refused ? ExitCode.HOST_UNSUPPORTED : ExitCode.CONNECT_FAILED, "copying to "
                 + host.describe()
-                + " failed: " + (why.isEmpty() ? e.getMessage() : why)
+                + " failed: " + why
                 + (refused ? ". The SSH user is not "
                 + "trusted by the host's Nix: add it to trusted-users there, deploy as root, or sign the paths with "
                 + "LOCAL_KEY=<secret key file> (its public key in the host's trusted-public-keys)." : "")

@@ -126,12 +126,33 @@ public final class ProfileDeployer {
             return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "the connection to " + plan.hostname()
                     + " failed before activation (" + e.getCause().getMessage() + "); nothing was changed");
         }
+        return deployOn(plan, ready, checks, derivation, true);
+    }
+
+    /** Deploys over {@code ready}'s connection; a copy cut off by a dead connection goes once more over a new one. */
+    private Outcome deployOn(ProfilePlan plan, PreparedHost.Ready ready, List<HealthCheck> checks,
+            Optional<String> derivation, boolean mayReconnect) {
         RemoteHost host = ready.host();
         try (host) {
             Invocation inv;
             // up to the activation nothing on the host changes: whatever fails, it is not deployed
             try {
                 inv = copied(plan, ready, checks, derivation);
+            } catch (CopyStep.ConnectionLost e) {
+                if (!mayReconnect) {
+                    return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, nothingChanged(e.getMessage()));
+                }
+                console.info(plan.name(), "the copy's connection broke off (" + e.getCause().getMessage()
+                        + "); connecting again");
+                host.close();
+                PreparedHost.Ready again;
+                try {
+                    again = connect.reconnect(plan);
+                } catch (DeployException | RuntimeException failed) {
+                    return new Outcome(plan, Outcome.Status.CONNECT_FAILED, e.getMessage() + "; connecting again "
+                            + "failed too: " + failed.getMessage());
+                }
+                return deployOn(plan, again, checks, derivation, false);
             } catch (DeployException e) {
                 return new Outcome(plan, notDeployed(e.exitCode()), nothingChanged(e.getMessage()));
             } catch (RuntimeException e) {
