@@ -105,14 +105,15 @@ final class Watcher {
     /** Waits until the watcher runs and says where it takes confirmations. */
     static Ready awaitReady(Launched watcher) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
-        while (!Files.exists(watcher.ready())) {
+        Optional<Ready> ready;
+        while ((ready = ready(watcher)).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new IOException("the watcher did not start within " + READY_TIMEOUT_SECONDS + " s; see "
                         + watcher.log());
             }
             sleep(5);
         }
-        return ready(watcher);
+        return ready.get();
     }
 
     /**
@@ -120,8 +121,9 @@ final class Watcher {
      * gone, or was started long enough ago that it should have been ready.
      */
     static Optional<Ready> readyNow(Launched watcher) throws IOException {
-        if (Files.exists(watcher.ready())) {
-            return Optional.of(ready(watcher));
+        Optional<Ready> ready = ready(watcher);
+        if (ready.isPresent()) {
+            return ready;
         }
         if (System.nanoTime() - watcher.launchedNanos() > TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS)) {
             throw new IOException("it did not start within " + READY_TIMEOUT_SECONDS + " s; see " + watcher.log());
@@ -129,14 +131,26 @@ final class Watcher {
         return Optional.empty();
     }
 
-    private static Ready ready(Launched watcher) throws IOException {
-        List<String> lines = Files.readAllLines(watcher.ready());
+    /**
+     * The watcher that this activator started, once its ready file is there; empty before, and
+     * while the file is another activator's (a first attempt's watcher of the same deployment).
+     */
+    private static Optional<Ready> ready(Launched watcher) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(watcher.ready());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
+        }
+        if (lines.size() < 3 || !lines.get(2).trim().equals(Long.toString(ProcessHandle.current().pid()))) {
+            return Optional.empty();
+        }
         long pid = Long.parseLong(lines.get(0).trim());
         ProcessHandle process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
                 .filter(p -> watches(p, watcher.deploymentId()))
                 .orElseThrow(() -> new IOException("the watcher (pid " + pid + ") exited; see " + watcher.log()));
-        return new Ready(process, lines.size() > 1 && !lines.get(1).isBlank()
-                ? Optional.of(lines.get(1).trim()) : Optional.empty());
+        return Optional.of(new Ready(process, lines.get(1).isBlank() ? Optional.empty()
+                : Optional.of(lines.get(1).trim())));
     }
 
     /** The same watcher still runs (its handle knows its start time, so a reused pid does not pass). */
@@ -171,7 +185,7 @@ final class Watcher {
         try (Selector selector = Selector.open(); ServerSocketChannel server = listen(inv, socketPath, selector)) {
             socketFile = server == null ? null : fileKey(socketPath);
             Path temp = ready.resolveSibling(ready.getFileName() + "." + pid + ".tmp");
-            Files.writeString(temp, pid + "\n" + (server == null ? "" : socketPath) + "\n");
+            Files.writeString(temp, pid + "\n" + (server == null ? "" : socketPath) + "\n" + activatorPid + "\n");
             Files.move(temp, ready, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             inv.out.say("watching deployment " + deploymentId + " of " + inv.profile);
             return loop(inv, deploymentId, activationTimeout, activator, selector, handlers);
@@ -185,10 +199,17 @@ final class Watcher {
             if (socketFile != null && socketFile.equals(fileKey(socketPath))) {
                 Files.deleteIfExists(socketPath);
             }
-            if (Files.exists(ready) && Files.readAllLines(ready).stream().findFirst().orElse("").trim()
-                    .equals(Long.toString(pid))) {
+            if (firstLine(ready).equals(Long.toString(pid))) {
                 Files.deleteIfExists(ready);
             }
+        }
+    }
+
+    private static String firstLine(Path file) {
+        try {
+            return Files.readAllLines(file).stream().findFirst().orElse("").trim();
+        } catch (IOException e) {
+            return "";
         }
     }
 
