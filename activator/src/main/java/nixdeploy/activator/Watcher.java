@@ -42,6 +42,7 @@ import nixdeploy.protocol.Events;
 final class Watcher {
     private static final long POLL_MILLIS = 100;
     private static final long STANDBY_POLL_MILLIS = 500;
+    private static final java.util.concurrent.atomic.AtomicInteger LAUNCHES = new java.util.concurrent.atomic.AtomicInteger();
     private static final long READY_TIMEOUT_SECONDS = 20;
     private static final int MAX_TOKEN_BYTES = 1024;
     /** A client that connects but sends no token must not hold the watcher up. */
@@ -62,18 +63,20 @@ final class Watcher {
 
     /** Starts the watcher for {@code deploymentId}; it waits in standby while the activation runs. */
     static Launched launch(Invocation inv, String deploymentId, long activationTimeout) throws IOException {
-        Path ready = inv.runtime.watcherReady(inv.profile, deploymentId);
+        long activatorPid = ProcessHandle.current().pid();
+        Path ready = readyFile(inv, deploymentId, activatorPid);
         Files.deleteIfExists(ready);
         List<String> watcher = Main.command("watch",
                 "--profile", inv.profile.toString(), "--state-dir", inv.runtime.path().toString(),
                 "--deployment", deploymentId, "--activation-timeout", Long.toString(activationTimeout),
-                "--activator-pid", Long.toString(ProcessHandle.current().pid()));
+                "--activator-pid", Long.toString(activatorPid));
         File log = inv.state.watcherLog(inv.profile).toFile();
         boolean unit = WatcherLaunch.systemdUnitPossible(System.getProperty("user.name"),
                 Path.of("/run/systemd/system"), System.getenv("PATH"));
-        // a unit of its own per activator: a restarted activation's watcher must not clash with the first's
+        // a unit name of its own per launch: a restarted activation's watcher, or one that replaces a
+        // watcher started before the go, must not clash with the other's
         boolean started = unit && start(WatcherLaunch.command(true, "nixdeploy-watcher-" + deploymentId + "-"
-                + ProcessHandle.current().pid(), System.getenv(), log.toPath(), watcher), log);
+                + activatorPid + "-" + LAUNCHES.incrementAndGet(), System.getenv(), log.toPath(), watcher), log);
         if (unit && !started) {
             inv.out.say("systemd-run could not start the watcher (see " + log + "); starting it in a session of its own");
         }
@@ -177,7 +180,7 @@ final class Watcher {
             throws ActivatorException, IOException {
         // taken first: its handle knows the activator's start time, so a reused pid never passes for it
         Optional<ProcessHandle> activator = ProcessHandle.of(activatorPid);
-        Path ready = inv.runtime.watcherReady(inv.profile, deploymentId);
+        Path ready = readyFile(inv, deploymentId, activatorPid);
         Path socketPath = inv.runtime.confirmSocket(inv.profile, deploymentId);
         long pid = ProcessHandle.current().pid();
         List<Thread> handlers = new ArrayList<>();
@@ -203,6 +206,14 @@ final class Watcher {
                 Files.deleteIfExists(ready);
             }
         }
+    }
+
+    /**
+     * Where a watcher says it runs: one file per deployment and activator, so the watcher of a
+     * restarted activation (a first attempt's may still be about) never shares it.
+     */
+    private static Path readyFile(Invocation inv, String deploymentId, long activatorPid) {
+        return inv.runtime.watcherReady(inv.profile, deploymentId + "." + activatorPid);
     }
 
     private static String firstLine(Path file) {

@@ -26,6 +26,10 @@ public final class EarlyCommands {
 
     /** Starts {@code argv} ({@code nix} and its subcommand first) now, for a later run of the same argv. */
     public static void start(List<String> argv) {
+        if (STARTED.isEmpty()) {
+            // a SIGTERM to the deployer alone skips its finally blocks; this hook still stops them
+            Runtime.getRuntime().addShutdownHook(new Thread(EarlyCommands::discard, "early-commands"));
+        }
         List<String> early = new ArrayList<>(argv);
         early.add(2, "--no-write-lock-file");
         try {
@@ -44,7 +48,13 @@ public final class EarlyCommands {
         if (started == null) {
             return Optional.empty();
         }
-        int exitCode = started.process.waitFor();
+        int exitCode;
+        try {
+            exitCode = started.process.waitFor();
+        } catch (InterruptedException e) {
+            started.process.destroy();
+            throw e;
+        }
         String stderr = started.stderr.join();
         if (stderr.contains("lock file")) {
             return Optional.empty();

@@ -139,7 +139,8 @@ public final class ProfileDeployer {
             try {
                 inv = copied(plan, ready, checks, derivation);
             } catch (CopyStep.ConnectionLost e) {
-                if (!mayReconnect) {
+                // with --checksigs only the paths sent are verified: those the first attempt sent would not be
+                if (!mayReconnect || mode.checkSigs()) {
                     return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, nothingChanged(e.getMessage()));
                 }
                 console.info(plan.name(), "the copy's connection broke off (" + e.getCause().getMessage()

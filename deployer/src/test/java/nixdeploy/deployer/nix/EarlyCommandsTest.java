@@ -23,10 +23,7 @@ class EarlyCommandsTest {
     @Test
     void aCommandStartedEarlyAnswersTheSameCommandOnceAndAnotherRunsAsUsual() throws Exception {
         Path file = dir.resolve("value");
-        Files.writeString(file, "early");
-        List<String> argv = List.of("nix", "eval", "--raw", "--impure", "--expr", "builtins.readFile " + file);
-        EarlyCommands.start(argv);
-        awaitNoNixReading(file);
+        List<String> argv = readStartedEarly(file);
         Files.writeString(file, "late");
 
         assertThat(NixCli.run(List.of("nix", "eval", "--raw", "--impure", "--expr", "builtins.readFile  " + file))
@@ -57,14 +54,20 @@ class EarlyCommandsTest {
     @Test
     void discardedCommandsAreStoppedAndNotUsed() throws Exception {
         Path file = dir.resolve("value");
-        Files.writeString(file, "early");
-        List<String> argv = List.of("nix", "eval", "--raw", "--impure", "--expr", "builtins.readFile " + file);
-        EarlyCommands.start(argv);
-        awaitNoNixReading(file);
+        List<String> argv = readStartedEarly(file);
         EarlyCommands.discard();
         Files.writeString(file, "late");
 
         assertThat(NixCli.run(argv).stdout()).isEqualTo("late");
+    }
+
+    /** Writes "early" to {@code file} and has Nix read it in a command started early, which is done when this returns. */
+    private static List<String> readStartedEarly(Path file) throws Exception {
+        Files.writeString(file, "early");
+        List<String> argv = List.of("nix", "eval", "--raw", "--impure", "--expr", "builtins.readFile " + file);
+        EarlyCommands.start(argv);
+        awaitNoNixReading(file);
+        return argv;
     }
 
     /** Waits until no Nix process started by this JVM names {@code path} any more. */
