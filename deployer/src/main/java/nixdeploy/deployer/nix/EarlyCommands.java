@@ -13,8 +13,8 @@ import nixdeploy.deployer.Background;
 /**
  * Nix commands started before the code that runs them asks: the first evaluation starts while the
  * JVM still reads the command line. {@link NixCli#run} takes the output of one started with the
- * same argv; anything else asked runs as usual. A command started early never writes a flake's
- * lock file: one that would have (it says so) is thrown away, and run for real when asked.
+ * same argv, if it succeeded; anything else asked runs as usual. A command started early never
+ * writes a flake's lock file: one that would have (it says so) is thrown away, and run for real.
  */
 public final class EarlyCommands {
     private static final Map<List<String>, Started> STARTED = new ConcurrentHashMap<>();
@@ -56,7 +56,8 @@ public final class EarlyCommands {
             throw e;
         }
         String stderr = started.stderr.join();
-        if (stderr.contains("lock file")) {
+        // a failure is run again for real: its error is then the real command's own
+        if (exitCode != 0 || stderr.contains("lock file")) {
             return Optional.empty();
         }
         return Optional.of(new NixCli.Output(exitCode, started.stdout.join(), stderr));

@@ -52,6 +52,17 @@ class EarlyCommandsTest {
     }
 
     @Test
+    void anEarlyCommandThatFailedIsRunAgainForReal() throws Exception {
+        Path file = dir.resolve("not-yet");
+        List<String> argv = List.of("nix", "eval", "--raw", "--impure", "--expr", "builtins.readFile " + file);
+        EarlyCommands.start(argv);
+        awaitNoNixReading(file);
+        Files.writeString(file, "there now");
+
+        assertThat(NixCli.run(argv).stdout()).isEqualTo("there now");
+    }
+
+    @Test
     void discardedCommandsAreStoppedAndNotUsed() throws Exception {
         Path file = dir.resolve("value");
         List<String> argv = readStartedEarly(file);
