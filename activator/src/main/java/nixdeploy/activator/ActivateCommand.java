@@ -31,10 +31,6 @@ final class ActivateCommand {
 
     private ActivateCommand() {}
 
-    /** A watcher started while this activator waited for its go, for the deployment it names. */
-    record EarlyWatcher(String deploymentId, Watcher.Launched launched) {
-    }
-
     /**
      * Starts the watcher of a magic-rollback activation before its go, so that the watcher's JVM
      * boots while the deployer still copies, not while the profile is switched. It stands by while
@@ -42,7 +38,7 @@ final class ActivateCommand {
      * Empty when the arguments call for no watcher or it cannot start: the activation then starts one
      * itself, and reports what is wrong.
      */
-    static Optional<EarlyWatcher> startWatcherEarly(List<String> argv, Output out) {
+    static Optional<Watcher.Launched> startWatcherEarly(List<String> argv, Output out) {
         try {
             Args args = Args.parse(argv, OPTIONS, FLAGS);
             Optional<String> id = args.option("--deployment-id");
@@ -52,8 +48,7 @@ final class ActivateCommand {
                 return Optional.empty();
             }
             Invocation inv = Invocation.open(args, out);
-            return Optional.of(new EarlyWatcher(id.get(), Watcher.launch(inv, id.get(),
-                    args.seconds("--activation-timeout", 240))));
+            return Optional.of(Watcher.launch(inv, id.get(), args.seconds("--activation-timeout", 240)));
         } catch (ActivatorException | IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -63,7 +58,7 @@ final class ActivateCommand {
         return run(argv, stdin, out, Optional.empty());
     }
 
-    static ActivatorExit run(List<String> argv, InputStream stdin, Output out, Optional<EarlyWatcher> early)
+    static ActivatorExit run(List<String> argv, InputStream stdin, Output out, Optional<Watcher.Launched> early)
             throws ActivatorException, IOException {
         Args args = Args.parse(argv, OPTIONS, FLAGS);
         boolean magic = args.flag("--magic-rollback");
@@ -86,8 +81,7 @@ final class ActivateCommand {
         }
         // started first (or before the go), the watcher's JVM boots while this one checks, switches and activates
         String deploymentId = deploymentId(args);
-        Optional<Watcher.Launched> started = early.filter(w -> w.deploymentId().equals(deploymentId))
-                .map(EarlyWatcher::launched);
+        Optional<Watcher.Launched> started = early.filter(w -> w.deploymentId().equals(deploymentId));
         Watcher.Launched watcher = null;
         Optional<Watcher.Ready> startedReady = Optional.empty();
         if (magic && started.isPresent()) {

@@ -81,7 +81,7 @@ public final class Main {
 
     static ActivatorExit run(List<String> argv) {
         Output out = new Output(System.out, System.err);
-        Optional<ActivateCommand.EarlyWatcher> watcher = Optional.empty();
+        Optional<Watcher.Launched> watcher = Optional.empty();
         if (!argv.isEmpty() && argv.get(0).equals(AWAIT_GO)) {
             // started ahead of its turn, while the deployer still copies: boot (and start the watcher,
             // which only stands by: it touches no profile), then wait for the go before any profile is

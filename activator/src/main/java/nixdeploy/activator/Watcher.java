@@ -11,12 +11,14 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import nixdeploy.activator.profile.Journal;
 import nixdeploy.activator.profile.ProfileLock;
 import nixdeploy.activator.profile.Token;
@@ -42,7 +44,7 @@ import nixdeploy.protocol.Events;
 final class Watcher {
     private static final long POLL_MILLIS = 100;
     private static final long STANDBY_POLL_MILLIS = 500;
-    private static final java.util.concurrent.atomic.AtomicInteger LAUNCHES = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger LAUNCHES = new AtomicInteger();
     private static final long READY_TIMEOUT_SECONDS = 20;
     private static final int MAX_TOKEN_BYTES = 1024;
     /** A client that connects but sends no token must not hold the watcher up. */
@@ -142,7 +144,7 @@ final class Watcher {
         List<String> lines;
         try {
             lines = Files.readAllLines(watcher.ready());
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return Optional.empty();
         }
         if (lines.size() < 3 || !lines.get(2).trim().equals(Long.toString(ProcessHandle.current().pid()))) {
