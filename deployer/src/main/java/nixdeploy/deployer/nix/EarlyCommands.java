@@ -1,14 +1,11 @@
 package nixdeploy.deployer.nix;
 
-import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import nixdeploy.deployer.Background;
 
 /**
  * Nix commands started before the code that runs them asks: the first evaluation starts while the
@@ -17,10 +14,7 @@ import nixdeploy.deployer.Background;
  * writes a flake's lock file: one that would have (it says so) is thrown away, and run for real.
  */
 public final class EarlyCommands {
-    private static final Map<List<String>, Started> STARTED = new ConcurrentHashMap<>();
-
-    private record Started(Process process, CompletableFuture<String> stdout, CompletableFuture<String> stderr) {
-    }
+    private static final Map<List<String>, NixCli.Running> STARTED = new ConcurrentHashMap<>();
 
     private EarlyCommands() {}
 
@@ -33,10 +27,7 @@ public final class EarlyCommands {
         List<String> early = new ArrayList<>(argv);
         early.add(2, "--no-write-lock-file");
         try {
-            Process process = new ProcessBuilder(NixCli.withFeatures(early))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            STARTED.put(List.copyOf(argv), new Started(process, Background.supply(() -> NixCli.read(
-                    process.getInputStream())), Background.supply(() -> NixCli.read(process.getErrorStream()))));
+            STARTED.put(List.copyOf(argv), NixCli.start(early));
         } catch (IOException e) {
             // run again when asked, which reports what is wrong
         }
@@ -44,28 +35,24 @@ public final class EarlyCommands {
 
     /** The output of {@code argv} if it was started early and is usable. */
     static Optional<NixCli.Output> take(List<String> argv) throws InterruptedException {
-        Started started = STARTED.remove(argv);
+        NixCli.Running started = STARTED.remove(argv);
         if (started == null) {
             return Optional.empty();
         }
-        int exitCode;
+        NixCli.Output output;
         try {
-            exitCode = started.process.waitFor();
+            output = started.await();
         } catch (InterruptedException e) {
-            started.process.destroy();
+            started.process().destroy();
             throw e;
         }
-        String stderr = started.stderr.join();
         // a failure is run again for real: its error is then the real command's own
-        if (exitCode != 0 || stderr.contains("lock file")) {
-            return Optional.empty();
-        }
-        return Optional.of(new NixCli.Output(exitCode, started.stdout.join(), stderr));
+        return output.exitCode() != 0 || output.stderr().contains("lock file") ? Optional.empty() : Optional.of(output);
     }
 
     /** Stops the commands nobody asked for (the command line turned out to need something else). */
     public static void discard() {
-        STARTED.values().forEach(s -> s.process.destroy());
+        STARTED.values().forEach(s -> s.process().destroy());
         STARTED.clear();
     }
 }

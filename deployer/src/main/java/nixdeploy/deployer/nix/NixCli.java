@@ -30,20 +30,19 @@ public final class NixCli {
     public record Output(int exitCode, String stdout, String stderr) {
     }
 
+    /** A started command, its stdout and stderr being read. */
+    record Running(Process process, CompletableFuture<String> stdout, CompletableFuture<String> stderr) {
+        Output await() throws InterruptedException {
+            return new Output(process.waitFor(), stdout.join(), stderr.join());
+        }
+    }
+
     private NixCli() {}
 
     public static Output run(List<String> argv) throws DeployException {
-        List<String> full = withFeatures(argv);
         try {
             Optional<Output> early = EarlyCommands.take(argv);
-            if (early.isPresent()) {
-                return early.get();
-            }
-            Process process = new ProcessBuilder(full).redirectInput(ProcessBuilder.Redirect.from(
-                    new java.io.File("/dev/null"))).start();
-            CompletableFuture<String> err = Background.supply(() -> read(process.getErrorStream()));
-            String out = read(process.getInputStream());
-            return new Output(process.waitFor(), out, err.join());
+            return early.isPresent() ? early.get() : start(argv).await();
         } catch (IOException e) {
             throw new DeployException(ExitCode.BAD_INPUT, cannotRun(argv.get(0), e), e);
         } catch (InterruptedException e) {
@@ -52,7 +51,15 @@ public final class NixCli {
         }
     }
 
-    static List<String> withFeatures(List<String> argv) {
+    /** Starts {@code argv} (with the experimental features a {@code nix} command needs), stdin empty. */
+    static Running start(List<String> argv) throws IOException {
+        Process process = new ProcessBuilder(withFeatures(argv)).redirectInput(ProcessBuilder.Redirect.from(
+                new java.io.File("/dev/null"))).start();
+        return new Running(process, Background.supply(() -> read(process.getInputStream())),
+                Background.supply(() -> read(process.getErrorStream())));
+    }
+
+    private static List<String> withFeatures(List<String> argv) {
         List<String> full = new ArrayList<>();
         full.add(argv.get(0));
         if (argv.get(0).equals("nix")) {
@@ -130,7 +137,7 @@ public final class NixCli {
         return text.isEmpty() ? "(Nix printed no error)" : text;
     }
 
-    static String read(java.io.InputStream in) {
+    private static String read(java.io.InputStream in) {
         try (in) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -69,11 +69,7 @@ final class ConnectStep {
     }
 
     /** A new connection, its commands started, for a deployment whose first connection died. */
-    PreparedHost.Ready reconnect(ProfilePlan plan) throws DeployException {
-        return reopen(plan);
-    }
-
-    private PreparedHost.Ready reopen(ProfilePlan plan) throws DeployException {
+    PreparedHost.Ready reopen(ProfilePlan plan) throws DeployException {
         try {
             return open(plan);
         } catch (CompletionException e) {

@@ -148,7 +148,7 @@ public final class ProfileDeployer {
                 host.close();
                 PreparedHost.Ready again;
                 try {
-                    again = connect.reconnect(plan);
+                    again = connect.reopen(plan);
                 } catch (DeployException | RuntimeException failed) {
                     return new Outcome(plan, Outcome.Status.CONNECT_FAILED, e.getMessage() + "; connecting again "
                             + "failed too: " + failed.getMessage());
