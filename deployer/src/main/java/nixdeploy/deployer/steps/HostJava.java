@@ -34,10 +34,10 @@ record HostJava(String system, Optional<String> path, int major, String found) {
      * own. The prefixes keep what a login shell prints (a greeting, JAVA_TOOL_OPTIONS' notice) out
      * of the answer.
      */
-    static final String SCRIPT = "echo \"system=$(uname -sm)\"; j=$(command -v java) && "
+    static final String SCRIPT = "u=$(uname -sm); echo \"system=$u\"; j=$(command -v java) && "
             + "case $j in /*) echo \"java=$j\"; r=$(readlink -f \"$j\" 2>/dev/null) && [ -x \"$r\" ] && "
-            + "f=${r%/bin/java}/release && m=$(uname -m) && case $m in arm64) m=aarch64 ;; amd64) m=x86_64 ;; esac && "
-            + "grep -qx \"OS_ARCH=\\\"$m\\\"\" \"$f\" && grep -qx \"OS_NAME=\\\"$(uname -s)\\\"\" \"$f\" && "
+            + "f=${r%/bin/java}/release && m=${u##* } && case $m in arm64) m=aarch64 ;; amd64) m=x86_64 ;; esac && "
+            + "grep -qx \"OS_ARCH=\\\"$m\\\"\" \"$f\" && grep -qx \"OS_NAME=\\\"${u%% *}\\\"\" \"$f\" && "
             + "! grep -q '^LIBC=\"musl\"' \"$f\" && "
             + "v=$(sed -n 's/^JAVA_VERSION=\"\\(.*\\)\"$/\\1/p' \"$f\") && "
             + "[ -n \"$v\" ] && echo \"version=java version \\\"$v\\\" (its release file)\" || "
