@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import nixdeploy.deployer.health.CheckContext;
 import nixdeploy.deployer.health.HealthCheck;
 import nixdeploy.deployer.output.Console;
 import nixdeploy.deployer.remote.RemoteHost;
@@ -71,7 +70,7 @@ class ConfirmStepTest {
         host.answer(" rollback ", FakeHost.Answer.events(0,
                 Event.of(EventType.RESULT).state(DeploymentState.ROLLED_BACK).message("rolled back to 6")));
 
-        Outcome outcome = step().confirm(awaiting(List.of(new Unhealthy())), ConfirmConnection.none());
+        Outcome outcome = step().confirm(awaiting(List.of(StepFixtures.unhealthy())), ConfirmConnection.none());
 
         assertThat(outcome.status()).isEqualTo(Outcome.Status.HEALTH_CHECK_FAILED);
         assertThat(outcome.message()).isEqualTo("health check failed: unhealthy (503); rolled back to 6");
@@ -84,7 +83,7 @@ class ConfirmStepTest {
         host.answer(" rollback ", FakeHost.Answer.events(ActivatorExit.ROLLBACK_FAILED.code,
                 Event.of(EventType.RESULT).message("old generation would not activate")));
 
-        assertThat(step().confirm(awaiting(List.of(new Unhealthy())), ConfirmConnection.none()).status())
+        assertThat(step().confirm(awaiting(List.of(StepFixtures.unhealthy())), ConfirmConnection.none()).status())
                 .isEqualTo(Outcome.Status.ROLLBACK_FAILED);
     }
 
@@ -116,23 +115,5 @@ class ConfirmStepTest {
         assertThat(outcome.message()).isEqualTo("could not confirm in time (2 connection attempt(s) failed); "
                 + "the host rolled back to 6. If the profile moves SSH on purpose, set confirmHostname / "
                 + "confirmSshOpts.");
-    }
-
-    /** A check that fails at once. */
-    private static final class Unhealthy implements HealthCheck {
-        @Override
-        public String name() {
-            return "unhealthy";
-        }
-
-        @Override
-        public Policy policy() {
-            return new Policy(0, Duration.ZERO, Duration.ofSeconds(5));
-        }
-
-        @Override
-        public Attempt attempt(CheckContext context) {
-            return new Attempt(false, "503", "");
-        }
     }
 }

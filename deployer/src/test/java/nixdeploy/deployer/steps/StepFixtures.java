@@ -3,10 +3,13 @@ package nixdeploy.deployer.steps;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import nixdeploy.deployer.config.ProfilePlan;
 import nixdeploy.deployer.config.Settings;
+import nixdeploy.deployer.health.CheckContext;
+import nixdeploy.deployer.health.HealthCheck;
 import nixdeploy.deployer.output.Console;
 import nixdeploy.deployer.remote.SshTarget;
 
@@ -30,5 +33,25 @@ final class StepFixtures {
 
     static Console quiet() {
         return new Console(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, false);
+    }
+
+    /** A health check that fails at once (503), never retried. */
+    static HealthCheck unhealthy() {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return "unhealthy";
+            }
+
+            @Override
+            public Policy policy() {
+                return new Policy(0, Duration.ZERO, Duration.ofSeconds(5));
+            }
+
+            @Override
+            public Attempt attempt(CheckContext context) {
+                return new Attempt(false, "503", "");
+            }
+        };
     }
 }
