@@ -8,9 +8,10 @@ import java.util.jar.JarFile;
 import nixdeploy.protocol.ActivatorExit;
 
 /**
- * {@code load-classes}: loads every class of this jar and changes nothing, so that a JVM told to
- * archive its classes at exit ({@code -XX:ArchiveClassesAtExit}) makes a class-data archive for
- * the activator's next runs, in a process of its own rather than in an activation's.
+ * {@code load-classes}: loads every class of this jar and rehearses what activations and watchers
+ * do ({@link Rehearsal}), changing nothing, so that a JVM told to archive its classes at exit
+ * ({@code -XX:ArchiveClassesAtExit}) makes a class-data archive for the activator's next runs, in a
+ * process of its own rather than in an activation's.
  */
 final class LoadClassesCommand {
     private LoadClassesCommand() {}
@@ -39,6 +40,12 @@ final class LoadClassesCommand {
             }
         }
         out.say("loaded " + loaded + " classes of " + jar);
+        try {
+            Rehearsal.run();
+        } catch (ActivatorException | IOException | RuntimeException e) {
+            // the archive still holds the jar's classes
+            out.say("the rehearsal of an activation failed: " + e);
+        }
         return ActivatorExit.OK;
     }
 }

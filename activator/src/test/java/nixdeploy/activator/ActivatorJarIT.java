@@ -96,6 +96,37 @@ class ActivatorJarIT {
                 millis.get(0), millis.get(2), millis.get(4), millis);
     }
 
+    /**
+     * The training run of the hosts' class-data archive rehearses an activation in a temporary folder
+     * of its own, which it deletes; the archive it dumps then holds the JDK classes activations and
+     * watchers use (process handles, local sockets), not only the jar's.
+     */
+    @Test
+    void loadClassesRehearsesInATemporaryFolderAndItsArchiveHoldsWhatActivationsUse() throws Exception {
+        Path temp = Files.createTempDirectory("activator-training");
+        Path archive = temp.resolveSibling(temp.getFileName() + ".jsa");
+        try {
+            Run training = java("-Djava.io.tmpdir=" + temp, "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off",
+                    "-Xlog:cds+dynamic=off", "-jar", jar.toString(), "load-classes");
+
+            assertThat(training.exitCode).as(training.stderr).isZero();
+            assertThat(training.stderr).contains("loaded").doesNotContain("rehearsal");
+            try (var left = Files.list(temp)) {
+                assertThat(left).isEmpty();
+            }
+            Run mapped = java("-Djava.io.tmpdir=" + temp, "-XX:SharedArchiveFile=" + archive,
+                    "-Xlog:class+load=info", "-jar", jar.toString(), "load-classes");
+            assertThat(mapped.exitCode).as(mapped.stderr).isZero();
+            assertThat(mapped.stdout.lines().filter(l -> l.contains("source: shared objects file"))
+                    .map(l -> l.replaceFirst("^\\S+ (\\S+) .*$", "$1")))
+                    .contains("java.lang.ProcessHandleImpl", "sun.nio.ch.UnixDomainSockets",
+                            "nixdeploy.activator.profile.JournalStore");
+        } finally {
+            Files.deleteIfExists(archive);
+            Files.deleteIfExists(temp);
+        }
+    }
+
     private static Run java(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of(args));
