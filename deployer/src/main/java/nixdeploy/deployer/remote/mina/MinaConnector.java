@@ -48,6 +48,7 @@ public final class MinaConnector implements RemoteConnector {
         // back until the host acknowledged the one before (40 ms each, twice per connection)
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         client.setCipherFactories(JdkChaCha20Poly1305.replacing(client.getCipherFactories()));
+        client.setKeyExchangeFactories(SntrupKeysAhead.replacing(client.getKeyExchangeFactories()));
         client.setServerKeyVerifier(new HostKeyCheck(warn));
         client.setUserAuthFactories(List.of(new OrderedPublicKeyAuth(new Identities(prompt))));
         client.setHostConfigEntryResolver((host, port, local, user, jump, context) -> {
@@ -81,10 +82,12 @@ public final class MinaConnector implements RemoteConnector {
     /**
      * Does, ahead of the first connection and off its path, the work every first connection of a
      * JVM pays for: registering Bouncy Castle and the first key exchange's key generation (class
-     * set-up of the post-quantum KEMs). Nothing here is kept; each connection makes its own keys.
+     * set-up of the post-quantum KEMs), and makes the first connection's sntrup761 key pair
+     * ({@link SntrupKeysAhead}); nothing else made here is kept.
      */
     public static void prepare() {
         SecurityUtils.isBouncyCastleRegistered();
+        SntrupKeysAhead.prime();
         for (BuiltinDHFactories kex : List.of(BuiltinDHFactories.sntrup761x25519_openssh, BuiltinDHFactories.mlkem768x25519)) {
             try {
                 if (kex.isSupported()) {
