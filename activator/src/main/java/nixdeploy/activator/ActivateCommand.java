@@ -95,7 +95,8 @@ final class ActivateCommand {
         if (magic && watcher == null) {
             watcher = startWatcher(inv, deploymentId, activationTimeout);
         }
-        if (closure != null) {
+        // already the profile's newest generation (a redeploy as it is): a root, so valid, and nothing to switch
+        if (closure != null && !inv.profile.isAtNewest(closure)) {
             requireInStore(closure);
         }
         try {
@@ -275,7 +276,7 @@ final class ActivateCommand {
         try {
             if (target.isPresent()) {
                 NixEnv.switchGeneration(inv.profile, target.get().generation());
-            } else {
+            } else if (!inv.profile.isAtNewest(closure)) {
                 NixEnv.set(inv.profile, closure);
             }
         } catch (IOException e) {

@@ -86,10 +86,10 @@ public final class Main {
             // started ahead of its turn, while the deployer still copies: boot (and start the watcher,
             // which only stands by: it touches no profile), then wait for the go before any profile is
             // read or changed; without one (the deployer went away), do nothing
-            warmUp();
             if (argv.size() > 1 && argv.get(1).equals("activate")) {
                 watcher = ActivateCommand.startWatcherEarly(argv.subList(2, argv.size()), out);
             }
+            warmUp();
             if (!awaitGo(System.in)) {
                 System.err.println("nixdeploy activator: no go from the deployer; nothing was done");
                 return ActivatorExit.BAD_INPUT;

@@ -160,6 +160,27 @@ class ActivatorIT {
     }
 
     @Test
+    void theProfileAsItIsIsActivatedAgainWithoutANewGenerationAndItsRollbackSwitchesNothing() throws Exception {
+        activate(good);
+        host.sh("rm -f /tmp/activations-" + name(profile)).orThrow();
+
+        HostActivator.Run run = activator.run(TOKEN, "activate", "--profile", profile, "--closure", good,
+                "--auto-rollback", "--magic-rollback", "--confirm-timeout", "1");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.first(EventType.SWITCHED)).hasValueSatisfying(e -> {
+            assertThat(e.generation).isEqualTo(1L);
+            assertThat(e.previousGeneration).isEqualTo(1L);
+        });
+        waitForNoWatcher();
+        assertThat(status().result().state).isEqualTo(DeploymentState.ROLLED_BACK);
+        assertThat(target(profile)).isEqualTo(good);
+        assertThat(generations(profile)).isEqualTo("1");
+        assertThat(status().result().message).contains("was already active; nothing to switch back");
+        assertThat(host.sh("cat /tmp/activations-" + name(profile)).stdout().lines().count()).isEqualTo(1);
+    }
+
+    @Test
     void aWrongTokenConfirmsNothing() {
         activator.run(TOKEN, "activate", "--profile", profile, "--closure", good, "--magic-rollback",
                 "--confirm-timeout", "20");

@@ -55,6 +55,19 @@ public final class Profile {
         return path.resolveSibling(ProfileGeneration.linkName(name(), number));
     }
 
+    /**
+     * Whether the profile is at its newest generation and that points at {@code storePath}: then
+     * {@code nix-env --set} of that path changes nothing (Nix makes a new generation only for a
+     * path other than the newest generation's), and the path, a generation's, is a root that no
+     * garbage collection removes.
+     */
+    public boolean isAtNewest(String storePath) throws IOException {
+        Optional<Long> current = currentGeneration();
+        SortedSet<Long> all = generations();
+        return current.isPresent() && !all.isEmpty() && all.last().equals(current.get())
+                && generationTarget(current.get()).filter(storePath::equals).isPresent();
+    }
+
     /** The store path generation {@code number} points at. */
     public Optional<String> generationTarget(long number) throws IOException {
         Path link = generationLink(number);

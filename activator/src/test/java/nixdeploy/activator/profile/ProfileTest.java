@@ -55,6 +55,22 @@ class ProfileTest {
     }
 
     @Test
+    void isAtNewestOnlyWhenTheCurrentGenerationIsTheNewestAndPointsAtThePath() throws IOException {
+        assertThat(profile.isAtNewest(gen3.toString())).isTrue();
+        assertThat(profile.isAtNewest(gen1.toString())).isFalse();
+        assertThat(profile.isAtNewest(gen3 + "/")).isFalse();
+    }
+
+    @Test
+    void isNotAtNewestWhenANewerGenerationExistsOrThereIsNoProfile() throws IOException {
+        Files.createSymbolicLink(profiles.resolve("p-4-link"), gen1);
+
+        assertThat(profile.isAtNewest(gen3.toString())).as("rolled back from 4: nix-env --set makes generation 5")
+                .isFalse();
+        assertThat(new Profile(profiles.resolve("none")).isAtNewest(gen3.toString())).isFalse();
+    }
+
+    @Test
     void findsAnExecutableActivationScriptInTheCurrentGeneration() throws IOException {
         Path script = script(gen3, "rwxr-xr-x");
 
