@@ -26,7 +26,8 @@ public final class Main {
             "  rollback [--state-dir DIR] [--reason TEXT] [--confirmed]   (token on stdin; --confirmed undoes a",
             "           confirmed deployment, which needs its token)",
             "  status   [--state-dir DIR] [--watcher-log]   (--watcher-log: the end of the watcher's log too)",
-            "  load-classes   (loads every class of the jar and changes nothing: for a class-data archive)",
+            "  load-classes [FOLDER]   (loads every class of the jar and rehearses an activation in FOLDER, made",
+            "           and deleted, or a temporary one; changes nothing else: for a class-data archive)",
             "  --state-dir: the runtime folder (the watcher's socket); journals stay in the user's state folder",
             "  --await-go <command> ...: start now, run the command once stdin's first line is 'go' (else nothing)");
 
@@ -117,7 +118,7 @@ public final class Main {
                 case "watch":
                     return WatchCommand.run(rest, out);
                 case "load-classes":
-                    return LoadClassesCommand.run(out);
+                    return LoadClassesCommand.run(rest, out);
                 case "--version":
                     out.say("nixdeploy activator, protocol " + Events.PROTOCOL_VERSION);
                     return ActivatorExit.OK;

@@ -13,11 +13,13 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import nixdeploy.activator.profile.CommandRunner;
 import nixdeploy.activator.profile.HostClock;
@@ -34,17 +36,19 @@ import nixdeploy.protocol.EventType;
 /**
  * What the class-data archive's training JVM ({@code load-classes}) runs after loading the jar: the
  * paths an activation and its watcher take through the JDK (a profile read and locked, a journal
- * written and read, a command run, random numbers and a digest, a watcher standing up and leaving,
- * a line over a local socket), so that their classes and lambdas come from the archive as well.
- * All of it on a throwaway profile and state folder in a private temporary folder, deleted after;
- * nothing else on the host is read for a deployment or changed.
+ * written and read, a command run, random numbers and a digest, the boot's id, a watcher standing
+ * up and leaving, a line over a local socket), so that their classes and lambdas come from the
+ * archive as well. All of it on a throwaway profile and state folder in a private folder of its
+ * own, deleted after; no other profile, journal or state is read or changed.
  */
 final class Rehearsal {
     private Rehearsal() {}
 
-    static void run() throws IOException, ActivatorException {
-        Path dir = Files.createTempDirectory("nixdeploy-rehearsal-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    /** Rehearses in {@code folder}, which must not exist (made private, then deleted), or in a new temporary one. */
+    static void run(Optional<Path> folder) throws IOException, ActivatorException {
+        FileAttribute<?> private0700 = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+        Path dir = folder.isPresent() ? Files.createDirectory(folder.get(), private0700)
+                : Files.createTempDirectory("nixdeploy-rehearsal-", private0700);
         try {
             rehearse(dir);
         } finally {
@@ -72,17 +76,19 @@ final class Rehearsal {
             journal.previousTarget = profile.generationTarget(1).orElse(null);
             journal.generationsBefore = new ArrayList<>(profile.generations());
             journal.state = DeploymentState.ACTIVATING;
+            state.journal(profile).write(journal);
+            inv.recordState();
+            CommandRunner.run(List.of("/bin/sh", "-c", "echo rehearsal"), Map.of(), dir, 10, line -> { });
             journal.tokenHash = Token.hash(DeploymentId.random() + DeploymentId.random());
             journal.openWindow(inv.clock, 30);
             state.journal(profile).write(journal);
-            inv.recordState();
-            CommandRunner.run(List.of("sh", "-c", "echo rehearsal"), Map.of(), dir, 10, line -> { });
             journal.state = DeploymentState.CONFIRMED;
             state.journal(profile).write(journal);
             inv.out.report(Event.of(EventType.SWITCHED).generation(1L).previousGeneration(1L), "rehearsal");
         }
-        // the watcher of a deployment that has ended stands up (socket, ready file) and leaves
-        Watcher.watch(inv, deploymentId, 30, ProcessHandle.current().pid());
+        // the watcher of a deployment that has ended stands up (socket, ready file) and leaves; its
+        // activator is a pid no process has, so that it never stands by for one
+        Watcher.watch(inv, deploymentId, 30, Long.MAX_VALUE);
         ProcessHandle.current().info().arguments();
         exchangeLine(dir.resolve("socket"));
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -97,42 +98,71 @@ class ActivatorJarIT {
     }
 
     /**
-     * The training run of the hosts' class-data archive rehearses an activation in a temporary folder
-     * of its own, which it deletes; the archive it dumps then holds the JDK classes activations and
-     * watchers use (process handles, local sockets), not only the jar's.
+     * The training run of the hosts' class-data archive rehearses an activation in the folder it
+     * is given, which it deletes, and touches no state of the user's; the archive it dumps then holds
+     * the JDK classes activations and watchers use (process handles, local sockets, file channels).
      */
     @Test
-    void loadClassesRehearsesInATemporaryFolderAndItsArchiveHoldsWhatActivationsUse() throws Exception {
+    void loadClassesRehearsesInItsFolderAndItsArchiveHoldsWhatActivationsUse() throws Exception {
         Path temp = Files.createTempDirectory("activator-training");
-        Path archive = temp.resolveSibling(temp.getFileName() + ".jsa");
+        Path home = Files.createDirectory(temp.resolve("home"));
+        Path archive = temp.resolve("activator.jsa");
+        Path folder = temp.resolve("rehearsal");
         try {
-            Run training = java("-Djava.io.tmpdir=" + temp, "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off",
-                    "-Xlog:cds+dynamic=off", "-jar", jar.toString(), "load-classes");
+            Run training = java(Map.of("HOME", home.toString(), "XDG_STATE_HOME", home.resolve("state").toString()),
+                    "-Duser.home=" + home, "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off",
+                    "-Xlog:cds+dynamic=off", "-jar", jar.toString(), "load-classes", folder.toString());
 
             assertThat(training.exitCode).as(training.stderr).isZero();
             assertThat(training.stderr).contains("loaded").doesNotContain("rehearsal");
-            try (var left = Files.list(temp)) {
+            assertThat(folder).doesNotExist();
+            try (var left = Files.list(home)) {
                 assertThat(left).isEmpty();
             }
-            Run mapped = java("-Djava.io.tmpdir=" + temp, "-XX:SharedArchiveFile=" + archive,
-                    "-Xlog:class+load=info", "-jar", jar.toString(), "load-classes");
-            assertThat(mapped.exitCode).as(mapped.stderr).isZero();
-            assertThat(mapped.stdout.lines().filter(l -> l.contains("source: shared objects file"))
+            Run rehearsedAgain = java(Map.of(), "-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info",
+                    "-jar", jar.toString(), "load-classes", folder.toString());
+            assertThat(rehearsedAgain.stdout.lines().filter(l -> l.contains("source: shared objects file"))
                     .map(l -> l.replaceFirst("^\\S+ (\\S+) .*$", "$1")))
-                    .contains("java.lang.ProcessHandleImpl", "sun.nio.ch.UnixDomainSockets",
-                            "nixdeploy.activator.profile.JournalStore");
+                    .contains("java.lang.ProcessHandleImpl", "sun.nio.ch.UnixDomainSockets", "sun.nio.ch.FileChannelImpl");
         } finally {
-            Files.deleteIfExists(archive);
-            Files.deleteIfExists(temp);
+            try (var paths = Files.walk(temp)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
+    /**
+     * No string concatenation through invokedynamic (javac's -XDstringConcat=inline): each shape
+     * spins classes at run time that no class-data archive of JDK 17 keeps.
+     */
+    @Test
+    void concatenatesStringsWithoutInvokedynamic() throws IOException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            List<String> indy = new ArrayList<>();
+            for (JarEntry entry : Collections.list(file.entries())) {
+                if (entry.getName().endsWith(".class") && new String(file.getInputStream(entry).readAllBytes(),
+                        StandardCharsets.ISO_8859_1).contains("makeConcatWithConstants")) {
+                    indy.add(entry.getName());
+                }
+            }
+            assertThat(indy).isEmpty();
         }
     }
 
     private static Run java(String... args) throws IOException, InterruptedException {
+        return java(Map.of(), args);
+    }
+
+    private static Run java(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of(args));
         Path err = Files.createTempFile("activator", ".stderr");
         try {
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(env);
+            Process process = builder
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectError(err.toFile())
                     .start();

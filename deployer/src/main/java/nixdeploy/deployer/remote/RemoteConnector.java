@@ -6,6 +6,10 @@ import nixdeploy.deployer.DeployException;
 public interface RemoteConnector extends AutoCloseable {
     RemoteHost connect(SshTarget target) throws DeployException;
 
+    /** Another connection will follow (a confirmation's): what it needs may be made ahead, off its path. */
+    default void expectConnection() {
+    }
+
     @Override
     void close();
 }

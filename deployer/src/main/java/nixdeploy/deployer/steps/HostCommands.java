@@ -113,8 +113,9 @@ final class HostCommands {
      * through sudo), from $2/cds, and only
      * while that folder and $2 are root's alone (mode 0700, no ACL: nobody else can plant an
      * archive that a root JVM maps). Without an archive, after an activation ($1 = train) that
-     * succeeded, a JVM of its own, in the background and niced, loads the jar's classes and writes
-     * one as it exits, renamed into place once complete; the activation's own JVM never dumps (a
+     * succeeded, a JVM of its own, in the background and niced, loads the jar's classes, rehearses
+     * an activation in $d/rehearsal (a throwaway profile, removed again), and writes the archive
+     * as it exits, renamed into place once complete; the activation's own JVM never dumps (a
      * JDK whose base archive is missing refuses to start with -XX:ArchiveClassesAtExit, and a dump
      * that fails would change its exit status). A training that failed is not retried for that
      * archive. A missing, stale or damaged archive is skipped by the JVM itself (-Xshare:auto,
@@ -132,9 +133,9 @@ final class HostCommands {
             + "[ \"$m\" = train ] && [ ! -e \"$a.failed\" ] || exec \"$j\" \"$@\"; "
             + "\"$j\" \"$@\"; r=$?; "
             + "if [ $r = 0 ]; then n=; command -v nice >/dev/null 2>&1 && n='nice -n 19'; "
-            + "( rm -f \"$d\"/activator-*; t=$a.$$; "
+            + "( rm -rf \"$d\"/activator-* \"$d/rehearsal\"; t=$a.$$; "
             + "if $n \"$j\" -XX:ArchiveClassesAtExit=\"$t\" " + String.join(" ", ActivatorJvm.QUIET_CLASS_DATA) + " "
-            + String.join(" ", ActivatorJvm.OPTIONS) + " -jar \"$jar\" load-classes && [ -s \"$t\" ]; "
+            + String.join(" ", ActivatorJvm.OPTIONS) + " -jar \"$jar\" load-classes \"$d/rehearsal\" && [ -s \"$t\" ]; "
             + "then mv -f \"$t\" \"$a\"; else : > \"$a.failed\"; fi; "
             + "rm -f \"$t\" ) </dev/null >/dev/null 2>&1 & fi; exit $r";
 

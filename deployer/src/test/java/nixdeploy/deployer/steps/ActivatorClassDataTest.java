@@ -92,7 +92,7 @@ class ActivatorClassDataTest {
 
         assertThat(javaRuns().get(0)).isEqualTo("-Xshare:auto -jar " + JAR + " activate");
         assertThat(javaRuns().get(1)).startsWith("-XX:ArchiveClassesAtExit=" + archive + ".")
-                .endsWith("-jar " + JAR + " load-classes");
+                .endsWith("-jar " + JAR + " load-classes " + state.resolve("cds/rehearsal"));
         assertThat(javaRuns().subList(2, 4)).allSatisfy(run -> assertThat(run).isEqualTo("-XX:SharedArchiveFile="
                 + archive + " -XX:+VerifySharedSpaces -Xlog:cds=off -Xlog:cds+dynamic=off -Dnixdeploy.cds=" + archive
                 + " -Xshare:auto -jar " + JAR + " activate"));

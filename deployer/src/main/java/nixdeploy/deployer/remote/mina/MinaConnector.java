@@ -18,6 +18,7 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
+import org.apache.sshd.common.kex.BuiltinKEM;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
@@ -81,22 +82,25 @@ public final class MinaConnector implements RemoteConnector {
 
     /**
      * Does, ahead of the first connection and off its path, the work every first connection of a
-     * JVM pays for: registering Bouncy Castle and the first key exchange's key generation (class
-     * set-up of the post-quantum KEMs), and makes the first connection's sntrup761 key pair
-     * ({@link SntrupKeysAhead}); nothing else made here is kept.
+     * JVM pays for: registering Bouncy Castle, the first X25519 key and ML-KEM key pair (class
+     * set-up; not kept), and the first connection's sntrup761 key pair ({@link SntrupKeysAhead}).
      */
     public static void prepare() {
         SecurityUtils.isBouncyCastleRegistered();
         SntrupKeysAhead.prime();
-        for (BuiltinDHFactories kex : List.of(BuiltinDHFactories.sntrup761x25519_openssh, BuiltinDHFactories.mlkem768x25519)) {
-            try {
-                if (kex.isSupported()) {
-                    kex.create().getE();
-                }
-            } catch (Exception e) {
-                // the real key exchange reports what is wrong; the next one is still warmed
+        try {
+            if (BuiltinDHFactories.mlkem768x25519.isSupported()) {
+                BuiltinDHFactories.mlkem768x25519.create().getE();
+                BuiltinKEM.mlkem768.getClient().init();
             }
+        } catch (Exception e) {
+            // the real key exchange reports what is wrong
         }
+    }
+
+    @Override
+    public void expectConnection() {
+        SntrupKeysAhead.prime();
     }
 
     /** Resolves {@code target}'s settings, as {@link #connect} will; for warnings and early errors. */

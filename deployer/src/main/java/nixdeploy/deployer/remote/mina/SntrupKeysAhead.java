@@ -2,7 +2,10 @@ package nixdeploy.deployer.remote.mina;
 
 import java.util.List;
 import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import nixdeploy.deployer.Background;
 import org.apache.sshd.client.kex.DHGClient;
 import org.apache.sshd.common.digest.BuiltinDigests;
@@ -20,32 +23,36 @@ import org.apache.sshd.common.kex.XDH;
  * OpenSSH's default key exchange, {@code sntrup761x25519-sha512}, with the client's sntrup761 key
  * pair made ahead of the connection that uses it. Making one takes Bouncy Castle 20 to 70 ms of
  * CPU (the X25519 half well under 1), which MINA spends inside the key exchange, on the critical
- * path of every connection; here a background thread makes the next pair while the deployer
- * evaluates, builds or waits, and each connection takes one. Each pair is used for one connection
- * only and lives in memory only, as an ephemeral key made at the key exchange does.
+ * path of every connection. Here a background thread makes one for the first connection while the
+ * deployer starts and evaluates, and one for each connection announced to follow (a confirmation's,
+ * while the activation runs); a connection that finds none makes its own, as MINA would. Each pair
+ * is used for one connection only and lives in memory only, as one made in the key exchange does.
  */
 final class SntrupKeysAhead {
     private static final Set<String> NAMES = Set.of(BuiltinDHFactories.sntrup761x25519_openssh.getName(),
             BuiltinDHFactories.sntrup761x25519.getName());
-    private static CompletableFuture<KeyEncapsulationMethod.Client> next;
+    private static final Queue<CompletableFuture<KeyEncapsulationMethod.Client>> AHEAD = new ConcurrentLinkedQueue<>();
 
     private SntrupKeysAhead() {}
 
-    /** Starts making the first key pair, if none is on its way. */
-    static synchronized void prime() {
-        if (next == null && BuiltinKEM.sntrup761.isSupported()) {
-            next = Background.supply(SntrupKeysAhead::make);
+    /** Starts making a key pair for a connection to come (the first one; one that will follow). */
+    static void prime() {
+        if (BuiltinKEM.sntrup761.isSupported()) {
+            AHEAD.add(Background.supply(SntrupKeysAhead::make));
         }
     }
 
-    /** A key pair made ahead (or now, if none was), and the next one started. */
+    /** A key pair made ahead, or one made now when none was. */
     private static KeyEncapsulationMethod.Client take() {
-        CompletableFuture<KeyEncapsulationMethod.Client> mine;
-        synchronized (SntrupKeysAhead.class) {
-            mine = next != null ? next : Background.supply(SntrupKeysAhead::make);
-            next = Background.supply(SntrupKeysAhead::make);
+        CompletableFuture<KeyEncapsulationMethod.Client> made = AHEAD.poll();
+        if (made == null) {
+            return make();
         }
-        return mine.join();
+        try {
+            return made.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     private static KeyEncapsulationMethod.Client make() {
