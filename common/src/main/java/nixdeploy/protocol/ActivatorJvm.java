@@ -8,8 +8,12 @@ import java.util.List;
  * class-data archive of the activator jar where the launch found one.
  */
 public final class ActivatorJvm {
-    /** The serial collector, the client compiler only, the JDK's own class-data archive if it has one. */
-    public static final List<String> OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+    /**
+     * The serial collector, the interpreter only (their work is short or idle: what a JIT compiler
+     * spent compiling, ~60 ms of CPU per JVM, they never won back), the JDK's own class-data
+     * archive if it has one.
+     */
+    public static final List<String> OPTIONS = List.of("-XX:+UseSerialGC", "-Xint", "-Xshare:auto");
 
     /** Off: the class-data messages a JVM would print on stdout, where the activator's events go. */
     public static final List<String> QUIET_CLASS_DATA = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");

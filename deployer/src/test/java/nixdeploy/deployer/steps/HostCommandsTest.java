@@ -19,7 +19,7 @@ class HostCommandsTest {
     static final String JAR = "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-activator.jar";
     static final ActivatorLaunch LAUNCH = ActivatorLaunch.with("java", JAR);
     static final String TOKEN = "Tok3n_with-the-format-of-a-token";
-    static final String JAVA = "java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar " + JAR + " status";
+    static final String JAVA = "java -XX:+UseSerialGC -Xint -Xshare:auto -jar " + JAR + " status";
     static final String WITH_CDS = "/bin/sh -c " + nixdeploy.shell.ShellQuote.quote(HostCommands.WITH_CDS)
             + " nixdeploy-cds use /nix/var/nixdeploy " + JAR + " ";
 
@@ -96,7 +96,7 @@ class HostCommandsTest {
         write(bin.resolve("my java"), "#!/bin/sh\necho \"$@\" > \"$FAKE_DIR/java-args\"\n");
         assertThat(run(gated, "nopasswd", HostCommands.go(bin.resolve("my java").toString()))).isZero();
         assertThat(Files.readString(dir.resolve("java-args")))
-                .isEqualTo("-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -jar " + JAR + " --await-go status\n");
+                .isEqualTo("-XX:+UseSerialGC -Xint -Xshare:auto -jar " + JAR + " --await-go status\n");
     }
 
     @Test
