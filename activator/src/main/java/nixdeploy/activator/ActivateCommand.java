@@ -95,8 +95,7 @@ final class ActivateCommand {
         if (magic && watcher == null) {
             watcher = startWatcher(inv, deploymentId, activationTimeout);
         }
-        // already the profile's newest generation (a redeploy as it is): a root, so valid, and nothing to switch
-        if (closure != null && !inv.profile.isAtNewest(closure)) {
+        if (closure != null) {
             requireInStore(closure);
         }
         try {
@@ -277,6 +276,7 @@ final class ActivateCommand {
             if (target.isPresent()) {
                 NixEnv.switchGeneration(inv.profile, target.get().generation());
             } else if (!inv.profile.isAtNewest(closure)) {
+                // else a redeploy of the profile as it is: nix-env would link it to the same generation again
                 NixEnv.set(inv.profile, closure);
             }
         } catch (IOException e) {

@@ -160,9 +160,11 @@ class ActivatorIT {
     }
 
     @Test
-    void theProfileAsItIsIsActivatedAgainWithoutANewGenerationAndItsRollbackSwitchesNothing() throws Exception {
+    void theProfileAsItIsIsActivatedAgainWithoutNixEnvOrANewGenerationAndItsRollbackSwitchesNothing()
+            throws Exception {
         activate(good);
         host.sh("rm -f /tmp/activations-" + name(profile)).orThrow();
+        String link = host.sh("stat -c %i " + profile).stdout().trim();
 
         HostActivator.Run run = activator.run(TOKEN, "activate", "--profile", profile, "--closure", good,
                 "--auto-rollback", "--magic-rollback", "--confirm-timeout", "1");
@@ -172,6 +174,8 @@ class ActivatorIT {
             assertThat(e.generation).isEqualTo(1L);
             assertThat(e.previousGeneration).isEqualTo(1L);
         });
+        assertThat(host.sh("stat -c %i " + profile).stdout().trim()).as("the same link: nix-env replaces it")
+                .isEqualTo(link);
         waitForNoWatcher();
         assertThat(status().result().state).isEqualTo(DeploymentState.ROLLED_BACK);
         assertThat(target(profile)).isEqualTo(good);

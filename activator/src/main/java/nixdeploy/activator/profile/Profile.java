@@ -56,16 +56,38 @@ public final class Profile {
     }
 
     /**
-     * Whether the profile is at its newest generation and that points at {@code storePath}: then
-     * {@code nix-env --set} of that path changes nothing (Nix makes a new generation only for a
-     * path other than the newest generation's), and the path, a generation's, is a root that no
-     * garbage collection removes.
+     * Whether {@code nix-env --set storePath} would change nothing: the profile links to its
+     * generation N exactly as Nix writes the link ({@code NAME-N-link}), N is the newest generation
+     * as Nix counts them (any entry {@code NAME-<n>-link...}), and N points at {@code storePath}.
+     * Nix then makes no new generation and links the profile to N again.
      */
     public boolean isAtNewest(String storePath) throws IOException {
         Optional<Long> current = currentGeneration();
-        SortedSet<Long> all = generations();
-        return current.isPresent() && !all.isEmpty() && all.last().equals(current.get())
-                && generationTarget(current.get()).filter(storePath::equals).isPresent();
+        if (current.isEmpty()) {
+            return false;
+        }
+        String own = ProfileGeneration.linkName(name(), current.get());
+        if (!Files.readSymbolicLink(path).toString().equals(own)) {
+            return false;
+        }
+        try (var entries = Files.list(path.getParent())) {
+            if (entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals(own))
+                    .anyMatch(n -> nixGenerationNumber(n).filter(number -> number >= current.get()).isPresent())) {
+                return false;
+            }
+        }
+        return generationTarget(current.get()).filter(storePath::equals).isPresent();
+    }
+
+    /** The generation number Nix reads from a file name in the profile's folder (its parseName). */
+    private Optional<Long> nixGenerationNumber(String fileName) {
+        String prefix = name() + "-";
+        int link = fileName.indexOf("-link", prefix.length());
+        if (!fileName.startsWith(prefix) || link < 0) {
+            return Optional.empty();
+        }
+        String digits = fileName.substring(prefix.length(), link);
+        return digits.matches("[0-9]{1,18}") ? Optional.of(Long.parseLong(digits)) : Optional.empty();
     }
 
     /** The store path generation {@code number} points at. */

@@ -55,19 +55,49 @@ class ProfileTest {
     }
 
     @Test
-    void isAtNewestOnlyWhenTheCurrentGenerationIsTheNewestAndPointsAtThePath() throws IOException {
+    void isAtNewestWhenTheProfileLinksAsNixDoesToItsNewestGenerationAndThatPointsAtThePath() throws IOException {
         assertThat(profile.isAtNewest(gen3.toString())).isTrue();
         assertThat(profile.isAtNewest(gen1.toString())).isFalse();
-        assertThat(profile.isAtNewest(gen3 + "/")).isFalse();
     }
 
     @Test
-    void isNotAtNewestWhenANewerGenerationExistsOrThereIsNoProfile() throws IOException {
-        Files.createSymbolicLink(profiles.resolve("p-4-link"), gen1);
+    void isNotAtNewestWhenNixWouldMakeOrSwitchToAnotherGeneration() throws IOException {
+        Files.createSymbolicLink(profiles.resolve("p-4-link"), gen3);
 
-        assertThat(profile.isAtNewest(gen3.toString())).as("rolled back from 4: nix-env --set makes generation 5")
+        assertThat(profile.isAtNewest(gen3.toString())).as("generation 4 is newer: nix-env switches to it")
                 .isFalse();
+    }
+
+    @Test
+    void isNotAtNewestWhenTheProfileIsAtAnOlderGeneration() throws IOException {
+        relink(Path.of("p-1-link"));
+
+        assertThat(profile.isAtNewest(gen1.toString())).as("nix-env --set makes generation 4").isFalse();
+        assertThat(profile.isAtNewest(gen3.toString())).as("nix-env --set switches to generation 3").isFalse();
+    }
+
+    @Test
+    void isNotAtNewestWhenTheProfileLinksOtherwiseThanNixWould() throws IOException {
+        Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(elsewhere.resolve("p-3-link"), gen1);
+        relink(elsewhere.resolve("p-3-link"));
+        assertThat(profile.isAtNewest(gen3.toString())).as("resolves to generation 1's path").isFalse();
+
+        relink(profiles.resolve("p-3-link"));
+        assertThat(profile.isAtNewest(gen3.toString())).as("absolute: nix-env rewrites it").isFalse();
+    }
+
+    @Test
+    void isNotAtNewestWhenNixCountsAnotherEntryAsAGenerationAtOrAboveIt() throws IOException {
+        Files.writeString(profiles.resolve("p-3-link.bak"), "not a link, but Nix counts it");
+
+        assertThat(profile.isAtNewest(gen3.toString())).isFalse();
         assertThat(new Profile(profiles.resolve("none")).isAtNewest(gen3.toString())).isFalse();
+    }
+
+    private void relink(Path target) throws IOException {
+        Files.delete(profiles.resolve("p"));
+        Files.createSymbolicLink(profiles.resolve("p"), target);
     }
 
     @Test
