@@ -18,6 +18,7 @@ import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shaded activator jar as it ships: what is inside, how big it is, and that it starts on its own. */
 class ActivatorJarIT {
@@ -103,34 +104,26 @@ class ActivatorJarIT {
      * the JDK classes activations and watchers use (process handles, local sockets, file channels).
      */
     @Test
-    void loadClassesRehearsesInItsFolderAndItsArchiveHoldsWhatActivationsUse() throws Exception {
-        Path temp = Files.createTempDirectory("activator-training");
+    void loadClassesRehearsesInItsFolderAndItsArchiveHoldsWhatActivationsUse(@TempDir Path temp) throws Exception {
         Path home = Files.createDirectory(temp.resolve("home"));
         Path archive = temp.resolve("activator.jsa");
         Path folder = temp.resolve("rehearsal");
-        try {
-            Run training = java(Map.of("HOME", home.toString(), "XDG_STATE_HOME", home.resolve("state").toString()),
-                    "-Duser.home=" + home, "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off",
-                    "-Xlog:cds+dynamic=off", "-jar", jar.toString(), "load-classes", folder.toString());
 
-            assertThat(training.exitCode).as(training.stderr).isZero();
-            assertThat(training.stderr).contains("loaded").doesNotContain("rehearsal");
-            assertThat(folder).doesNotExist();
-            try (var left = Files.list(home)) {
-                assertThat(left).isEmpty();
-            }
-            Run rehearsedAgain = java(Map.of(), "-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info",
-                    "-jar", jar.toString(), "load-classes", folder.toString());
-            assertThat(rehearsedAgain.stdout.lines().filter(l -> l.contains("source: shared objects file"))
-                    .map(l -> l.replaceFirst("^\\S+ (\\S+) .*$", "$1")))
-                    .contains("java.lang.ProcessHandleImpl", "sun.nio.ch.UnixDomainSockets", "sun.nio.ch.FileChannelImpl");
-        } finally {
-            try (var paths = Files.walk(temp)) {
-                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
+        Run training = java(Map.of("HOME", home.toString(), "XDG_STATE_HOME", home.resolve("state").toString()),
+                "-Duser.home=" + home, "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off", "-jar", jar.toString(), "load-classes", folder.toString());
+
+        assertThat(training.exitCode).as(training.stderr).isZero();
+        assertThat(training.stderr).contains("loaded").doesNotContain("rehearsal");
+        assertThat(folder).doesNotExist();
+        try (var left = Files.list(home)) {
+            assertThat(left).isEmpty();
         }
+        Run rehearsedAgain = java(Map.of(), "-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info",
+                "-jar", jar.toString(), "load-classes", folder.toString());
+        assertThat(rehearsedAgain.stdout.lines().filter(l -> l.contains("source: shared objects file"))
+                .map(l -> l.replaceFirst("^\\S+ (\\S+) .*$", "$1")))
+                .contains("java.lang.ProcessHandleImpl", "sun.nio.ch.UnixDomainSockets", "sun.nio.ch.FileChannelImpl");
     }
 
     /**

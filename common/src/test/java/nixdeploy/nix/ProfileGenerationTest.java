@@ -34,4 +34,15 @@ class ProfileGenerationTest {
         assertThat(ProfileGeneration.number("a+", "aa-1-link")).isEmpty();
         assertThat(ProfileGeneration.number("a+", "a+-1-link")).contains(1L);
     }
+
+    @Test
+    void numberAsNixReadsCountsWhatNixsParseNameCounts() {
+        assertThat(ProfileGeneration.numberAsNixReads("system", "system-3-link")).contains(3L);
+        assertThat(ProfileGeneration.numberAsNixReads("system", "system-3-link.bak")).contains(3L);
+        assertThat(ProfileGeneration.numberAsNixReads("system", "system-3-linkage")).contains(3L);
+        assertThat(ProfileGeneration.numberAsNixReads("system", "system-x-link")).isEmpty();
+        assertThat(ProfileGeneration.numberAsNixReads("system", "system-3")).isEmpty();
+        assertThat(ProfileGeneration.numberAsNixReads("system", "other-3-link")).isEmpty();
+        assertThat(ProfileGeneration.numberAsNixReads("system", "system-link")).isEmpty();
+    }
 }

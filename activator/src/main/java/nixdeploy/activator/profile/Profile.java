@@ -72,22 +72,11 @@ public final class Profile {
         }
         try (var entries = Files.list(path.getParent())) {
             if (entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals(own))
-                    .anyMatch(n -> nixGenerationNumber(n).filter(number -> number >= current.get()).isPresent())) {
+                    .anyMatch(n -> ProfileGeneration.numberAsNixReads(name(), n).filter(number -> number >= current.get()).isPresent())) {
                 return false;
             }
         }
         return generationTarget(current.get()).filter(storePath::equals).isPresent();
-    }
-
-    /** The generation number Nix reads from a file name in the profile's folder (its parseName). */
-    private Optional<Long> nixGenerationNumber(String fileName) {
-        String prefix = name() + "-";
-        int link = fileName.indexOf("-link", prefix.length());
-        if (!fileName.startsWith(prefix) || link < 0) {
-            return Optional.empty();
-        }
-        String digits = fileName.substring(prefix.length(), link);
-        return digits.matches("[0-9]{1,18}") ? Optional.of(Long.parseLong(digits)) : Optional.empty();
     }
 
     /** The store path generation {@code number} points at. */

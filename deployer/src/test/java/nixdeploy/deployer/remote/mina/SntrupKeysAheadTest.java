@@ -3,17 +3,18 @@ package nixdeploy.deployer.remote.mina;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.kex.KexProposalOption;
-import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.kex.BuiltinKEM;
+import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.kex.KeyEncapsulationMethod;
 import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,7 +78,7 @@ class SntrupKeysAheadTest {
 
     @Test
     void replacesBothNamesOfSntrup761AndKeepsTheOrderAndTheOthers() {
-        List<KeyExchangeFactory> mina = org.apache.sshd.client.ClientBuilder.setUpDefaultKeyExchanges(true);
+        List<KeyExchangeFactory> mina = ClientBuilder.setUpDefaultKeyExchanges(true);
 
         List<KeyExchangeFactory> replaced = SntrupKeysAhead.replacing(mina);
 
