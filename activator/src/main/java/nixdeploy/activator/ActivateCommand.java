@@ -81,7 +81,7 @@ final class ActivateCommand {
         }
         // started first (or before the go), the watcher's JVM boots while this one checks, switches and activates
         String deploymentId = deploymentId(args);
-        Optional<Watcher.Launched> started = early.filter(w -> w.deploymentId().equals(deploymentId));
+        Optional<Watcher.Launched> started = early.filter(w -> Watcher.guards(w, inv, deploymentId));
         Watcher.Launched watcher = null;
         Optional<Watcher.Ready> startedReady = Optional.empty();
         if (magic && started.isPresent()) {

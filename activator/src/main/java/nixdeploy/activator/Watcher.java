@@ -88,6 +88,16 @@ final class Watcher {
         return new Launched(ready, log, deploymentId, System.nanoTime());
     }
 
+    /**
+     * Whether {@code watcher} guards this invocation's deployment {@code deploymentId}: the same
+     * deployment, profile and runtime folder (a profile named by {@code --profile-name} may resolve
+     * to another path at the go than before it, once Nix made the per-user profile folder).
+     */
+    static boolean guards(Launched watcher, Invocation inv, String deploymentId) {
+        return watcher.deploymentId().equals(deploymentId)
+                && watcher.ready().equals(readyFile(inv, deploymentId, ProcessHandle.current().pid()));
+    }
+
     /** Runs a launch command, which returns once the watcher is on its own; true when it succeeded. */
     private static boolean start(List<String> argv, File log) throws IOException {
         Process launcher = new ProcessBuilder(argv)
