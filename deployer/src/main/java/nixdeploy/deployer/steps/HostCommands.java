@@ -114,8 +114,11 @@ final class HostCommands {
      * while that folder and $2 are root's alone (mode 0700, no ACL: nobody else can plant an
      * archive that a root JVM maps). Without an archive, after an activation ($1 = train) that
      * succeeded, a JVM of its own, in the background and niced, loads the jar's classes, rehearses
-     * an activation in $d/rehearsal (a throwaway profile, removed again), and writes the archive
-     * as it exits, renamed into place once complete; the activation's own JVM never dumps (a
+     * an activation in $d/training (a throwaway profile, removed again), and writes the archive
+     * as it exits, renamed into place once complete. One training at a time: $d/training is its
+     * lock too (made by mkdir), so the activations of deploys that follow before it ends start no
+     * other that would remove its files; a lock left by a training killed with its host is removed
+     * by the first activation after ten minutes. The activation's own JVM never dumps (a
      * JDK whose base archive is missing refuses to start with -XX:ArchiveClassesAtExit, and a dump
      * that fails would change its exit status). A training that failed is not retried for that
      * archive. A missing, stale or damaged archive is skipped by the JVM itself (-Xshare:auto,
@@ -132,12 +135,15 @@ final class HostCommands {
             + "if [ -f \"$a\" ]; then exec \"$j\" " + String.join(" ", ActivatorJvm.mapping("\"$a\"")) + " \"$@\"; fi; "
             + "[ \"$m\" = train ] && [ ! -e \"$a.failed\" ] || exec \"$j\" \"$@\"; "
             + "\"$j\" \"$@\"; r=$?; "
-            + "if [ $r = 0 ]; then n=; command -v nice >/dev/null 2>&1 && n='nice -n 19'; "
-            + "( rm -rf \"$d\"/activator-* \"$d/rehearsal\"; t=$a.$$; "
+            + "w=$d/training; if [ $r = 0 ] && mkdir -m 700 \"$w\" 2>/dev/null; then "
+            + "n=; command -v nice >/dev/null 2>&1 && n='nice -n 19'; "
+            + "( rm -rf \"$d\"/activator-*; t=$w/activator.jsa; "
             + "if $n \"$j\" -XX:ArchiveClassesAtExit=\"$t\" " + String.join(" ", ActivatorJvm.QUIET_CLASS_DATA) + " "
-            + String.join(" ", ActivatorJvm.OPTIONS) + " -jar \"$jar\" load-classes \"$d/rehearsal\" && [ -s \"$t\" ]; "
+            + String.join(" ", ActivatorJvm.OPTIONS) + " -jar \"$jar\" load-classes \"$w/rehearsal\" && [ -s \"$t\" ]; "
             + "then mv -f \"$t\" \"$a\"; else : > \"$a.failed\"; fi; "
-            + "rm -f \"$t\" ) </dev/null >/dev/null 2>&1 & fi; exit $r";
+            + "rm -rf \"$w\" ) </dev/null >/dev/null 2>&1 & "
+            + "elif [ $r = 0 ] && [ -n \"$(find \"$w\" -maxdepth 0 -mmin +10 2>/dev/null)\" ]; then rm -rf \"$w\"; fi; "
+            + "exit $r";
 
     private static List<String> activatorArgv(ProfilePlan plan, String sshUser, String profileUser,
             ActivatorLaunch launch, List<String> args, boolean passwordOnStdin) {

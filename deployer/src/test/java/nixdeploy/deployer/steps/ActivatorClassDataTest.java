@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -29,8 +32,7 @@ class ActivatorClassDataTest {
         Process id = new ProcessBuilder("id", "-u").start();
         assumeTrue(new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip().equals("0"),
                 "archives are root's only: run as root, as CI does");
-        state = Files.createDirectory(dir.resolve("state"), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
+        state = privateFolder(dir.resolve("state"));
         // records its arguments; as the trainer, writes the archive unless $FAKE_TRAINING_FAILS; exits $FAKE_EXIT
         java = dir.resolve("java");
         Files.writeString(java, "#!/bin/sh\necho \"$@\" >> \"$FAKE_DIR/java-args\"\n"
@@ -63,14 +65,17 @@ class ActivatorClassDataTest {
     /** The training runs in the background: waits until {@code runs} java runs are recorded and it is done. */
     private void awaitJavaRuns(int runs) throws IOException, InterruptedException {
         for (int i = 0; i < 500; i++) {
-            try (Stream<Path> files = Files.list(state.resolve("cds"))) {
-                boolean training = files.anyMatch(f -> f.getFileName().toString().matches(".*\\.jsa\\.\\d+"));
-                if (!training && Files.exists(dir.resolve("java-args")) && javaRuns().size() >= runs) {
-                    return;
-                }
+            boolean training = Files.exists(state.resolve("cds/training"));
+            if (!training && Files.exists(dir.resolve("java-args")) && javaRuns().size() >= runs) {
+                return;
             }
             Thread.sleep(10);
         }
+    }
+
+    private static Path privateFolder(Path path) throws IOException {
+        return Files.createDirectory(path, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
     }
 
     private List<Path> archives() throws IOException {
@@ -91,12 +96,37 @@ class ActivatorClassDataTest {
         assertThat(launch("train", 0)).isZero();
 
         assertThat(javaRuns().get(0)).isEqualTo("-Xshare:auto -jar " + JAR + " activate");
-        assertThat(javaRuns().get(1)).startsWith("-XX:ArchiveClassesAtExit=" + archive + ".")
-                .endsWith("-jar " + JAR + " load-classes " + state.resolve("cds/rehearsal"));
+        assertThat(javaRuns().get(1)).startsWith("-XX:ArchiveClassesAtExit=" + state.resolve("cds/training/activator.jsa"))
+                .endsWith("-jar " + JAR + " load-classes " + state.resolve("cds/training/rehearsal"));
         assertThat(javaRuns().subList(2, 4)).allSatisfy(run -> assertThat(run).isEqualTo("-XX:SharedArchiveFile="
                 + archive + " -XX:+VerifySharedSpaces -Xlog:cds=off -Xlog:cds+dynamic=off -Dnixdeploy.cds=" + archive
                 + " -Xshare:auto -jar " + JAR + " activate"));
         assertThat(archives()).containsExactly(archive);
+    }
+
+    @Test
+    void anActivationWhileATrainingRunsStartsNoOtherTraining() throws Exception {
+        Files.createDirectories(privateFolder(state.resolve("cds")).resolve("training/rehearsal"));
+
+        assertThat(launch("train", 0)).isZero();
+        Thread.sleep(200);
+
+        assertThat(javaRuns()).containsExactly("-Xshare:auto -jar " + JAR + " activate");
+        assertThat(state.resolve("cds/training/rehearsal")).isDirectory();
+    }
+
+    @Test
+    void aTrainingLeftForTenMinutesIsClearedSoTheNextActivationTrains() throws Exception {
+        Path stale = Files.createDirectory(privateFolder(state.resolve("cds")).resolve("training"));
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofMinutes(11))));
+
+        assertThat(launch("train", 0)).isZero();
+        assertThat(stale).doesNotExist();
+        assertThat(launch("train", 0)).isZero();
+        awaitJavaRuns(3);
+
+        assertThat(javaRuns().get(2)).contains("load-classes");
+        assertThat(archives()).hasSize(1).allMatch(a -> a.getFileName().toString().matches("activator-\\d+\\.jsa"));
     }
 
     @Test
