@@ -116,9 +116,10 @@ final class HostCommands {
      * succeeded, a JVM of its own, in the background and niced, loads the jar's classes, rehearses
      * an activation in $d/training (a throwaway profile, removed again), and writes the archive
      * as it exits, renamed into place once complete. One training at a time: $d/training is its
-     * lock too (made by mkdir), so the activations of deploys that follow before it ends start no
-     * other that would remove its files; a lock left by a training killed with its host is removed
-     * by the first activation after ten minutes. The activation's own JVM never dumps (a
+     * lock too (made by mkdir), owned by the training's process (its pid and the boot's id in
+     * $d/training/owner), so the activations of deploys that follow while it runs start no other
+     * that would remove its files, however long it takes; a lock whose process is gone (killed,
+     * or the host restarted) is removed by the next activation. The activation's own JVM never dumps (a
      * JDK whose base archive is missing refuses to start with -XX:ArchiveClassesAtExit, and a dump
      * that fails would change its exit status). A training that failed is not retried for that
      * archive. A missing, stale or damaged archive is skipped by the JVM itself (-Xshare:auto,
@@ -132,18 +133,21 @@ final class HostCommands {
             + "mine \"$d\" || exec \"$@\"; "
             + "a=$d/activator-$({ printf '%s %s\\n' \"$j\" \"$jar\"; "
             + "cat \"$(dirname \"$(readlink -f \"$j\")\")/../release\"; } 2>/dev/null | cksum | cut -d' ' -f1).jsa; shift; "
-            + "if [ -f \"$a\" ]; then exec \"$j\" " + String.join(" ", ActivatorJvm.mapping("\"$a\"")) + " \"$@\"; fi; "
+            + "if [ -s \"$a\" ]; then exec \"$j\" " + String.join(" ", ActivatorJvm.mapping("\"$a\"")) + " \"$@\"; fi; "
             + "[ \"$m\" = train ] && [ ! -e \"$a.failed\" ] || exec \"$j\" \"$@\"; "
-            + "\"$j\" \"$@\"; r=$?; "
-            + "w=$d/training; if [ $r = 0 ] && mkdir -m 700 \"$w\" 2>/dev/null; then "
+            + "\"$j\" \"$@\"; r=$?; [ $r = 0 ] || exit $r; "
+            + "w=$d/training; b=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null); "
+            + "if [ -f \"$w/owner\" ] && read p o < \"$w/owner\" && { [ \"$o\" != \"$b\" ] || ! kill -0 \"$p\" 2>/dev/null; }; "
+            + "then rm -rf \"$w\"; "
+            + "elif [ ! -e \"$w/owner\" ] && [ -n \"$(find \"$w\" -maxdepth 0 -mmin +10 2>/dev/null)\" ]; then rm -rf \"$w\"; fi; "
+            + "mkdir -m 700 \"$w\" 2>/dev/null || exit 0; "
             + "n=; command -v nice >/dev/null 2>&1 && n='nice -n 19'; "
             + "( rm -rf \"$d\"/activator-*; t=$w/activator.jsa; "
             + "if $n \"$j\" -XX:ArchiveClassesAtExit=\"$t\" " + String.join(" ", ActivatorJvm.QUIET_CLASS_DATA) + " "
             + String.join(" ", ActivatorJvm.OPTIONS) + " -jar \"$jar\" load-classes \"$w/rehearsal\" && [ -s \"$t\" ]; "
-            + "then mv -f \"$t\" \"$a\"; else : > \"$a.failed\"; fi; "
+            + "then sync \"$t\" 2>/dev/null; mv -f \"$t\" \"$a\"; else : > \"$a.failed\"; fi; "
             + "rm -rf \"$w\" ) </dev/null >/dev/null 2>&1 & "
-            + "elif [ $r = 0 ] && [ -n \"$(find \"$w\" -maxdepth 0 -mmin +10 2>/dev/null)\" ]; then rm -rf \"$w\"; fi; "
-            + "exit $r";
+            + "{ echo \"$! $b\" > \"$w/owner.$$\" && mv -f \"$w/owner.$$\" \"$w/owner\"; } 2>/dev/null; exit 0";
 
     private static List<String> activatorArgv(ProfilePlan plan, String sshUser, String profileUser,
             ActivatorLaunch launch, List<String> args, boolean passwordOnStdin) {

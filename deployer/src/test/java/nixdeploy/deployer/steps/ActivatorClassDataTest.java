@@ -37,12 +37,14 @@ class ActivatorClassDataTest {
         java = dir.resolve("java");
         Files.writeString(java, "#!/bin/sh\necho \"$@\" >> \"$FAKE_DIR/java-args\"\n"
                 + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*)\n"
-                + "  [ -z \"$FAKE_TRAINING_FAILS\" ] || exit 1; echo classes > \"${a#*=}\"; exit 0 ;; esac; done\n"
+                + "  [ -z \"$FAKE_TRAINING_FAILS\" ] || exit 1; sleep \"${FAKE_TRAINING_SECONDS:-0}\"\n"
+                + "  echo classes > \"${a#*=}\"; exit 0 ;; esac; done\n"
                 + "exit ${FAKE_EXIT:-0}\n");
         java.toFile().setExecutable(true);
     }
 
     private boolean trainingFails;
+    private int trainingSeconds;
 
     private int launch(String mode, int exit) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", HostCommands.WITH_CDS, "nixdeploy-cds", mode,
@@ -53,6 +55,7 @@ class ActivatorClassDataTest {
         if (trainingFails) {
             shell.environment().put("FAKE_TRAINING_FAILS", "1");
         }
+        shell.environment().put("FAKE_TRAINING_SECONDS", Integer.toString(trainingSeconds));
         Process process = shell.start();
         process.getInputStream().readAllBytes();
         return process.waitFor();
@@ -104,29 +107,90 @@ class ActivatorClassDataTest {
         assertThat(archives()).containsExactly(archive);
     }
 
+    /** A training's lock, owned by process {@code pid} in the boot {@code boot}. */
+    private Path lock(long pid, String boot) throws IOException {
+        Path lock = privateFolder(state.resolve("cds")).resolve("training");
+        Files.createDirectories(lock.resolve("rehearsal"));
+        Files.writeString(lock.resolve("owner"), pid + " " + boot + "\n");
+        return lock;
+    }
+
+    private static String thisBoot() throws IOException {
+        Path id = Path.of("/proc/sys/kernel/random/boot_id");
+        return Files.exists(id) ? Files.readString(id).strip() : "";
+    }
+
+    private static long goneProcess() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        return gone.pid();
+    }
+
     @Test
-    void anActivationWhileATrainingRunsStartsNoOtherTraining() throws Exception {
-        Files.createDirectories(privateFolder(state.resolve("cds")).resolve("training/rehearsal"));
+    void aTrainingOwnsItsLockByItsProcessAndTheBoot() throws Exception {
+        trainingSeconds = 2;
+
+        assertThat(launch("train", 0)).isZero();
+        Path owner = state.resolve("cds/training/owner");
+        for (int i = 0; i < 100 && !Files.exists(owner); i++) {
+            Thread.sleep(10);
+        }
+        String[] pidAndBoot = (Files.readString(owner).strip() + " ").split(" ", 2);
+
+        assertThat(ProcessHandle.of(Long.parseLong(pidAndBoot[0])).map(ProcessHandle::isAlive)).contains(true);
+        assertThat(pidAndBoot[1].strip()).isEqualTo(thisBoot());
+        awaitJavaRuns(2);
+        assertThat(state.resolve("cds/training")).doesNotExist();
+        assertThat(archives()).hasSize(1);
+    }
+
+    @Test
+    void anActivationWhileATrainingRunsStartsNoOtherTrainingHoweverLongItTakes() throws Exception {
+        Path lock = lock(ProcessHandle.current().pid(), thisBoot());
+        Files.setLastModifiedTime(lock, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
 
         assertThat(launch("train", 0)).isZero();
         Thread.sleep(200);
 
         assertThat(javaRuns()).containsExactly("-Xshare:auto -jar " + JAR + " activate");
-        assertThat(state.resolve("cds/training/rehearsal")).isDirectory();
+        assertThat(lock.resolve("rehearsal")).isDirectory();
     }
 
     @Test
-    void aTrainingLeftForTenMinutesIsClearedSoTheNextActivationTrains() throws Exception {
-        Path stale = Files.createDirectory(privateFolder(state.resolve("cds")).resolve("training"));
-        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofMinutes(11))));
+    void aLockWhoseTrainingIsGoneIsClearedAndTheActivationTrains() throws Exception {
+        lock(goneProcess(), thisBoot());
 
         assertThat(launch("train", 0)).isZero();
-        assertThat(stale).doesNotExist();
+        awaitJavaRuns(2);
+
+        assertThat(javaRuns().get(1)).contains("load-classes");
+        assertThat(archives()).hasSize(1).allMatch(a -> a.getFileName().toString().matches("activator-\\d+\\.jsa"));
+    }
+
+    @Test
+    void aLockFromBeforeTheHostRestartedIsClearedWhateverItsProcessNumberNowNames() throws Exception {
+        assumeTrue(!thisBoot().isEmpty(), "Linux's boot id");
+        lock(ProcessHandle.current().pid(), "an-earlier-boot");
+
+        assertThat(launch("train", 0)).isZero();
+        awaitJavaRuns(2);
+
+        assertThat(javaRuns().get(1)).contains("load-classes");
+    }
+
+    @Test
+    void aLockWithoutOwnerIsClearedOnlyOnceTenMinutesOld() throws Exception {
+        Path lock = privateFolder(state.resolve("cds")).resolve("training");
+        Files.createDirectory(lock);
+
+        assertThat(launch("train", 0)).isZero();
+        Thread.sleep(200);
+        assertThat(javaRuns()).hasSize(1);
+        Files.setLastModifiedTime(lock, FileTime.from(Instant.now().minus(Duration.ofMinutes(11))));
         assertThat(launch("train", 0)).isZero();
         awaitJavaRuns(3);
 
         assertThat(javaRuns().get(2)).contains("load-classes");
-        assertThat(archives()).hasSize(1).allMatch(a -> a.getFileName().toString().matches("activator-\\d+\\.jsa"));
     }
 
     @Test
