@@ -17,8 +17,7 @@ import org.apache.sshd.common.mac.Poly1305Mac;
  * <p>The protocol's ChaCha20 is the original one: a 64-bit block counter and the packet's 64-bit
  * sequence number as nonce. The JDK offers RFC 8439's (32-bit counter, 96-bit nonce), which is the
  * same function while the counter's high word is zero: the nonce is that zero word followed by the
- * sequence number, and no packet comes near 2^32 blocks. Sending, the body's keystream comes from
- * {@link KeystreamsAhead}, which makes a bulk transfer's on another thread.
+ * sequence number, and no packet comes near 2^32 blocks.
  */
 final class JdkChaCha20Poly1305 implements Cipher {
     static final String NAME = "chacha20-poly1305@openssh.com";
@@ -44,8 +43,6 @@ final class JdkChaCha20Poly1305 implements Cipher {
     private final byte[] nonce = new byte[12];
     private final byte[] polyKey = new byte[64];
     private final byte[] tag = new byte[16];
-    private final byte[] sealedLength = new byte[4];
-    private KeystreamsAhead keystreams;
     private SecretKeySpec bodyKey;
     private SecretKeySpec headerKey;
     private long firstSequence;
@@ -71,7 +68,6 @@ final class JdkChaCha20Poly1305 implements Cipher {
         this.mode = mode;
         bodyKey = new SecretKeySpec(key, 0, 32, "ChaCha20");
         headerKey = new SecretKeySpec(key, 32, 32, "ChaCha20");
-        keystreams = mode == Mode.Encrypt ? new KeystreamsAhead(bodyKey) : null;
         firstSequence = getLongBigEndian(iv);
         if (firstSequence >>> 32 != 0) {
             throw new IllegalArgumentException("a packet sequence number has 32 bits, not " + Long.toHexString(firstSequence));
@@ -80,22 +76,17 @@ final class JdkChaCha20Poly1305 implements Cipher {
         startPacket();
     }
 
-    /**
-     * Keys the packet numbered {@link #sequence}: the header cipher and, receiving, the body at block
-     * 1 and Poly1305 from block 0 (sending, both come with the packet's keystream, once its length is known).
-     */
+    /** Keys the packet numbered {@link #sequence}: the header cipher, the body at block 1, Poly1305 from block 0. */
     private void startPacket() throws Exception {
         for (int i = 0; i < 8; i++) {
             nonce[4 + i] = (byte) (sequence >>> (56 - 8 * i));
         }
-        // a stream cipher's XOR either way; each packet's nonce is new to both ciphers, as the JDK
-        // requires of an initialization (it refuses the key and nonce of the one before)
+        // DECRYPT_MODE: a stream cipher's XOR either way, and the JDK refuses a key and nonce again only
+        // for ENCRYPT_MODE, where the body's block 0 and block 1 share them by design
         header.init(javax.crypto.Cipher.DECRYPT_MODE, headerKey, new ChaCha20ParameterSpec(nonce, 0));
-        if (mode == Mode.Decrypt) {
-            body.init(javax.crypto.Cipher.DECRYPT_MODE, bodyKey, new ChaCha20ParameterSpec(nonce, 0));
-            body.update(ZERO_BLOCK, 0, 64, polyKey, 0);
-            mac.init(Arrays.copyOf(polyKey, Poly1305Mac.KEY_BYTES));
-        }
+        body.init(javax.crypto.Cipher.DECRYPT_MODE, bodyKey, new ChaCha20ParameterSpec(nonce, 0));
+        body.update(ZERO_BLOCK, 0, 64, polyKey, 0);
+        mac.init(Arrays.copyOf(polyKey, Poly1305Mac.KEY_BYTES));
     }
 
     @Override
@@ -108,7 +99,7 @@ final class JdkChaCha20Poly1305 implements Cipher {
         }
         header.update(data, offset, length, data, offset);
         if (mode == Mode.Encrypt) {
-            System.arraycopy(data, offset, sealedLength, 0, 4);
+            mac.update(data, offset, length);
         }
     }
 
@@ -120,15 +111,11 @@ final class JdkChaCha20Poly1305 implements Cipher {
             if (!sameTag(input, offset + length)) {
                 throw new AEADBadTagException("Tag mismatch");
             }
-            if (length > 0) {
-                body.update(input, offset, length, input, offset);
-            }
-        } else {
-            byte[] stream = keystreams.take(sequence, length);
-            mac.init(Arrays.copyOf(stream, Poly1305Mac.KEY_BYTES));
-            mac.update(sealedLength, 0, 4);
-            KeystreamsAhead.xorBody(stream, input, offset, length);
-            keystreams.giveBack(stream);
+        }
+        if (length > 0) {
+            body.update(input, offset, length, input, offset);
+        }
+        if (mode == Mode.Encrypt) {
             mac.update(input, offset, length);
             mac.doFinal(input, offset + length);
         }
