@@ -81,8 +81,8 @@ final class JdkChaCha20Poly1305 implements Cipher {
         for (int i = 0; i < 8; i++) {
             nonce[4 + i] = (byte) (sequence >>> (56 - 8 * i));
         }
-        // DECRYPT_MODE: a stream cipher's XOR either way, and the JDK refuses a key and nonce again only
-        // for ENCRYPT_MODE, where the body's block 0 and block 1 share them by design
+        // a stream cipher's XOR either way; each packet's nonce is new to both ciphers, as the JDK
+        // requires of an initialization (it refuses the key and nonce of the one before, in either mode)
         header.init(javax.crypto.Cipher.DECRYPT_MODE, headerKey, new ChaCha20ParameterSpec(nonce, 0));
         body.init(javax.crypto.Cipher.DECRYPT_MODE, bodyKey, new ChaCha20ParameterSpec(nonce, 0));
         body.update(ZERO_BLOCK, 0, 64, polyKey, 0);
