@@ -2,10 +2,12 @@ package nixdeploy.activator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import nixdeploy.protocol.ActivatorExit;
 import nixdeploy.protocol.DeploymentState;
 import nixdeploy.protocol.EventType;
+import nixdeploy.testhosts.Cmd;
 import nixdeploy.testhosts.LocalNix;
 import nixdeploy.testhosts.TestHost;
 import nixdeploy.testhosts.TestHosts;
@@ -376,6 +378,38 @@ class ActivatorIT {
         assertThat(host.sh("cat " + go + ".out").stdout()).contains("starting another");
         waitUntilTargetIs(good, 20);
         assertThat(status().result().state).isEqualTo(DeploymentState.ROLLED_BACK);
+    }
+
+    @Test
+    void aProfileNameThatResolvesElsewhereByTheGoIsGuardedByAWatcherOfItsOwnThere() throws Exception {
+        // a normal user's profile named by --profile-name: the XDG path while Nix has made no per-user
+        // folder for the user, the per-user one once it has (as the daemon does during a copy)
+        HOSTS.ensureTestUser(null);
+        String user = TestHosts.TEST_USER;
+        String perUser = "/nix/var/nix/profiles/per-user/" + user;
+        String name = "race" + COUNTER.incrementAndGet();
+        host.sh("rm -rf " + perUser).orThrow();
+        String go = "/tmp/go-race-" + name;
+        String asUser = "runuser -u " + user + " -- ";
+        host.sh("rm -f " + go + " && mkfifo -m 666 " + go + " && { sleep 120 > " + go + " 2>/dev/null & } && { cd / && "
+                + asUser + "java -jar " + HostActivator.JAR + " --await-go activate --profile-name " + name
+                + " --closure " + good2 + " --magic-rollback --auto-rollback --confirm-timeout 30 --deployment-id "
+                + "00000000000000b1 < " + go + " > " + go + ".out 2>&1 & }").orThrow();
+        String early = "pgrep -u " + user + " -f '[w]atch --profile /home/" + user + "/.local/state/nix/profiles/" + name + " '";
+        waitUntil(() -> host.sh(early).ok(), "the watcher of the XDG path, before the go");
+
+        host.sh("install -d -o " + user + " " + perUser).orThrow();
+        host.sh("printf 'go\\n%s\\n' " + TOKEN + " > " + go).orThrow();
+        waitUntil(() -> host.sh("grep -q AWAITING_CONFIRMATION " + go + ".out").ok(), "the confirmation window");
+
+        assertThat(host.sh("pgrep -u " + user + " -f '[w]atch --profile " + perUser + "/" + name + " '").ok())
+                .as("a watcher guards the per-user path: " + host.sh("cat " + go + ".out").stdout()).isTrue();
+        Cmd.Result confirm = host.execWithInput(TOKEN, List.of("runuser", "-u", user, "--", "java", "-jar",
+                HostActivator.JAR, "confirm", "--profile-name", name));
+        assertThat(HostActivator.parse(confirm).result().state).as(confirm.stdout() + confirm.stderr())
+                .isEqualTo(DeploymentState.CONFIRMED);
+        assertThat(host.sh("readlink -f " + perUser + "/" + name).stdout().trim()).isEqualTo(good2);
+        waitUntil(() -> !host.sh(early).ok(), "the XDG path's watcher to leave");
     }
 
     private String startAwaitingGo(String closure, String deploymentId) {
