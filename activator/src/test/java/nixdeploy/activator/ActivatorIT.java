@@ -391,12 +391,18 @@ class ActivatorIT {
         host.sh("rm -rf " + perUser).orThrow();
         String go = "/tmp/go-race-" + name;
         String asUser = "runuser -u " + user + " -- ";
+        String jar = "/tmp/" + name + "-activator.jar";  // the build's may sit in a home only root enters
+        host.sh("install -m 644 " + HostActivator.JAR + " " + jar).orThrow();
         host.sh("rm -f " + go + " && mkfifo -m 666 " + go + " && { sleep 120 > " + go + " 2>/dev/null & } && { cd / && "
-                + asUser + "java -jar " + HostActivator.JAR + " --await-go activate --profile-name " + name
+                + asUser + "java -jar " + jar + " --await-go activate --profile-name " + name
                 + " --closure " + good2 + " --magic-rollback --auto-rollback --confirm-timeout 30 --deployment-id "
                 + "00000000000000b1 < " + go + " > " + go + ".out 2>&1 & }").orThrow();
         String early = "pgrep -u " + user + " -f '[w]atch --profile /home/" + user + "/.local/state/nix/profiles/" + name + " '";
-        waitUntil(() -> host.sh(early).ok(), "the watcher of the XDG path, before the go");
+        try {
+            waitUntil(() -> host.sh(early).ok(), "the watcher of the XDG path, before the go");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the activator said: " + host.sh("cat " + go + ".out").stdout(), e);
+        }
 
         host.sh("install -d -o " + user + " " + perUser).orThrow();
         host.sh("printf 'go\\n%s\\n' " + TOKEN + " > " + go).orThrow();
@@ -404,8 +410,8 @@ class ActivatorIT {
 
         assertThat(host.sh("pgrep -u " + user + " -f '[w]atch --profile " + perUser + "/" + name + " '").ok())
                 .as("a watcher guards the per-user path: " + host.sh("cat " + go + ".out").stdout()).isTrue();
-        Cmd.Result confirm = host.execWithInput(TOKEN, List.of("runuser", "-u", user, "--", "java", "-jar",
-                HostActivator.JAR, "confirm", "--profile-name", name));
+        Cmd.Result confirm = host.execWithInput(TOKEN, List.of("runuser", "-u", user, "--", "java", "-jar", jar,
+                "confirm", "--profile-name", name));
         assertThat(HostActivator.parse(confirm).result().state).as(confirm.stdout() + confirm.stderr())
                 .isEqualTo(DeploymentState.CONFIRMED);
         assertThat(host.sh("readlink -f " + perUser + "/" + name).stdout().trim()).isEqualTo(good2);
