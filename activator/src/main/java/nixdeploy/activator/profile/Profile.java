@@ -72,7 +72,8 @@ public final class Profile {
         }
         try (var entries = Files.list(path.getParent())) {
             if (entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals(own))
-                    .anyMatch(n -> ProfileGeneration.numberAsNixReads(name(), n).filter(number -> number >= current.get()).isPresent())) {
+                    .anyMatch(n -> ProfileGeneration.numberAsNixReads(name(), n)
+                            .filter(number -> number >= current.get()).isPresent())) {
                 return false;
             }
         }

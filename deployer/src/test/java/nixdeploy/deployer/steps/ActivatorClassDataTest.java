@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import nixdeploy.testhosts.Poll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,9 +133,7 @@ class ActivatorClassDataTest {
 
         assertThat(launch("train", 0)).isZero();
         Path owner = state.resolve("cds/training/owner");
-        for (int i = 0; i < 100 && !Files.exists(owner); i++) {
-            Thread.sleep(10);
-        }
+        Poll.until(() -> Files.exists(owner), "the training's owner file", Duration.ofSeconds(1));
         String[] pidAndBoot = (Files.readString(owner).strip() + " ").split(" ", 2);
 
         assertThat(ProcessHandle.of(Long.parseLong(pidAndBoot[0])).map(ProcessHandle::isAlive)).contains(true);
