@@ -9,15 +9,19 @@ import java.util.regex.Pattern;
  * deployer makes it and passes it to {@code activate}, so it can tell its deployment from older ones.
  */
 public final class DeploymentId {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern FORMAT = Pattern.compile("[0-9a-f]{16}");
 
     private DeploymentId() {}
 
     public static String random() {
         byte[] bytes = new byte[8];
-        RANDOM.nextBytes(bytes);
+        Random.SOURCE.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Made on first use: a SecureRandom costs an interpreted JVM (the activator's) ~14 ms to make. */
+    private static final class Random {
+        static final SecureRandom SOURCE = new SecureRandom();
     }
 
     /** Whether {@code id} has the form {@link #random()} makes: 16 lowercase hex digits. */

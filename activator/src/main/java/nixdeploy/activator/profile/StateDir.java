@@ -8,9 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import nixdeploy.protocol.Sha256;
 import java.util.Set;
 
 /**
@@ -157,12 +156,7 @@ public final class StateDir {
         if (readable.length() > 80) {
             readable = readable.substring(readable.length() - 80);
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(profile.path().toString().getBytes(StandardCharsets.UTF_8));
-            return readable + "-" + HexFormat.of().formatHex(digest, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] digest = Sha256.digest(profile.path().toString().getBytes(StandardCharsets.UTF_8));
+        return readable + "-" + HexFormat.of().formatHex(digest, 0, 6);
     }
 }

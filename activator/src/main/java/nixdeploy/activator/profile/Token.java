@@ -4,11 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import nixdeploy.protocol.Sha256;
 
 /**
  * The confirmation token: a secret the deployer sends on stdin with {@code activate} and again
@@ -47,19 +45,26 @@ public final class Token {
     }
 
     public static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(token);
     }
 
     public static boolean matches(String token, String expectedHash) {
         if (expectedHash == null) {
             return false;
         }
-        return MessageDigest.isEqual(hash(token).getBytes(StandardCharsets.US_ASCII),
+        return equalInConstantTime(hash(token).getBytes(StandardCharsets.US_ASCII),
                 expectedHash.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** As {@code MessageDigest.isEqual}, whose class alone costs an interpreted JVM ~6 ms to load. */
+    private static boolean equalInConstantTime(byte[] a, byte[] b) {
+        if (a.length != b.length) {
+            return false;
+        }
+        int difference = 0;
+        for (int i = 0; i < a.length; i++) {
+            difference |= a[i] ^ b[i];
+        }
+        return difference == 0;
     }
 }

@@ -142,6 +142,13 @@ class StateDirTest {
     }
 
     @Test
+    void keyIsTheOneEarlierReleasesGaveTheProfileSoTheirJournalsAreFound() {
+        // the first 6 bytes of the path's SHA-256: printf %s /nix/var/nix/profiles/system | sha256sum
+        assertThat(StateDir.key(new Profile(Path.of("/nix/var/nix/profiles/system"))))
+                .isEqualTo("_nix_var_nix_profiles_system-09d39b080dfe");
+    }
+
+    @Test
     void keyDiffersForProfilesWhoseReadablePartsLookAlike() {
         String a = StateDir.key(new Profile(Path.of("/home/a_b/app")));
         String b = StateDir.key(new Profile(Path.of("/home/a/b/app")));
