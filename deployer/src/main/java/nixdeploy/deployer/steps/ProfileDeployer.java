@@ -63,6 +63,7 @@ public final class ProfileDeployer {
     private final ActivationRun activation;
     private final Mode mode;
     private final UndoStep undo;
+    private final Closures closures = new Closures();
 
     /**
      * {@code activatorJar} is the activator's store path; {@code runtime}, our Java runtime for hosts
@@ -177,7 +178,7 @@ public final class ProfileDeployer {
             roots.add(0, derivation.orElse(plan.storePath()));
         }
         ready.launch().runtime().ifPresent(roots::add);
-        Closure closure = Closure.of(roots);
+        Closure closure = closures.of(roots);
         boolean sudo = !ready.profileUser().equals(host.user());
         if (sudo && plan.interactiveSudo() && !plan.sudo().get(0).endsWith("sudo")) {
             throw new DeployException(ExitCode.HOST_UNSUPPORTED, "interactiveSudo works with sudo only, not with '"

@@ -1,0 +1,83 @@
+package nixdeploy.deployer.nix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import nixdeploy.deployer.DeployException;
+import nixdeploy.testhosts.LocalNix;
+import org.junit.jupiter.api.Test;
+
+/** Closures read from this machine's store, against what the classic nix-store queries say of them. */
+class ClosureTest {
+    private static final String LEAF = "derivation { name = \"nixdeploy-closure-leaf\"; system = builtins.currentSystem; "
+            + "builder = \"/bin/sh\"; args = [ \"-c\" \"echo leaf > $out\" ]; }";
+    private static final String MIDDLE = "let leaf = " + LEAF + "; in derivation { name = \"nixdeploy-closure-middle\"; "
+            + "system = builtins.currentSystem; builder = \"/bin/sh\"; args = [ \"-c\" \"echo ${leaf} > $out\" ]; }";
+    private static final String TOP = "let middle = " + MIDDLE + "; leaf = " + LEAF + "; in derivation { name = "
+            + "\"nixdeploy-closure-top\"; system = builtins.currentSystem; builder = \"/bin/sh\"; args = [ \"-c\" "
+            + "\"echo ${middle} ${leaf} > $out\" ]; }";
+
+    @Test
+    void holdsEveryPathOfTheRootsClosureWithItsNarSizeDependenciesFirst() throws Exception {
+        assumeTrue(PathInfoTest.onPath("nix"), "nix is not on PATH");
+        String leaf = LocalNix.build(LEAF);
+        String middle = LocalNix.build(MIDDLE);
+        String top = LocalNix.build(TOP);
+
+        Closure closure = Closure.of(List.of(top));
+
+        assertThat(closure.paths()).containsExactly(leaf, middle, top);
+        for (String path : closure.paths()) {
+            assertThat(closure.bytes(List.of(path))).as(path).isEqualTo(narSize(path));
+        }
+    }
+
+    @Test
+    void ofSeveralRootsHoldsTheirSharedPathsOnce() throws Exception {
+        assumeTrue(PathInfoTest.onPath("nix"), "nix is not on PATH");
+        String leaf = LocalNix.build(LEAF);
+        String middle = LocalNix.build(MIDDLE);
+        String top = LocalNix.build(TOP);
+
+        Closure closure = Closure.of(List.of(middle, top));
+
+        assertThat(closure.paths()).containsExactly(leaf, middle, top);
+    }
+
+    @Test
+    void ofADerivationHoldsTheDerivationItselfNotItsOutputs() throws Exception {
+        assumeTrue(PathInfoTest.onPath("nix"), "nix is not on PATH");
+        String top = LocalNix.build(TOP);
+        String derivation = nixStore("--query", "--deriver", top).strip();
+
+        Closure closure = Closure.of(List.of(derivation));
+
+        assertThat(closure.paths()).contains(derivation).doesNotContain(top)
+                .allMatch(p -> p.endsWith(".drv") || !p.contains("nixdeploy-closure"));
+    }
+
+    @Test
+    void aPathThatIsNotInTheStoreIsABuildFailureThatNamesIt() {
+        assumeTrue(PathInfoTest.onPath("nix"), "nix is not on PATH");
+        String missing = "/nix/store/00000000000000000000000000000000-nixdeploy-closure-missing";
+
+        assertThatThrownBy(() -> Closure.of(List.of(missing))).isInstanceOf(DeployException.class)
+                .hasMessageContaining("cannot read the closure of [" + missing + "]");
+    }
+
+    private static long narSize(String path) throws Exception {
+        return Long.parseLong(nixStore("--query", "--size", path).strip());
+    }
+
+    private static String nixStore(String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("nix-store"));
+        argv.addAll(List.of(args));
+        Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(out).isZero();
+        return out;
+    }
+}
