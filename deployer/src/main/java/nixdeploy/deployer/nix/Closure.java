@@ -12,26 +12,13 @@ import nixdeploy.deployer.ExitCode;
 public record Closure(Map<String, Long> sizes) {
 
     /**
-     * Reads the closure of {@code roots} (valid store paths), dependencies first, which the batched
-     * export to the host relies on: with one {@code nix path-info --recursive}, or, when a root is a
-     * {@code .drv}, with the classic {@code nix-store} queries, which take a derivation as itself (the
-     * new CLI would read it as "the derivation's outputs" and build them).
+     * Reads the closure with the classic {@code nix-store} queries, which take a {@code .drv} path as
+     * itself (the new CLI would read it as "the derivation's outputs" and build them).
      */
     public static Closure of(List<String> roots) throws DeployException {
-        if (roots.stream().anyMatch(root -> root.endsWith(".drv"))) {
-            return ofDerivations(roots);
-        }
-        Map<String, Long> sizes = new LinkedHashMap<>();
-        for (PathInfo info : PathInfo.closureInDependencyOrder(roots)) {
-            sizes.put(info.path(), info.narSize());
-        }
-        return new Closure(sizes);
-    }
-
-    private static Closure ofDerivations(List<String> roots) throws DeployException {
         List<String> argv = new ArrayList<>(List.of("nix-store", "--query", "--requisites"));
         argv.addAll(roots);
-        // dependencies first: nix-store sorts them so
+        // dependencies first (nix-store sorts them so), which the batched export to the host relies on
         List<String> paths = query(argv, roots).lines().filter(l -> !l.isBlank()).toList();
         List<String> sizes = new ArrayList<>();
         for (List<String> sizeArgv : NixCli.batches(List.of("nix-store", "--query", "--size"), paths)) {

@@ -25,24 +25,14 @@ public record PathInfo(String path, String deriver, String narHash, List<String>
     public static List<PathInfo> inDependencyOrder(List<String> paths) throws DeployException {
         List<PathInfo> infos = new ArrayList<>();
         for (List<String> argv : NixCli.batches(List.of("nix", "path-info", "--json"), paths)) {
-            infos.addAll(read(argv, "cannot read the store paths to send"));
+            NixCli.Output output = NixCli.run(argv);
+            if (output.exitCode() != 0) {
+                throw new DeployException(ExitCode.BUILD_FAILED, "cannot read the store paths to send:\n"
+                        + NixCli.errorText(output.stderr()));
+            }
+            infos.addAll(parse(NixCli.json(output, "nix path-info")));
         }
         return inDependencyOrder(infos);
-    }
-
-    /** The infos of the closure of {@code roots}, ordered so that every path comes after the paths it references. */
-    public static List<PathInfo> closureInDependencyOrder(List<String> roots) throws DeployException {
-        List<String> argv = new ArrayList<>(List.of("nix", "path-info", "--json", "--recursive"));
-        argv.addAll(roots);
-        return inDependencyOrder(read(argv, "cannot read the closure of " + roots));
-    }
-
-    private static List<PathInfo> read(List<String> argv, String failure) throws DeployException {
-        NixCli.Output output = NixCli.run(argv);
-        if (output.exitCode() != 0) {
-            throw new DeployException(ExitCode.BUILD_FAILED, failure + ":\n" + NixCli.errorText(output.stderr()));
-        }
-        return parse(NixCli.json(output, "nix path-info"));
     }
 
     static List<PathInfo> inDependencyOrder(Collection<PathInfo> infos) {

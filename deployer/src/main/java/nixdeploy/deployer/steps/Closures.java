@@ -1,17 +1,18 @@
 package nixdeploy.deployer.steps;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.nix.Closure;
 
 /**
- * The closures one run reads, each read once: hosts that get the same profile (and the same
- * activator) share it, however many deploy at once.
+ * The closures one run reads, each read once while it is among the last few asked for: hosts that
+ * get the same profile (and the same activator) share one read, however many deploy at once, and a
+ * fleet of hosts with profiles of their own does not keep every host's closure until the run ends.
  */
 final class Closures {
     /** How a closure is read: {@link Closure#of}. */
@@ -19,7 +20,14 @@ final class Closures {
         Closure read(List<String> roots) throws DeployException;
     }
 
-    private final ConcurrentMap<Set<String>, CompletableFuture<Closure>> read = new ConcurrentHashMap<>();
+    static final int KEPT = 8;
+
+    private final Map<Set<String>, CompletableFuture<Closure>> recent = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Set<String>, CompletableFuture<Closure>> eldest) {
+            return size() > KEPT;
+        }
+    };
     private final Reader reader;
 
     Closures() {
@@ -31,15 +39,14 @@ final class Closures {
     }
 
     Closure of(List<String> roots) throws DeployException {
+        Set<String> key = Set.copyOf(roots);
         CompletableFuture<Closure> mine = new CompletableFuture<>();
-        CompletableFuture<Closure> first = read.putIfAbsent(Set.copyOf(roots), mine);
+        CompletableFuture<Closure> first;
+        synchronized (recent) {
+            first = recent.putIfAbsent(key, mine);
+        }
         if (first == null) {
-            try {
-                mine.complete(reader.read(roots));
-            } catch (DeployException | RuntimeException e) {
-                read.remove(Set.copyOf(roots), mine);  // the next deployment that needs it reads it again
-                mine.completeExceptionally(e);
-            }
+            read(key, roots, mine);
             first = mine;
         }
         try {
@@ -49,6 +56,18 @@ final class Closures {
                 throw failed;
             }
             throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** Completes {@code mine} whatever happens, so no host waits for it forever; a failure is not kept. */
+    private void read(Set<String> key, List<String> roots, CompletableFuture<Closure> mine) {
+        try {
+            mine.complete(reader.read(roots));
+        } catch (Throwable e) {
+            synchronized (recent) {
+                recent.remove(key, mine);  // the next deployment that needs it reads it again
+            }
+            mine.completeExceptionally(e);
         }
     }
 }

@@ -2,7 +2,9 @@ package nixdeploy.deployer.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +80,41 @@ class ClosuresTest {
                 .hasMessageContaining("cannot read the closure");
         assertThat(closures.of(List.of(PROFILE)).paths()).containsExactly(PROFILE);
         assertThat(reads).hasValue(2);
+    }
+
+    @Test
+    void aReadThatDiesOfAnErrorLeavesNothingForTheNextHostToWaitOnForever() {
+        AtomicInteger reads = new AtomicInteger();
+        Closures closures = new Closures(roots -> {
+            if (reads.incrementAndGet() == 1) {
+                throw new StackOverflowError("deep closure");
+            }
+            return closureOf(roots);
+        });
+
+        assertThatThrownBy(() -> closures.of(List.of(PROFILE))).hasRootCauseInstanceOf(StackOverflowError.class);
+        Closure again = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> closures.of(List.of(PROFILE)));
+
+        assertThat(again.paths()).containsExactly(PROFILE);
+        assertThat(reads).hasValue(2);
+    }
+
+    @Test
+    void keepsOnlyTheClosuresAskedForLast() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        Closures closures = new Closures(roots -> {
+            reads.incrementAndGet();
+            return closureOf(roots);
+        });
+
+        for (int i = 0; i <= Closures.KEPT; i++) {
+            closures.of(List.of(PROFILE + i));
+        }
+        closures.of(List.of(PROFILE + Closures.KEPT));
+        assertThat(reads).hasValue(Closures.KEPT + 1);
+        closures.of(List.of(PROFILE + 0));
+
+        assertThat(reads).hasValue(Closures.KEPT + 2);
     }
 
     private static Closure closureOf(List<String> roots) {
