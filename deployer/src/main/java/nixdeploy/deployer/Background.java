@@ -1,6 +1,7 @@
 package nixdeploy.deployer;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -25,5 +26,17 @@ public final class Background {
 
     public static <T> CompletableFuture<T> supply(Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, THREADS);
+    }
+
+    /** Waits for {@code future}; throws what it failed with: a {@link DeployException} or unchecked one as itself. */
+    public static <T> T join(CompletableFuture<T> future) throws DeployException {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof DeployException deploy) {
+                throw deploy;
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 }

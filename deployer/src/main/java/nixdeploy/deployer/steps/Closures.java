@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import nixdeploy.deployer.Background;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.nix.Closure;
 
@@ -49,14 +49,7 @@ final class Closures {
             read(key, roots, mine);
             first = mine;
         }
-        try {
-            return first.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof DeployException failed) {
-                throw failed;
-            }
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+        return Background.join(first);
     }
 
     /** Completes {@code mine} whatever happens, so no host waits for it forever; a failure is not kept. */

@@ -24,14 +24,7 @@ public final class EarlyConnections implements AutoCloseable {
     /** A connection started at {@code startNanos}: the host, or the {@link DeployException} connecting failed with. */
     record Early(long startNanos, CompletableFuture<RemoteHost> host) {
         RemoteHost join() throws DeployException {
-            try {
-                return host.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof DeployException deploy) {
-                    throw deploy;
-                }
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
+            return Background.join(host);
         }
     }
 

@@ -22,14 +22,11 @@ class ClosureTest {
 
     @Test
     void holdsEveryPathOfTheRootsClosureWithItsNarSizeDependenciesFirst() throws Exception {
-        assumeTrue(PathInfoTest.onPath("nix"), "nix is not on PATH");
-        String leaf = LocalNix.build(LEAF);
-        String middle = LocalNix.build(MIDDLE);
-        String top = LocalNix.build(TOP);
+        List<String> chain = builtChain();
 
-        Closure closure = Closure.of(List.of(top));
+        Closure closure = Closure.of(List.of(chain.get(2)));
 
-        assertThat(closure.paths()).containsExactly(leaf, middle, top);
+        assertThat(closure.paths()).containsExactlyElementsOf(chain);
         for (String path : closure.paths()) {
             assertThat(closure.bytes(List.of(path))).as(path).isEqualTo(narSize(path));
         }
@@ -37,14 +34,11 @@ class ClosureTest {
 
     @Test
     void ofSeveralRootsHoldsTheirSharedPathsOnce() throws Exception {
-        assumeTrue(PathInfoTest.onPath("nix"), "nix is not on PATH");
-        String leaf = LocalNix.build(LEAF);
-        String middle = LocalNix.build(MIDDLE);
-        String top = LocalNix.build(TOP);
+        List<String> chain = builtChain();
 
-        Closure closure = Closure.of(List.of(middle, top));
+        Closure closure = Closure.of(List.of(chain.get(1), chain.get(2)));
 
-        assertThat(closure.paths()).containsExactly(leaf, middle, top);
+        assertThat(closure.paths()).containsExactlyElementsOf(chain);
     }
 
     @Test
@@ -66,6 +60,12 @@ class ClosureTest {
 
         assertThatThrownBy(() -> Closure.of(List.of(missing))).isInstanceOf(DeployException.class)
                 .hasMessageContaining("cannot read the closure of [" + missing + "]");
+    }
+
+    /** Leaf, middle (refers to leaf) and top (refers to both), built in this machine's store. */
+    private static List<String> builtChain() {
+        assumeTrue(PathInfoTest.onPath("nix"), "nix is not on PATH");
+        return List.of(LocalNix.build(LEAF), LocalNix.build(MIDDLE), LocalNix.build(TOP));
     }
 
     private static long narSize(String path) throws Exception {
