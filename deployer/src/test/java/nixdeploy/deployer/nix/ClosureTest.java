@@ -10,7 +10,7 @@ import nixdeploy.deployer.DeployException;
 import nixdeploy.testhosts.LocalNix;
 import org.junit.jupiter.api.Test;
 
-/** Closures read from this machine's store, against what the classic nix-store queries say of them. */
+/** Closures read from this machine's store: their order, sizes, derivations and failures. */
 class ClosureTest {
     private static final String LEAF = "derivation { name = \"nixdeploy-closure-leaf\"; system = builtins.currentSystem; "
             + "builder = \"/bin/sh\"; args = [ \"-c\" \"echo leaf > $out\" ]; }";
