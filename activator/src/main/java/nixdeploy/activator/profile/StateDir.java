@@ -9,8 +9,8 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
-import nixdeploy.protocol.Sha256;
 import java.util.Set;
+import nixdeploy.protocol.Sha256;
 
 /**
  * The private folder (mode 0700, owned by the profile's user) that holds the journal, lock and

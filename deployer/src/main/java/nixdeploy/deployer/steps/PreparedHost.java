@@ -1,7 +1,7 @@
 package nixdeploy.deployer.steps;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import nixdeploy.deployer.Background;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.config.ProfilePlan;
 import nixdeploy.deployer.remote.RemoteHost;
@@ -40,17 +40,7 @@ public final class PreparedHost implements AutoCloseable {
      * {@link java.io.UncheckedIOException} when a command could not be started.
      */
     Ready await() throws DeployException {
-        try {
-            return ready.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof DeployException deploy) {
-                throw deploy;
-            }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw e;
-        }
+        return Background.join(ready);
     }
 
     /** Closes the connection, now or as soon as it is open. */

@@ -54,10 +54,7 @@ class ClosuresTest {
     @Test
     void otherRootsAreReadOnTheirOwn() throws Exception {
         AtomicInteger reads = new AtomicInteger();
-        Closures closures = new Closures(roots -> {
-            reads.incrementAndGet();
-            return closureOf(roots);
-        });
+        Closures closures = countingReads(reads);
 
         closures.of(List.of(PROFILE, JAR));
         assertThat(closures.of(List.of(JAR)).paths()).containsExactly(JAR);
@@ -102,10 +99,7 @@ class ClosuresTest {
     @Test
     void keepsOnlyTheClosuresAskedForLast() throws Exception {
         AtomicInteger reads = new AtomicInteger();
-        Closures closures = new Closures(roots -> {
-            reads.incrementAndGet();
-            return closureOf(roots);
-        });
+        Closures closures = countingReads(reads);
 
         for (int i = 0; i <= Closures.KEPT; i++) {
             closures.of(List.of(PROFILE + i));
@@ -115,6 +109,14 @@ class ClosuresTest {
         closures.of(List.of(PROFILE + 0));
 
         assertThat(reads).hasValue(Closures.KEPT + 2);
+    }
+
+    /** Closures whose every read counts in {@code reads}. */
+    private static Closures countingReads(AtomicInteger reads) {
+        return new Closures(roots -> {
+            reads.incrementAndGet();
+            return closureOf(roots);
+        });
     }
 
     private static Closure closureOf(List<String> roots) {
