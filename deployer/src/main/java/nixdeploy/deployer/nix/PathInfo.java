@@ -21,11 +21,25 @@ public record PathInfo(String path, String deriver, String narHash, List<String>
         return new PathInfo(path, deriver, narHash, references, registrationTime, narSize, false, signatures, ca);
     }
 
+    /**
+     * Nix 2.33 deprecates {@code --json} alone here (an error in a later release) and asks for a
+     * {@code --json-format}; format 1 is what every earlier Nix prints. Earlier Nix does not know
+     * the flag, so the first refusal turns it off for the rest of the run.
+     */
+    private static final List<String> FORMAT_1 = List.of("--json-format", "1");
+    private static volatile boolean formatFlagUnknown;
+
     /** The infos of {@code paths}, ordered so that every path comes after the paths it references. */
     public static List<PathInfo> inDependencyOrder(List<String> paths) throws DeployException {
+        List<String> prefix = new ArrayList<>(List.of("nix", "path-info", "--json"));
+        prefix.addAll(FORMAT_1);
         List<PathInfo> infos = new ArrayList<>();
-        for (List<String> argv : NixCli.batches(List.of("nix", "path-info", "--json"), paths)) {
-            NixCli.Output output = NixCli.run(argv);
+        for (List<String> argv : NixCli.batches(prefix, paths)) {
+            NixCli.Output output = NixCli.run(formatFlagUnknown ? withoutFormatFlag(argv) : argv);
+            if (output.exitCode() != 0 && !formatFlagUnknown && refusesFormatFlag(output.stderr())) {
+                formatFlagUnknown = true;
+                output = NixCli.run(withoutFormatFlag(argv));
+            }
             if (output.exitCode() != 0) {
                 throw new DeployException(ExitCode.BUILD_FAILED, "cannot read the store paths to send:\n"
                         + NixCli.errorText(output.stderr()));
@@ -33,6 +47,17 @@ public record PathInfo(String path, String deriver, String narHash, List<String>
             infos.addAll(parse(NixCli.json(output, "nix path-info")));
         }
         return inDependencyOrder(infos);
+    }
+
+    /** Whether Nix refused the {@code --json-format} flag as unknown, as Nix before 2.33 does. */
+    static boolean refusesFormatFlag(String stderr) {
+        return stderr.contains("unrecognised flag '--json-format'");
+    }
+
+    private static List<String> withoutFormatFlag(List<String> argv) {
+        List<String> shorter = new ArrayList<>(argv.subList(0, 3));
+        shorter.addAll(argv.subList(3 + FORMAT_1.size(), argv.size()));
+        return shorter;
     }
 
     static List<PathInfo> inDependencyOrder(Collection<PathInfo> infos) {

@@ -139,6 +139,22 @@ class PathInfoTest {
         assertThat(infos.get(1).narSize()).isPositive();
     }
 
+    @Test
+    void tellsANixThatDoesNotKnowTheFormatFlagFromOtherFailures() throws Exception {
+        assumeTrue(onPath("nix"), "nix is not on PATH");
+        String version = NixCli.run(List.of("nix", "--version")).stdout();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)").matcher(version);
+        assertThat(m.find()).as(version).isTrue();
+        boolean before233 = Integer.parseInt(m.group(1)) == 2 && Integer.parseInt(m.group(2)) < 33;
+        String absent = "/nix/store/00000000000000000000000000000000-nixdeploy-absent";
+
+        NixCli.Output withFlag = NixCli.run(List.of("nix", "path-info", "--json", "--json-format", "1", absent));
+        NixCli.Output withoutFlag = NixCli.run(List.of("nix", "path-info", "--json", absent));
+
+        assertThat(PathInfo.refusesFormatFlag(withFlag.stderr())).as(version + withFlag.stderr()).isEqualTo(before233);
+        assertThat(PathInfo.refusesFormatFlag(withoutFlag.stderr())).as(withoutFlag.stderr()).isFalse();
+    }
+
     static boolean onPath(String program) {
         String path = System.getenv("PATH");
         return path != null && java.util.Arrays.stream(path.split(File.pathSeparator))
