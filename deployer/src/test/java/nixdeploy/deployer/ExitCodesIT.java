@@ -86,8 +86,11 @@ class ExitCodesIT {
     void ctrlCDuringActivationIsExit9AndTheHostRollsBackAtOnce() throws Exception {
         assertThat(deploy(flake("steady", "echo steady", null, "")).exitCode()).isZero();
         Path log = IT.work().resolve("deploy.log");
+        // a cache of its own: the run that makes the launcher's class-data archive gets the signal too
+        IT.deploy().env("XDG_CACHE_HOME", IT.work().resolve("fresh-cache").toString());
         Process deployer = start(flake("slow", "echo activation under way; sleep 5; echo activation done", null,
                 "confirmTimeout = 120;"), log);
+        IT.deploy().env("XDG_CACHE_HOME", null);
         int exit;
         try {
             waitForLog(log, "| activation under way");

@@ -1,0 +1,112 @@
+package nixdeploy.deployer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+import nixdeploy.testhosts.Cmd;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher's class-data archive (bin/deploy): a run without one leaves the archive its JVM
+ * wrote under its pid, and a later run puts it in place only if that run trained it, its JVM is
+ * gone and the archive maps. The marker a real run writes once it reached a host
+ * (ClassDataArchive) is written by hand here; no host is needed.
+ */
+class LauncherClassDataIT {
+    @TempDir
+    Path home;
+    DeployCli deploy;
+    Path cds;
+
+    @BeforeEach
+    void setUp() {
+        deploy = new DeployCli(home);
+        cds = home.resolve(".cache/nixdeploy/cds");
+    }
+
+    @Test
+    void aRunWithoutAnArchiveLeavesItsOwnUnderItsPidAndTheNextDropsItUntrained() throws Exception {
+        long pid = deploy.start(home, home.resolve("out"), "--version").onExit().get().pid();
+        assertThat(names()).as("the launcher exec'd the JVM, which wrote the archive")
+                .singleElement().asString().endsWith(".jsa." + pid + ".jsa");
+
+        version();
+
+        assertThat(names()).as("the first run's leftover gone, the second's there").singleElement().asString()
+                .doesNotEndWith("." + pid + ".jsa");
+    }
+
+    @Test
+    void anArchiveItsRunTrainedIsPutInPlaceAndLaterRunsMapIt() throws Exception {
+        version();
+        markTrained(leftover());
+
+        version();
+
+        assertThat(names()).singleElement().asString().matches("deployer-\\d+\\.jsa");
+        deploy.env("NIXDEPLOY_JAVA_OPTS", "-Xshare:on");
+        assertThat(version().exitCode()).as("-Xshare:on starts only with the archive mapped").isZero();
+    }
+
+    @Test
+    void aTrainedArchiveCutShortIsDroppedNotMapped() throws Exception {
+        version();
+        Path archive = leftover();
+        markTrained(archive);
+        archive.toFile().setWritable(true);
+        try (FileChannel file = FileChannel.open(archive, StandardOpenOption.WRITE)) {
+            file.truncate(Files.size(archive) / 2);
+        }
+
+        Cmd.Result result = version();
+
+        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+        assertThat(names()).as("only the new run's own leftover").singleElement().asString()
+                .isNotEqualTo(archive.getFileName().toString()).doesNotMatch("deployer-\\d+\\.jsa");
+    }
+
+    @Test
+    void theArchiveOfARunStillGoingIsLeftAlone() throws Exception {
+        version();
+        Path archive = leftover();
+        String name = archive.getFileName().toString();
+        Path running = archive.resolveSibling(name.substring(0, name.lastIndexOf(".jsa.") + 5)
+                + ProcessHandle.current().pid() + ".jsa");
+        Files.move(archive, running);
+        markTrained(running);
+
+        version();
+
+        assertThat(names()).contains(running.getFileName().toString(),
+                running.getFileName().toString().replaceAll("\\.jsa$", ".ok")).hasSize(3);
+    }
+
+    private Cmd.Result version() {
+        return deploy.run(home, "--version");
+    }
+
+    /** The one archive a run left under its pid. */
+    private Path leftover() throws IOException {
+        List<String> names = names();
+        assertThat(names).singleElement().asString().matches("deployer-\\d+\\.jsa\\.\\d+\\.jsa");
+        return cds.resolve(names.get(0));
+    }
+
+    private static void markTrained(Path archive) throws IOException {
+        Files.writeString(archive.resolveSibling(archive.getFileName().toString().replaceAll("\\.jsa$", ".ok")), "");
+    }
+
+    private List<String> names() throws IOException {
+        try (Stream<Path> files = Files.list(cds)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+}
