@@ -89,6 +89,37 @@ class LauncherClassDataIT {
                 running.getFileName().toString().replaceAll("\\.jsa$", ".ok")).hasSize(3);
     }
 
+    @Test
+    void leftoversOfRunsThatEndedAfterTheArchiveWasInPlaceGo() throws Exception {
+        version();
+        markTrained(leftover());
+        version();
+        Path archive = cds.resolve(names().get(0));
+        Path late = Files.copy(archive, archive.resolveSibling(archive.getFileName() + "." + deadPid() + ".jsa"));
+        markTrained(late);
+
+        version();
+
+        assertThat(names()).containsExactly(archive.getFileName().toString());
+    }
+
+    @Test
+    void classDataOptionsOfTheUsersOwnTurnTheArchiveOff() throws Exception {
+        deploy.env("NIXDEPLOY_JAVA_OPTS", "-Xshare:off");
+
+        Cmd.Result result = version();
+
+        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+        assertThat(Files.exists(cds) ? names() : List.of()).isEmpty();
+    }
+
+    /** The pid of a process that has ended. */
+    private static long deadPid() throws Exception {
+        Process done = new ProcessBuilder("true").start();
+        done.waitFor();
+        return done.pid();
+    }
+
     private Cmd.Result version() {
         return deploy.run(home, "--version");
     }
