@@ -15,6 +15,7 @@ import nixdeploy.deployer.remote.SshSettings;
 import nixdeploy.deployer.remote.SshTarget;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntry;
+import org.apache.sshd.client.session.ClientConnectionServiceFactory;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
@@ -52,6 +53,8 @@ public final class MinaConnector implements RemoteConnector {
         client.setKeyExchangeFactories(SntrupKeysAhead.replacing(client.getKeyExchangeFactories()));
         client.setServerKeyVerifier(new HostKeyCheck(warn));
         client.setUserAuthFactories(List.of(new OrderedPublicKeyAuth(new Identities(prompt))));
+        client.setServiceFactories(List.of(PublicKeyFirst.FACTORY, ClientConnectionServiceFactory.INSTANCE));
+        client.setSessionFactory(ExtensionInfoSession.factory(client));
         client.setHostConfigEntryResolver((host, port, local, user, jump, context) -> {
             Connection connection = context.getAttribute(Connection.KEY);
             return entry(connection.resolveJump(), connection);

@@ -78,6 +78,10 @@ class MinaConnectorTest {
     }
 
     static Path keygen(String name, String type, String passphrase) throws Exception {
+        return keygen(dir, name, type, passphrase);
+    }
+
+    static Path keygen(Path dir, String name, String type, String passphrase) throws Exception {
         Path file = dir.resolve(name);
         Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-C", name, "-f",
                 file.toString()).redirectErrorStream(true).start();
