@@ -17,7 +17,7 @@ import org.apache.sshd.common.util.buffer.Buffer;
 final class ExtensionInfoSession extends ClientSessionImpl {
     private final Object lock = new Object();
     private boolean newKeysRead;
-    private boolean extensionInfoRead;
+    private volatile boolean extensionInfoRead;
     private Runnable waiting;
 
     static SessionFactory factory(ClientFactoryManager client) {
@@ -46,6 +46,10 @@ final class ExtensionInfoSession extends ClientSessionImpl {
 
     @Override
     protected void doHandleMessage(Buffer buffer) throws Exception {
+        if (extensionInfoRead) {
+            super.doHandleMessage(buffer);
+            return;
+        }
         int command = buffer.rawByte(buffer.rpos()) & 0xff;
         super.doHandleMessage(buffer);
         Runnable action;

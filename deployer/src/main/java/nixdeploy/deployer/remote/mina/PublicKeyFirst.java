@@ -2,7 +2,10 @@ package nixdeploy.deployer.remote.mina;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.List;
+import org.apache.sshd.client.auth.pubkey.UserAuthPublicKey;
 import org.apache.sshd.client.future.AuthFuture;
+import org.apache.sshd.client.future.DefaultAuthFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientUserAuthService;
 import org.apache.sshd.client.session.ClientUserAuthServiceFactory;
@@ -14,10 +17,11 @@ import org.apache.sshd.common.session.Session;
 /**
  * Authentication that offers the first key at once, instead of first asking with a "none" request
  * which methods the host allows: publickey is the only method this client has, so the answer
- * changes nothing, and it costs a round trip per connection, plus the delay OpenSSH adds to every
- * failed attempt. A host that does not allow publickey answers the key with the same list of
- * methods. The key goes out once the host's extension info has been read (its signature
- * algorithms, host-bound authentication; see {@link ExtensionInfoSession}).
+ * changes nothing, and it costs a round trip per connection (and the host's delay for a failed
+ * attempt). A host that does not allow publickey answers the key with its list of methods. With
+ * no key to offer, "none" is asked as before, which some hosts accept (Tailscale SSH). The key
+ * goes out once the host's extension info has been read (its signature algorithms, host-bound
+ * authentication; see {@link ExtensionInfoSession}).
  */
 final class PublicKeyFirst extends ClientUserAuthService {
     static final ClientUserAuthServiceFactory FACTORY = new ClientUserAuthServiceFactory() {
@@ -32,12 +36,14 @@ final class PublicKeyFirst extends ClientUserAuthService {
     }
 
     @Override
-    protected IoWriteFuture sendInitialAuthRequest(ClientSession session, String service) {
+    protected IoWriteFuture sendInitialAuthRequest(ClientSession session, String service) throws IOException {
         AuthFuture future = authFutureHolder.get();
+        if (future == null || !clientMethods.contains(UserAuthPublicKey.NAME)) {
+            return super.sendInitialAuthRequest(session, service);
+        }
         Runnable offerFirstKey = () -> {
             try {
-                serverMethods = new ArrayList<>(clientMethods);
-                tryNext(SshConstants.SSH_MSG_USERAUTH_FAILURE, future);
+                offerFirstKey(session, service);
             } catch (Exception e) {
                 future.setException(e);
             }
@@ -48,5 +54,16 @@ final class PublicKeyFirst extends ClientUserAuthService {
             offerFirstKey.run();
         }
         return null;
+    }
+
+    private void offerFirstKey(ClientSession session, String service) throws Exception {
+        serverMethods = new ArrayList<>(List.of(UserAuthPublicKey.NAME));
+        // a future of its own: running out of keys here means "ask with none", not a failure
+        AuthFuture firstKey = new DefaultAuthFuture(service, new Object());
+        tryNext(SshConstants.SSH_MSG_USERAUTH_FAILURE, firstKey);
+        if (firstKey.isDone()) {
+            serverMethods = null;
+            super.sendInitialAuthRequest(session, service);
+        }
     }
 }
