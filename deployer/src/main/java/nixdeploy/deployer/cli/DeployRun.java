@@ -1,5 +1,6 @@
 package nixdeploy.deployer.cli;
 
+import com.google.gson.JsonElement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +44,8 @@ final class DeployRun {
     private final Console console;
     /** The derivations of profiles built on their hosts ({@code remoteBuild}), by profile name. */
     private final Map<String, String> derivations = new LinkedHashMap<>();
+    /** The derivation behind each profile's path, by profile name, where it is one (from the evaluation). */
+    private final Map<String, String> evaluatedDerivations = new LinkedHashMap<>();
 
     DeployRun(DeployCommand options, Console console) {
         this.options = options;
@@ -163,11 +166,14 @@ final class DeployRun {
             List<ProfilePlan> local = entry.getValue().stream().filter(p -> !p.remoteBuild()).toList();
             if (!local.isEmpty()) {
                 console.info("", "building " + local.size() + " profile(s) from " + entry.getKey());
-                Builder.build(options.source(entry.getKey()), local, options.extraBuildArgs, keepResultIn());
+                Builder.build(options.source(entry.getKey()), local, evaluatedDerivations, options.extraBuildArgs,
+                        keepResultIn());
             }
             for (ProfilePlan plan : entry.getValue()) {
                 if (plan.remoteBuild()) {
-                    derivations.put(plan.name(), Builder.derivation(options.source(entry.getKey()), plan, options.extraBuildArgs));
+                    String evaluated = evaluatedDerivations.get(plan.name());
+                    derivations.put(plan.name(), evaluated != null ? evaluated
+                            : Builder.derivation(options.source(entry.getKey()), plan, options.extraBuildArgs));
                 }
             }
         }
@@ -205,10 +211,13 @@ final class DeployRun {
         boolean severalFlakes = byFlake.size() > 1;
         for (Map.Entry<String, List<ProfilePlan>> entry : byFlake.entrySet()) {
             console.info("", "evaluating " + entry.getValue().size() + " profile(s) from " + entry.getKey());
-            List<ProfilePlan> withPaths = Planner.withPaths(entry.getValue(),
-                    FlakeEvaluator.paths(options.source(entry.getKey()), entry.getValue(), options.extraBuildArgs));
+            JsonElement paths = FlakeEvaluator.paths(options.source(entry.getKey()), entry.getValue(),
+                    options.extraBuildArgs);
+            List<ProfilePlan> withPaths = Planner.withPaths(entry.getValue(), paths);
             // two flakes may both have a node "web": name each profile with its flake then
             entry.setValue(severalFlakes ? withPaths.stream().map(p -> p.inFlake(entry.getKey())).toList() : withPaths);
+            entry.getValue().forEach(p -> FlakeEvaluator.derivation(paths, p)
+                    .ifPresent(drv -> evaluatedDerivations.put(p.name(), drv)));
         }
         return byFlake;
     }

@@ -81,15 +81,15 @@ public final class Planner {
     }
 
     /**
-     * {@code plans} with their store paths, from {@code paths} ({@code {node: {profile: path}}}, what
-     * FlakeEvaluator gives for the selected profiles), each checked as the flake's {@code path}.
+     * {@code plans} with their store paths, from {@code paths} ({@code {node: {profile: {path, ...}}}},
+     * what FlakeEvaluator gives for the selected profiles), each checked as the flake's {@code path}.
      */
     public static List<ProfilePlan> withPaths(List<ProfilePlan> plans, JsonElement paths) throws ConfigException {
         List<ProfilePlan> out = new ArrayList<>();
         for (ProfilePlan plan : plans) {
             String where = Names.profileAt(plan.node(), plan.profile());
             JsonElement path = paths.isJsonObject() && paths.getAsJsonObject().get(plan.node()) instanceof JsonObject n
-                    ? n.get(plan.profile()) : null;
+                    && n.get(plan.profile()) instanceof JsonObject evaluated ? evaluated.get("path") : null;
             if (path == null || path.isJsonNull()) {
                 throw new ConfigException(where + " has no 'path', which is required");
             }

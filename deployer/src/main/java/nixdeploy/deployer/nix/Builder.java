@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
 import nixdeploy.deployer.config.ProfilePlan;
@@ -12,9 +13,19 @@ import nixdeploy.deployer.config.ProfilePlan;
 public final class Builder {
     private Builder() {}
 
-    /** Builds; with {@code keepIn}, also leaves GC roots {@code result, result-1, ...} in that folder. */
-    public static void build(NixSource flake, List<ProfilePlan> plans, List<String> extraArgs,
-            java.util.Optional<java.nio.file.Path> keepIn) throws DeployException {
+    /**
+     * Whether this machine's Nix refused a derivation's output as an installable ({@code drv^out},
+     * Nix 2.13 and later): the run then builds the flake's attributes, as before.
+     */
+    private static volatile boolean derivationOutputsRefused;
+
+    /**
+     * Builds; with {@code keepIn}, also leaves GC roots {@code result, result-1, ...} in that folder.
+     * When every profile's derivation is known ({@code derivations}, by profile name, from the
+     * evaluation of the paths), builds those, so the paths are not evaluated a second time.
+     */
+    public static void build(NixSource flake, List<ProfilePlan> plans, Map<String, String> derivations,
+            List<String> extraArgs, java.util.Optional<java.nio.file.Path> keepIn) throws DeployException {
         if (keepIn.isPresent()) {
             try {
                 java.nio.file.Files.createDirectories(keepIn.get());
@@ -23,7 +34,14 @@ public final class Builder {
                         + ": " + e.getMessage());
             }
         }
-        NixCli.Output output = NixCli.run(buildArgv(flake, plans, extraArgs, keepIn));
+        boolean fromDerivations = !derivationOutputsRefused && plans.stream().allMatch(p -> derivations.containsKey(
+                p.name()));
+        NixCli.Output output = NixCli.run(fromDerivations ? derivationsArgv(plans, derivations, extraArgs, keepIn)
+                : buildArgv(flake, plans, extraArgs, keepIn));
+        if (fromDerivations && output.exitCode() != 0 && refusesDerivationOutputs(output.stderr())) {
+            derivationOutputsRefused = true;
+            output = NixCli.run(buildArgv(flake, plans, extraArgs, keepIn));
+        }
         if (output.exitCode() != 0) {
             throw new DeployException(ExitCode.BUILD_FAILED, "building the profiles failed:\n"
                     + NixCli.errorText(output.stderr()));
@@ -39,15 +57,39 @@ public final class Builder {
 
     static List<String> buildArgv(NixSource flake, List<ProfilePlan> plans, List<String> extraArgs,
             java.util.Optional<java.nio.file.Path> keepIn) {
+        List<String> argv = buildCommand(keepIn);
+        argv.addAll(flake.installables(plans.stream().map(Builder::attrPath).toList()));
+        argv.addAll(extraArgs);
+        return argv;
+    }
+
+    /** The output {@code out} of each profile's derivation (the path's outPath), in the plans' order. */
+    static List<String> derivationsArgv(List<ProfilePlan> plans, Map<String, String> derivations,
+            List<String> extraArgs, java.util.Optional<java.nio.file.Path> keepIn) {
+        List<String> argv = buildCommand(keepIn);
+        plans.forEach(p -> argv.add(derivations.get(p.name()) + "^out"));
+        argv.addAll(extraArgs);
+        return argv;
+    }
+
+    private static List<String> buildCommand(java.util.Optional<java.nio.file.Path> keepIn) {
         List<String> argv = new ArrayList<>(List.of("nix", "build", "--json"));
         if (keepIn.isPresent()) {
             argv.addAll(List.of("--out-link", keepIn.get().resolve("result").toString()));
         } else {
             argv.add("--no-link");
         }
-        argv.addAll(flake.installables(plans.stream().map(Builder::attrPath).toList()));
-        argv.addAll(extraArgs);
         return argv;
+    }
+
+    /**
+     * Nix before 2.13 reads {@code drv^out} as a flake reference, which is "not a valid URL"; and a
+     * derivation the garbage collector took since the evaluation wrote it is "not valid". Building
+     * the attributes evaluates them again, and writes the derivation anew.
+     */
+    static boolean refusesDerivationOutputs(String stderr) {
+        return stderr.contains(".drv^out' is not a valid URL")
+                || stderr.lines().anyMatch(l -> l.contains(".drv' is not valid"));
     }
 
     /**

@@ -48,7 +48,7 @@ public final class FlakeEvaluator {
                 : "#deploy") + " failed", true);
     }
 
-    /** {@code {node: {profile: path}}} for the profiles of {@code plans}. */
+    /** {@code {node: {profile: {path, derivation}}}} for the profiles of {@code plans}. */
     public static JsonElement paths(NixSource flake, List<ProfilePlan> plans, List<String> extraArgs)
             throws DeployException {
         return eval(flake, pathsArgv(flake, plans, extraArgs), "evaluating the profiles to deploy from " + flake
@@ -72,14 +72,26 @@ public final class FlakeEvaluator {
         return argv;
     }
 
-    /** {@code deploy: { "node" = { "profile" = <its path>; ... }; ... }}, naming each profile once. */
+    /**
+     * The derivation behind a profile's path (null for a path that is no derivation): free once its
+     * output path is evaluated, and what the build then builds without evaluating the path again.
+     */
+    static final String DERIVATION = String.join(" ",
+            "derivation = v: let d = builtins.tryEval (if builtins.isAttrs v && (v.type or null) == \"derivation\"",
+            "  then v.drvPath else null); in if d.success then d.value else null;");
+
+    /**
+     * {@code deploy: { "node" = { "profile" = { path = <its path>; derivation = <its .drv>; }; ... };
+     * ... }}, naming each profile once.
+     */
     static String selection(List<ProfilePlan> plans) {
         Map<String, Set<String>> nodes = new LinkedHashMap<>();
         for (ProfilePlan plan : plans) {
             nodes.computeIfAbsent(plan.node(), n -> new LinkedHashSet<>()).add(plan.profile());
         }
-        StringBuilder expr = new StringBuilder("deploy: let " + WALK
-                + " path = n: p: walk deploy.nodes.${n}.profiles.${p}.path; in {");
+        StringBuilder expr = new StringBuilder("deploy: let " + WALK + " " + DERIVATION
+                + " path = n: p: let v = deploy.nodes.${n}.profiles.${p}.path; in"
+                + " { path = walk v; derivation = derivation v; }; in {");
         nodes.forEach((node, profiles) -> {
             expr.append(' ').append(nixString(node)).append(" = {");
             profiles.forEach(p -> expr.append(' ').append(nixString(p)).append(" = path ").append(nixString(node))
@@ -87,6 +99,17 @@ public final class FlakeEvaluator {
             expr.append(" };");
         });
         return expr.append(" }").toString();
+    }
+
+    /** The derivation {@link #paths} found behind {@code plan}'s path, if it is one. */
+    public static java.util.Optional<String> derivation(JsonElement paths, ProfilePlan plan) {
+        if (paths.isJsonObject() && paths.getAsJsonObject().get(plan.node()) instanceof com.google.gson.JsonObject node
+                && node.get(plan.profile()) instanceof com.google.gson.JsonObject profile
+                && profile.get("derivation") instanceof com.google.gson.JsonPrimitive drv && drv.isString()
+                && drv.getAsString().startsWith("/") && drv.getAsString().endsWith(".drv")) {
+            return java.util.Optional.of(drv.getAsString());
+        }
+        return java.util.Optional.empty();
     }
 
     public static String nixString(String s) {

@@ -274,7 +274,8 @@ class PlannerTest {
     @Test
     void theEvaluatedPathsFillInThePlans() throws ConfigException {
         List<ProfilePlan> plans = Planner.withPaths(plan(".#web.system").stream().map(p -> p.withStorePath(null))
-                .toList(), JsonParser.parseString("{ \"web\": { \"system\": \"" + B + "\" } }"));
+                .toList(), JsonParser.parseString("{ \"web\": { \"system\": { \"path\": \"" + B
+                        + "\", \"derivation\": null } } }"));
 
         assertThat(plans).singleElement().satisfies(p -> {
             assertThat(p.storePath()).isEqualTo(B);
@@ -285,12 +286,12 @@ class PlannerTest {
     @Test
     void anEvaluatedPathThatIsNotAStorePathIsNamedWhereItIs() {
         assertThatThrownBy(() -> Planner.withPaths(plan(".#web.system"),
-                JsonParser.parseString("{ \"web\": { \"system\": \"<function>\" } }")))
+                JsonParser.parseString("{ \"web\": { \"system\": { \"path\": \"<function>\" } } }")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("deploy.nodes.web.profiles.system.path must be a derivation or store path, not "
                         + "'<function>'");
         assertThatThrownBy(() -> Planner.withPaths(plan(".#web.system"),
-                JsonParser.parseString("{ \"web\": { \"system\": null } }")))
+                JsonParser.parseString("{ \"web\": { \"system\": { \"path\": null } } }")))
                 .hasMessage("deploy.nodes.web.profiles.system has no 'path', which is required");
     }
 }

@@ -29,7 +29,8 @@ class FlakeEvaluatorTest {
 
         assertThat(selection)
                 .startsWith("deploy: let walk = v:")
-                .contains("path = n: p: walk deploy.nodes.${n}.profiles.${p}.path;")
+                .contains("path = n: p: let v = deploy.nodes.${n}.profiles.${p}.path; in"
+                        + " { path = walk v; derivation = derivation v; };")
                 .endsWith("in { \"web\" = { \"system\" = path \"web\" \"system\"; \"app\" = path \"web\" \"app\"; };"
                         + " \"db\" = { \"system\" = path \"db\" \"system\"; }; }");
     }
