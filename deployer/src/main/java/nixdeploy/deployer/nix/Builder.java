@@ -84,12 +84,14 @@ public final class Builder {
 
     /**
      * Nix before 2.13 reads {@code drv^out} as a flake reference, which is "not a valid URL"; and a
-     * derivation the garbage collector took since the evaluation wrote it is "not valid". Building
-     * the attributes evaluates them again, and writes the derivation anew.
+     * derivation the garbage collector took since the evaluation wrote it is missing ("cannot build
+     * missing derivation", "... .drv' is not valid" in some versions). Building the attributes
+     * evaluates them again, and writes the derivation anew.
      */
     static boolean refusesDerivationOutputs(String stderr) {
         return stderr.contains(".drv^out' is not a valid URL")
-                || stderr.lines().anyMatch(l -> l.contains(".drv' is not valid"));
+                || stderr.lines().anyMatch(l -> l.contains("cannot build missing derivation '")
+                        || l.contains(".drv' is not valid"));
     }
 
     /**

@@ -29,7 +29,7 @@ class BuilderTest {
         assumeTrue(PathInfoTest.onPath("nix"), "nix is not on PATH");
         String absent = "/nix/store/00000000000000000000000000000000-nixdeploy-absent.drv";
 
-        // Nix before 2.13: "not a valid URL"; later: the derivation "is not valid" (as when collected)
+        // Nix before 2.13: "not a valid URL"; later: a missing derivation (as when collected)
         NixCli.Output output = NixCli.run(List.of("nix", "build", "--json", "--no-link", absent + "^out"));
 
         assertThat(output.exitCode()).isNotZero();
