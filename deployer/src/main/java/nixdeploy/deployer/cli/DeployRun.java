@@ -44,7 +44,7 @@ final class DeployRun {
     private final Console console;
     /** The derivations of profiles built on their hosts ({@code remoteBuild}), by profile name. */
     private final Map<String, String> derivations = new LinkedHashMap<>();
-    /** The derivation behind each profile's path, by profile name, where it is one (from the evaluation). */
+    /** The derivation output behind each profile's path ({@code <drv>^<output>}), by profile name, from the evaluation. */
     private final Map<String, String> evaluatedDerivations = new LinkedHashMap<>();
 
     DeployRun(DeployCommand options, Console console) {
@@ -171,9 +171,7 @@ final class DeployRun {
             }
             for (ProfilePlan plan : entry.getValue()) {
                 if (plan.remoteBuild()) {
-                    String evaluated = evaluatedDerivations.get(plan.name());
-                    derivations.put(plan.name(), evaluated != null ? evaluated
-                            : Builder.derivation(options.source(entry.getKey()), plan, options.extraBuildArgs));
+                    derivations.put(plan.name(), Builder.derivation(options.source(entry.getKey()), plan, options.extraBuildArgs));
                 }
             }
         }

@@ -39,18 +39,29 @@ public final class Builder {
         NixCli.Output output = NixCli.run(fromDerivations ? derivationsArgv(plans, derivations, extraArgs, keepIn)
                 : buildArgv(flake, plans, extraArgs, keepIn));
         if (fromDerivations && output.exitCode() != 0 && refusesDerivationOutputs(output.stderr())) {
-            derivationOutputsRefused = true;
+            derivationOutputsRefused = !output.stderr().contains("missing derivation");
+            fromDerivations = false;
             output = NixCli.run(buildArgv(flake, plans, extraArgs, keepIn));
         }
         if (output.exitCode() != 0) {
             throw new DeployException(ExitCode.BUILD_FAILED, "building the profiles failed:\n"
                     + NixCli.errorText(output.stderr()));
         }
+        java.util.Set<String> builtPaths = new java.util.HashSet<>();
         for (JsonElement built : NixCli.json(output, "nix build").getAsJsonArray()) {
             JsonObject outputs = built.getAsJsonObject().getAsJsonObject("outputs");
-            if (outputs == null || outputs.get("out") == null) {
+            if (outputs == null || outputs.get("out") == null && !fromDerivations) {
                 throw new DeployException(ExitCode.BUILD_FAILED, "nix build did not report an output for "
                         + built.getAsJsonObject().get("drvPath"));
+            }
+            outputs.entrySet().forEach(e -> builtPaths.add(e.getValue().getAsString()));
+        }
+        if (fromDerivations) {
+            for (ProfilePlan plan : plans) {
+                if (!builtPaths.contains(plan.storePath())) {
+                    throw new DeployException(ExitCode.BUILD_FAILED, "nix build of " + derivations.get(plan.name())
+                            + " did not build " + plan.storePath() + ", the path evaluated for " + plan.name());
+                }
             }
         }
     }
@@ -63,11 +74,11 @@ public final class Builder {
         return argv;
     }
 
-    /** The output {@code out} of each profile's derivation (the path's outPath), in the plans' order. */
+    /** Each profile's derivation output ({@code <drv>^<output>}, the path's outPath), in the plans' order. */
     static List<String> derivationsArgv(List<ProfilePlan> plans, Map<String, String> derivations,
             List<String> extraArgs, java.util.Optional<java.nio.file.Path> keepIn) {
         List<String> argv = buildCommand(keepIn);
-        plans.forEach(p -> argv.add(derivations.get(p.name()) + "^out"));
+        plans.forEach(p -> argv.add(derivations.get(p.name())));
         argv.addAll(extraArgs);
         return argv;
     }

@@ -73,12 +73,13 @@ public final class FlakeEvaluator {
     }
 
     /**
-     * The derivation behind a profile's path (null for a path that is no derivation): free once its
-     * output path is evaluated, and what the build then builds without evaluating the path again.
+     * The output of a derivation behind a profile's path, {@code <drv>^<output>} (null for a path
+     * that is no derivation): read once the path itself is evaluated, so it costs nothing more and
+     * an evaluation error shows once; what the build then builds without evaluating the path again.
      */
     static final String DERIVATION = String.join(" ",
-            "derivation = v: let d = builtins.tryEval (if builtins.isAttrs v && (v.type or null) == \"derivation\"",
-            "  then v.drvPath else null); in if d.success then d.value else null;");
+            "derivation = v: p: builtins.seq p (if builtins.isAttrs v && (v.type or null) == \"derivation\"",
+            "  && v ? drvPath then v.drvPath + \"^\" + (v.outputName or \"out\") else null);");
 
     /**
      * {@code deploy: { "node" = { "profile" = { path = <its path>; derivation = <its .drv>; }; ... };
@@ -90,8 +91,8 @@ public final class FlakeEvaluator {
             nodes.computeIfAbsent(plan.node(), n -> new LinkedHashSet<>()).add(plan.profile());
         }
         StringBuilder expr = new StringBuilder("deploy: let " + WALK + " " + DERIVATION
-                + " path = n: p: let v = deploy.nodes.${n}.profiles.${p}.path; in"
-                + " { path = walk v; derivation = derivation v; }; in {");
+                + " path = n: p: let v = deploy.nodes.${n}.profiles.${p}.path; w = walk v; in"
+                + " { path = w; derivation = derivation v w; }; in {");
         nodes.forEach((node, profiles) -> {
             expr.append(' ').append(nixString(node)).append(" = {");
             profiles.forEach(p -> expr.append(' ').append(nixString(p)).append(" = path ").append(nixString(node))
@@ -101,12 +102,12 @@ public final class FlakeEvaluator {
         return expr.append(" }").toString();
     }
 
-    /** The derivation {@link #paths} found behind {@code plan}'s path, if it is one. */
+    /** The derivation output ({@code <drv>^<output>}) {@link #paths} found behind {@code plan}'s path, if any. */
     public static java.util.Optional<String> derivation(JsonElement paths, ProfilePlan plan) {
         if (paths.isJsonObject() && paths.getAsJsonObject().get(plan.node()) instanceof com.google.gson.JsonObject node
                 && node.get(plan.profile()) instanceof com.google.gson.JsonObject profile
                 && profile.get("derivation") instanceof com.google.gson.JsonPrimitive drv && drv.isString()
-                && drv.getAsString().startsWith("/") && drv.getAsString().endsWith(".drv")) {
+                && drv.getAsString().startsWith("/") && drv.getAsString().contains(".drv^")) {
             return java.util.Optional.of(drv.getAsString());
         }
         return java.util.Optional.empty();

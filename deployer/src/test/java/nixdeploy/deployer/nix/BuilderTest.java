@@ -18,10 +18,10 @@ class BuilderTest {
     void buildsEachDerivationsOutputInThePlansOrderWithTheExtraArguments() {
         List<ProfilePlan> plans = List.of(FlakeEvaluatorTest.plan("web", "system"), FlakeEvaluatorTest.plan("db",
                 "system"));
-        Map<String, String> derivations = Map.of(plans.get(0).name(), WEB, plans.get(1).name(), DB);
+        Map<String, String> derivations = Map.of(plans.get(0).name(), WEB + "^out", plans.get(1).name(), DB + "^bin");
 
         assertThat(Builder.derivationsArgv(plans, derivations, List.of("--max-jobs", "2"), Optional.empty()))
-                .containsExactly("nix", "build", "--json", "--no-link", WEB + "^out", DB + "^out", "--max-jobs", "2");
+                .containsExactly("nix", "build", "--json", "--no-link", WEB + "^out", DB + "^bin", "--max-jobs", "2");
     }
 
     @Test
@@ -56,11 +56,12 @@ class BuilderTest {
         // evaluated again, the path would now be another one
         java.nio.file.Files.writeString(name, "nixdeploy-evaluated-twice");
 
-        Builder.build(flake, plans, Map.of(plans.get(0).name(), derivation.orElseThrow()), impure, Optional.empty());
+        List<ProfilePlan> withPath = List.of(plans.get(0).withStorePath(evaluated));
+        Builder.build(flake, withPath, Map.of(plans.get(0).name(), derivation.orElseThrow()), impure, Optional.empty());
 
         NixCli.Output version = NixCli.run(List.of("nix", "--version"));
         boolean before213 = version.stdout().matches("(?s).*\\b2\\.([0-9]|1[0-2])\\.[0-9]+\\s*$");
-        assertThat(derivation.get()).endsWith("-nixdeploy-evaluated-once.drv");
+        assertThat(derivation.get()).endsWith("-nixdeploy-evaluated-once.drv^out");
         assertThat(java.nio.file.Files.exists(java.nio.file.Path.of(evaluated)))
                 .as("built what was evaluated (%s); Nix before 2.13 builds the attribute again", version.stdout())
                 .isEqualTo(!before213);

@@ -29,8 +29,8 @@ class FlakeEvaluatorTest {
 
         assertThat(selection)
                 .startsWith("deploy: let walk = v:")
-                .contains("path = n: p: let v = deploy.nodes.${n}.profiles.${p}.path; in"
-                        + " { path = walk v; derivation = derivation v; };")
+                .contains("path = n: p: let v = deploy.nodes.${n}.profiles.${p}.path; w = walk v; in"
+                        + " { path = w; derivation = derivation v w; };")
                 .endsWith("in { \"web\" = { \"system\" = path \"web\" \"system\"; \"app\" = path \"web\" \"app\"; };"
                         + " \"db\" = { \"system\" = path \"db\" \"system\"; }; }");
     }
