@@ -45,7 +45,7 @@ final class DeployRun {
     /** The derivations of profiles built on their hosts ({@code remoteBuild}), by profile name. */
     private final Map<String, String> derivations = new LinkedHashMap<>();
     /** The derivation output behind each profile's path ({@code <drv>^<output>}), by profile name, from the evaluation. */
-    private final Map<String, String> evaluatedDerivations = new LinkedHashMap<>();
+    private final Map<String, String> derivationOutputs = new LinkedHashMap<>();
 
     DeployRun(DeployCommand options, Console console) {
         this.options = options;
@@ -166,7 +166,7 @@ final class DeployRun {
             List<ProfilePlan> local = entry.getValue().stream().filter(p -> !p.remoteBuild()).toList();
             if (!local.isEmpty()) {
                 console.info("", "building " + local.size() + " profile(s) from " + entry.getKey());
-                Builder.build(options.source(entry.getKey()), local, evaluatedDerivations, options.extraBuildArgs,
+                Builder.build(options.source(entry.getKey()), local, derivationOutputs, options.extraBuildArgs,
                         keepResultIn());
             }
             for (ProfilePlan plan : entry.getValue()) {
@@ -215,7 +215,7 @@ final class DeployRun {
             // two flakes may both have a node "web": name each profile with its flake then
             entry.setValue(severalFlakes ? withPaths.stream().map(p -> p.inFlake(entry.getKey())).toList() : withPaths);
             entry.getValue().forEach(p -> FlakeEvaluator.derivation(paths, p)
-                    .ifPresent(drv -> evaluatedDerivations.put(p.name(), drv)));
+                    .ifPresent(drv -> derivationOutputs.put(p.name(), drv)));
         }
         return byFlake;
     }

@@ -21,10 +21,11 @@ public final class Builder {
 
     /**
      * Builds; with {@code keepIn}, also leaves GC roots {@code result, result-1, ...} in that folder.
-     * When every profile's derivation is known ({@code derivations}, by profile name, from the
-     * evaluation of the paths), builds those, so the paths are not evaluated a second time.
+     * When every profile's derivation output is known ({@code derivationOutputs}, {@code <drv>^<output>}
+     * by profile name, from the evaluation of the paths), builds those, so the paths are not
+     * evaluated a second time.
      */
-    public static void build(NixSource flake, List<ProfilePlan> plans, Map<String, String> derivations,
+    public static void build(NixSource flake, List<ProfilePlan> plans, Map<String, String> derivationOutputs,
             List<String> extraArgs, java.util.Optional<java.nio.file.Path> keepIn) throws DeployException {
         if (keepIn.isPresent()) {
             try {
@@ -34,12 +35,12 @@ public final class Builder {
                         + ": " + e.getMessage());
             }
         }
-        boolean fromDerivations = !derivationOutputsRefused && plans.stream().allMatch(p -> derivations.containsKey(
-                p.name()));
-        NixCli.Output output = NixCli.run(fromDerivations ? derivationsArgv(plans, derivations, extraArgs, keepIn)
+        boolean fromDerivations = !derivationOutputsRefused && plans.stream().allMatch(p -> derivationOutputs
+                .containsKey(p.name()));
+        NixCli.Output output = NixCli.run(fromDerivations ? derivationsArgv(plans, derivationOutputs, extraArgs, keepIn)
                 : buildArgv(flake, plans, extraArgs, keepIn));
         if (fromDerivations && output.exitCode() != 0 && refusesDerivationOutputs(output.stderr())) {
-            derivationOutputsRefused = !output.stderr().contains("missing derivation");
+            derivationOutputsRefused = cannotNameOutputs(output.stderr());
             fromDerivations = false;
             output = NixCli.run(buildArgv(flake, plans, extraArgs, keepIn));
         }
@@ -59,7 +60,7 @@ public final class Builder {
         if (fromDerivations) {
             for (ProfilePlan plan : plans) {
                 if (!builtPaths.contains(plan.storePath())) {
-                    throw new DeployException(ExitCode.BUILD_FAILED, "nix build of " + derivations.get(plan.name())
+                    throw new DeployException(ExitCode.BUILD_FAILED, "nix build of " + derivationOutputs.get(plan.name())
                             + " did not build " + plan.storePath() + ", the path evaluated for " + plan.name());
                 }
             }
@@ -75,10 +76,10 @@ public final class Builder {
     }
 
     /** Each profile's derivation output ({@code <drv>^<output>}, the path's outPath), in the plans' order. */
-    static List<String> derivationsArgv(List<ProfilePlan> plans, Map<String, String> derivations,
+    static List<String> derivationsArgv(List<ProfilePlan> plans, Map<String, String> derivationOutputs,
             List<String> extraArgs, java.util.Optional<java.nio.file.Path> keepIn) {
         List<String> argv = buildCommand(keepIn);
-        plans.forEach(p -> argv.add(derivations.get(p.name())));
+        plans.forEach(p -> argv.add(derivationOutputs.get(p.name())));
         argv.addAll(extraArgs);
         return argv;
     }
@@ -94,15 +95,26 @@ public final class Builder {
     }
 
     /**
-     * Nix before 2.13 reads {@code drv^out} as a flake reference, which is "not a valid URL"; and a
-     * derivation the garbage collector took since the evaluation wrote it is missing ("cannot build
-     * missing derivation", "... .drv' is not valid" in some versions). Building the attributes
-     * evaluates them again, and writes the derivation anew.
+     * Whether building the attributes instead can succeed: this Nix cannot name a derivation's
+     * output, or the derivation is gone. Building the attributes evaluates them again, and writes
+     * the derivation anew.
      */
     static boolean refusesDerivationOutputs(String stderr) {
-        return stderr.contains(".drv^out' is not a valid URL")
-                || stderr.lines().anyMatch(l -> l.contains("cannot build missing derivation '")
-                        || l.contains(".drv' is not valid"));
+        return cannotNameOutputs(stderr) || derivationCollected(stderr);
+    }
+
+    /** Nix before 2.13 reads {@code drv^output} as a flake reference, which is "not a valid URL". */
+    private static boolean cannotNameOutputs(String stderr) {
+        return stderr.lines().anyMatch(l -> l.contains(".drv^") && l.contains("' is not a valid URL"));
+    }
+
+    /**
+     * The garbage collector took the derivation since the evaluation wrote it: "cannot build
+     * missing derivation" (Nix 2.26), "... .drv' is not valid" (some versions).
+     */
+    private static boolean derivationCollected(String stderr) {
+        return stderr.lines().anyMatch(l -> l.contains("cannot build missing derivation '")
+                || l.contains(".drv' is not valid"));
     }
 
     /**

@@ -1,11 +1,14 @@
 package nixdeploy.deployer.nix;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
@@ -103,14 +106,14 @@ public final class FlakeEvaluator {
     }
 
     /** The derivation output ({@code <drv>^<output>}) {@link #paths} found behind {@code plan}'s path, if any. */
-    public static java.util.Optional<String> derivation(JsonElement paths, ProfilePlan plan) {
-        if (paths.isJsonObject() && paths.getAsJsonObject().get(plan.node()) instanceof com.google.gson.JsonObject node
-                && node.get(plan.profile()) instanceof com.google.gson.JsonObject profile
-                && profile.get("derivation") instanceof com.google.gson.JsonPrimitive drv && drv.isString()
+    public static Optional<String> derivation(JsonElement paths, ProfilePlan plan) {
+        if (paths.isJsonObject() && paths.getAsJsonObject().get(plan.node()) instanceof JsonObject node
+                && node.get(plan.profile()) instanceof JsonObject profile
+                && profile.get("derivation") instanceof JsonPrimitive drv && drv.isString()
                 && drv.getAsString().startsWith("/") && drv.getAsString().contains(".drv^")) {
-            return java.util.Optional.of(drv.getAsString());
+            return Optional.of(drv.getAsString());
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     public static String nixString(String s) {
