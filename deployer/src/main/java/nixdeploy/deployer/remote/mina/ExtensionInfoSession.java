@@ -1,10 +1,14 @@
 package nixdeploy.deployer.remote.mina;
 
+import java.io.IOException;
+import java.util.concurrent.Callable;
 import org.apache.sshd.client.ClientFactoryManager;
 import org.apache.sshd.client.session.ClientSessionImpl;
 import org.apache.sshd.client.session.SessionFactory;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.io.AbstractIoWriteFuture;
 import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 
 /**
@@ -12,13 +16,16 @@ import org.apache.sshd.common.util.buffer.Buffer;
  * not come: a host sends it right after its first NEWKEYS or not at all, so once the message after
  * that NEWKEYS has been handled, whatever it was. The first authentication request waits for
  * that, as MINA's public-key method reads the host's signature algorithms and host-bound
- * authentication from it.
+ * authentication from it. It can also hold an authentication request back, for
+ * {@link OrderedPublicKeyAuth} to send a signed one in its place.
  */
 final class ExtensionInfoSession extends ClientSessionImpl {
     private final Object lock = new Object();
     private boolean newKeysRead;
     private volatile boolean extensionInfoRead;
     private Runnable waiting;
+    private Thread holdingBack;
+    private Buffer heldBack;
 
     static SessionFactory factory(ClientFactoryManager client) {
         return new SessionFactory(client) {
@@ -42,6 +49,31 @@ final class ExtensionInfoSession extends ClientSessionImpl {
             }
         }
         action.run();
+    }
+
+    /**
+     * Runs {@code send} with the authentication request it writes from this thread held back, and
+     * returns that request unsent; null if it wrote none.
+     */
+    Buffer holdingBackRequest(Callable<Boolean> send) throws Exception {
+        holdingBack = Thread.currentThread();
+        try {
+            send.call();
+            return heldBack;
+        } finally {
+            holdingBack = null;
+            heldBack = null;
+        }
+    }
+
+    @Override
+    public IoWriteFuture writePacket(Buffer buffer) throws IOException {
+        if (holdingBack == Thread.currentThread() && heldBack == null
+                && (buffer.rawByte(buffer.rpos()) & 0xff) == SshConstants.SSH_MSG_USERAUTH_REQUEST) {
+            heldBack = buffer;
+            return AbstractIoWriteFuture.fulfilled(this, Boolean.TRUE);
+        }
+        return super.writePacket(buffer);
     }
 
     @Override

@@ -33,16 +33,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The first authentication request is the key, not "none", once the host's extension info is read. */
+/**
+ * The first authentication request is the key, not "none", once the host's extension info is read;
+ * a key from a file goes out signed, an agent's key is asked about first.
+ */
 class PublicKeyFirstTest {
     @TempDir
     static Path dir;
     static Path hostKey;
     static Path clientKey;
     static Path rsaKey;
+    static Path strangerKey;
 
     final List<String> methods = new CopyOnWriteArrayList<>();
     final List<String> algorithms = new CopyOnWriteArrayList<>();
+    final List<Boolean> signed = new CopyOnWriteArrayList<>();
     SshServer server;
 
     @BeforeAll
@@ -51,6 +56,7 @@ class PublicKeyFirstTest {
         hostKey = MinaConnectorTest.keygen(dir, "host_ed25519", "ed25519", "");
         clientKey = MinaConnectorTest.keygen(dir, "client", "ed25519", "");
         rsaKey = MinaConnectorTest.keygen(dir, "client_rsa", "rsa", "");
+        strangerKey = MinaConnectorTest.keygen(dir, "stranger", "ed25519", "");
     }
 
     @AfterEach
@@ -110,6 +116,68 @@ class PublicKeyFirstTest {
         assertThat(methods).containsExactly("none");
     }
 
+    @Test
+    void aKeyFromItsFileGoesOutSignedWithoutAskingFirst() throws Exception {
+        start(server -> { });
+
+        connect().close();
+
+        assertThat(signed).containsExactly(true);
+    }
+
+    @Test
+    void aRefusedKeyIsFollowedByTheNextOneSignedToo() throws Exception {
+        start(server -> { });
+
+        connect(strangerKey, "-i", clientKey.toString()).close();
+
+        assertThat(signed).containsExactly(true, true);
+    }
+
+    @Test
+    void aHostWithoutExtensionInfoThatRefusesTheFirstRsaAlgorithmGetsTheNext() throws Exception {
+        start(server -> {
+            server.setSignatureFactoriesNames("ssh-ed25519", "rsa-sha2-256");
+            server.setKexExtensionHandler(new KexExtensionHandler() {
+                @Override
+                public void sendKexExtensions(Session session, KexPhase phase) {
+                    // so the client cannot know which RSA algorithms the host takes
+                }
+            });
+        });
+
+        connect(rsaKey).close();
+
+        assertThat(algorithms).containsExactly("rsa-sha2-512", "rsa-sha2-256");
+        assertThat(signed).containsExactly(true, true);
+    }
+
+    @Test
+    void anAgentsKeyIsAskedAboutBeforeItSigns() throws Exception {
+        Assumptions.assumeTrue(new ProcessBuilder("sh", "-c", "command -v ssh-agent").start().waitFor() == 0);
+        Path socket = dir.resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+                Thread.sleep(50);
+            }
+            ProcessBuilder adding = new ProcessBuilder("ssh-add", clientKey.toString()).redirectErrorStream(true);
+            adding.environment().put("SSH_AUTH_SOCK", socket.toString());
+            Process add = adding.start();
+            add.getInputStream().readAllBytes();
+            assertThat(add.waitFor()).isZero();
+            start(server -> { });
+
+            connect(clientKey, "-o", "IdentityAgent=" + socket).close();
+
+            assertThat(signed).containsExactly(false, true);
+        } finally {
+            agent.destroy();
+            Files.deleteIfExists(socket);
+        }
+    }
+
     private void start(Consumer<SshServer> configure) throws Exception {
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
@@ -130,7 +198,7 @@ class PublicKeyFirstTest {
                             request.getString();  // service
                             methods.add(request.getString());
                             if (methods.get(methods.size() - 1).equals("publickey")) {
-                                request.getBoolean();  // signed
+                                signed.add(request.getBoolean());
                                 algorithms.add(request.getString());
                             }
                         }
@@ -147,14 +215,16 @@ class PublicKeyFirstTest {
         return connect(clientKey);
     }
 
-    private MinaRemoteHost connect(Path key) throws Exception {
+    private MinaRemoteHost connect(Path key, String... more) throws Exception {
         String[] pub = Files.readString(hostKey.resolveSibling("host_ed25519.pub")).trim().split(" ");
         Path known = Files.writeString(dir.resolve("known_hosts"),
                 "[127.0.0.1]:" + server.getPort() + " " + pub[0] + " " + pub[1] + "\n");
-        SshTarget target = SshOptions.apply(SshTarget.of("127.0.0.1", "test"), List.of("-p",
-                Integer.toString(server.getPort()), "-o", "UserKnownHostsFile=" + known, "-o",
-                "GlobalKnownHostsFile=" + dir.resolve("none"), "-o", "IdentityAgent=none", "-i",
-                key.toString()), warning -> { });
+        List<String> options = new java.util.ArrayList<>(List.of("-p", Integer.toString(server.getPort()), "-o",
+                "UserKnownHostsFile=" + known, "-o", "GlobalKnownHostsFile=" + dir.resolve("none"), "-i",
+                key.toString()));
+        options.addAll(List.of(more));
+        options.addAll(List.of("-o", "IdentityAgent=none"));
+        SshTarget target = SshOptions.apply(SshTarget.of("127.0.0.1", "test"), options, warning -> { });
         Path home = dir.resolve("home");
         try (MinaConnector connector = new MinaConnector(warning -> { },
                 new SshConfig(home, List.of(home.resolve(".ssh/config"))), new PassphrasePrompt() {
