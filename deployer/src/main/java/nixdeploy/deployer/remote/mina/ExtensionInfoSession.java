@@ -51,15 +51,15 @@ final class ExtensionInfoSession extends ClientSessionImpl {
         action.run();
     }
 
-    /**
-     * Runs {@code send} with the authentication request it writes from this thread held back, and
-     * returns that request unsent; null if it wrote none.
-     */
-    Buffer holdingBackRequest(Callable<Boolean> send) throws Exception {
+    /** What {@code send} returned, and the authentication request it wrote, unsent (null if none). */
+    record HeldBack(boolean sent, Buffer request) {}
+
+    /** Runs {@code send} with the authentication request it writes from this thread held back. */
+    HeldBack holdingBackRequest(Callable<Boolean> send) throws Exception {
         holdingBack = Thread.currentThread();
         try {
-            send.call();
-            return heldBack;
+            boolean sent = send.call();
+            return new HeldBack(sent, heldBack);
         } finally {
             holdingBack = null;
             heldBack = null;
