@@ -6,8 +6,11 @@ import nixdeploy.deployer.DeployException;
 public interface RemoteConnector extends AutoCloseable {
     RemoteHost connect(SshTarget target) throws DeployException;
 
-    /** Another connection will follow (a confirmation's): what it needs may be made ahead, off its path. */
-    default void expectConnection() {
+    /**
+     * Another connection will follow (a confirmation's), like {@code model} (to the same host):
+     * what it needs may be made ahead, off its path.
+     */
+    default void expectConnection(RemoteHost model) {
     }
 
     @Override

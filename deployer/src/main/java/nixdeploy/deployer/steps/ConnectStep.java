@@ -91,7 +91,7 @@ final class ConnectStep {
         try {
             console.info(who, "connected to " + host.describe() + " (" + Human.millisSince(start) + " ms)");
             if (ActivatorArgs.magicRollback(plan, mode)) {
-                connector.expectConnection();  // the confirmation's, after the activation
+                connector.expectConnection(host);  // the confirmation's, after the activation
             }
             String profileUser = plan.profileUser().orElse(host.user());
             boolean passwordOnStdin = !profileUser.equals(host.user()) && plan.interactiveSudo();

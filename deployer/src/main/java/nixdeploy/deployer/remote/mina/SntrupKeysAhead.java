@@ -15,17 +15,19 @@ import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.kex.BuiltinKEM;
 import org.apache.sshd.common.kex.DHFactory;
 import org.apache.sshd.common.kex.KeyEncapsulationMethod;
+import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.kex.MontgomeryCurve;
 import org.apache.sshd.common.kex.XDH;
+import org.apache.sshd.common.session.Session;
 
 /**
- * OpenSSH's default key exchange, {@code sntrup761x25519-sha512}, with the client's sntrup761 key
+ * The default key exchange of OpenSSH 9.0 to 9.8, {@code sntrup761x25519-sha512}, with the client's sntrup761 key
  * pair made ahead of the connection that uses it. Making one takes Bouncy Castle 20 to 70 ms of
  * CPU (the X25519 half well under 1), which MINA spends inside the key exchange, on the critical
  * path of every connection. Here a background thread makes one for the first connection while the
- * deployer starts and evaluates, and one for each connection announced to follow (a confirmation's,
- * while the activation runs); a connection that finds none makes its own, as MINA would. Each pair
+ * deployer starts and evaluates, and one for each connection announced to follow a connection
+ * that used sntrup761 (a confirmation's, while the activation runs); a connection that finds none makes its own, as MINA would. Each pair
  * is used for one connection only and lives in memory only, as one made in the key exchange does.
  */
 final class SntrupKeysAhead {
@@ -40,6 +42,11 @@ final class SntrupKeysAhead {
         if (BuiltinKEM.sntrup761.isSupported()) {
             AHEAD.add(Background.supply(SntrupKeysAhead::make));
         }
+    }
+
+    /** Whether {@code session}'s key exchange was an sntrup761 one. */
+    static boolean negotiated(Session session) {
+        return NAMES.contains(session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS));
     }
 
     /** A key pair made ahead, or one made now when none was. */

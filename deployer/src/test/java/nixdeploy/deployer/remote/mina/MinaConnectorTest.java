@@ -28,6 +28,8 @@ import nixdeploy.io.HeadTailBuffer;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.io.nio2.Nio2Session;
+import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.KeySetPublickeyAuthenticator;
@@ -148,6 +150,32 @@ class MinaConnectorTest {
                 assertThat(host.run("echo acknowledged", "", java.time.Duration.ofSeconds(10)).stdout())
                         .isEqualTo("acknowledged\n");
             }
+        }
+    }
+
+    @Test
+    void theKeyExchangeIsMlKemsHybridWhenTheHostOffersItAsWithOpenSsh10() throws Exception {
+        Path known = file("known_mlkem", hostLine("ed25519"));
+        try (MinaConnector connector = connector();
+                MinaRemoteHost host = (MinaRemoteHost) connector.connect(target(known, dir.resolve("none")))) {
+            assertThat(host.session().getNegotiatedKexParameter(KexProposalOption.ALGORITHMS))
+                    .isEqualTo("mlkem768x25519-sha256");
+            assertThat(SntrupKeysAhead.negotiated(host.session())).as("no sntrup761 key made for the next").isFalse();
+        }
+    }
+
+    @Test
+    void aHostWithoutMlKemGetsSntrup761() throws Exception {
+        List<KeyExchangeFactory> all = server.getKeyExchangeFactories();
+        server.setKeyExchangeFactories(all.stream().filter(f -> !f.getName().startsWith("mlkem")).toList());
+        Path known = file("known_sntrup", hostLine("ed25519"));
+        try (MinaConnector connector = connector();
+                MinaRemoteHost host = (MinaRemoteHost) connector.connect(target(known, dir.resolve("none")))) {
+            assertThat(host.session().getNegotiatedKexParameter(KexProposalOption.ALGORITHMS))
+                    .isEqualTo("sntrup761x25519-sha512");
+            assertThat(SntrupKeysAhead.negotiated(host.session())).isTrue();
+        } finally {
+            server.setKeyExchangeFactories(all);
         }
     }
 
