@@ -121,8 +121,8 @@ final class HostCommands {
      * that would remove its files, however long it takes; a lock whose process is gone (killed,
      * or the host restarted) is removed by the next activation. The activation's own JVM never dumps (a
      * JDK whose base archive is missing refuses to start with -XX:ArchiveClassesAtExit, and a dump
-     * that fails would change its exit status). A training that failed is not retried for that
-     * archive. A missing, stale or damaged archive is skipped by the JVM itself (-Xshare:auto,
+     * that fails would change its exit status). A training that failed is retried a day later at
+     * the earliest (a full disk passes; a JDK that cannot dump costs a niced JVM a day). A missing, stale or damaged archive is skipped by the JVM itself (-Xshare:auto,
      * checksums verified); its name changes with the JDK's release file, so an updated JDK makes a
      * new one; the cds logging that would reach stdout, where the events go, is off.
      */
@@ -134,7 +134,8 @@ final class HostCommands {
             + "a=$d/activator-$({ printf '%s %s\\n' \"$j\" \"$jar\"; "
             + "cat \"$(dirname \"$(readlink -f \"$j\")\")/../release\"; } 2>/dev/null | cksum | cut -d' ' -f1).jsa; shift; "
             + "if [ -s \"$a\" ]; then exec \"$j\" " + String.join(" ", ActivatorJvm.mapping("\"$a\"")) + " \"$@\"; fi; "
-            + "[ \"$m\" = train ] && [ ! -e \"$a.failed\" ] || exec \"$j\" \"$@\"; "
+            + "[ \"$m\" = train ] && { [ ! -e \"$a.failed\" ] || [ -z \"$(find \"$a.failed\" -mmin -1440 2>/dev/null)\" ]; } "
+            + "|| exec \"$j\" \"$@\"; "
             + "\"$j\" \"$@\"; r=$?; [ $r = 0 ] || exit $r; "
             + "w=$d/training; b=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null); "
             + "if [ -f \"$w/owner\" ] && read p o < \"$w/owner\" && { [ \"$o\" != \"$b\" ] || ! kill -0 \"$p\" 2>/dev/null; }; "

@@ -206,6 +206,25 @@ class ActivatorClassDataTest {
     }
 
     @Test
+    void aTrainingThatFailedADayAgoIsTriedAgain() throws Exception {
+        trainingFails = true;
+        assertThat(launch("train", 0)).isZero();
+        awaitJavaRuns(2);
+        Path failed = archives().get(0);
+        Files.setLastModifiedTime(failed, FileTime.from(Instant.now().minus(Duration.ofHours(23))));
+        assertThat(launch("train", 0)).isZero();
+        assertThat(javaRuns()).hasSize(3);
+
+        trainingFails = false;
+        Files.setLastModifiedTime(failed, FileTime.from(Instant.now().minus(Duration.ofHours(25))));
+        assertThat(launch("train", 0)).isZero();
+        awaitJavaRuns(5);
+
+        assertThat(javaRuns().get(4)).contains("load-classes");
+        assertThat(archives()).singleElement().matches(a -> a.getFileName().toString().endsWith(".jsa"));
+    }
+
+    @Test
     void aFailedActivationKeepsItsExitStatusAndStartsNoTraining() throws Exception {
         assertThat(launch("train", 4)).isEqualTo(4);
         Thread.sleep(200);
