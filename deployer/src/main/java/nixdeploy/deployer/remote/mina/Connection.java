@@ -27,6 +27,8 @@ final class Connection {
     final SshSettings target;
     final AtomicReference<String> hostKeyProblem = new AtomicReference<>();
     final List<String> keyNotes = Collections.synchronizedList(new ArrayList<>());
+    /** Whether a session of this chain (the host's, a jump host's) made an sntrup761 key exchange. */
+    volatile boolean sntrupUsed;
     private final SshConfig config;
     /** Jump specs still to resolve, with the jump each one goes through (null: its own ProxyJump). */
     private final Deque<String[]> pendingJumps = new ArrayDeque<>();

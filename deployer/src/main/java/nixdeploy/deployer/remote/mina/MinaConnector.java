@@ -76,6 +76,16 @@ public final class MinaConnector implements RemoteConnector {
                         session.getSignatureFactoriesNames(), host.hostKeyAlgorithms(), known.keyTypes(),
                         known.hasCertificateAuthority())));
             }
+
+            @Override
+            public void sessionNegotiationEnd(Session session, Map<KexProposalOption, String> clientProposal,
+                    Map<KexProposalOption, String> serverProposal, Map<KexProposalOption, String> negotiated,
+                    Throwable reason) {
+                Connection connection = Connection.of(session);
+                if (connection != null && SntrupKeysAhead.isSntrup(negotiated.get(KexProposalOption.ALGORITHMS))) {
+                    connection.sntrupUsed = true;
+                }
+            }
         });
         // a connection opened before a long build must outlive it (MINA closes one idle for 10 minutes,
         // NAT boxes sooner); four unanswered keepalives in a row mean the host is gone
@@ -105,7 +115,8 @@ public final class MinaConnector implements RemoteConnector {
 
     @Override
     public void expectConnection(RemoteHost model) {
-        if (model instanceof MinaRemoteHost host && SntrupKeysAhead.negotiated(host.session())) {
+        Connection connection = model instanceof MinaRemoteHost host ? Connection.of(host.session()) : null;
+        if (connection == null || connection.sntrupUsed) {
             SntrupKeysAhead.prime();
         }
     }

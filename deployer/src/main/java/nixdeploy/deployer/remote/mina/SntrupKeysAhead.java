@@ -15,11 +15,9 @@ import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.kex.BuiltinKEM;
 import org.apache.sshd.common.kex.DHFactory;
 import org.apache.sshd.common.kex.KeyEncapsulationMethod;
-import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.kex.MontgomeryCurve;
 import org.apache.sshd.common.kex.XDH;
-import org.apache.sshd.common.session.Session;
 
 /**
  * The default key exchange of OpenSSH 9.0 to 9.8, {@code sntrup761x25519-sha512}, with the client's sntrup761 key
@@ -27,7 +25,8 @@ import org.apache.sshd.common.session.Session;
  * CPU (the X25519 half well under 1), which MINA spends inside the key exchange, on the critical
  * path of every connection. Here a background thread makes one for the first connection while the
  * deployer starts and evaluates, and one for each connection announced to follow a connection
- * that used sntrup761 (a confirmation's, while the activation runs); a connection that finds none makes its own, as MINA would. Each pair
+ * one of whose sessions (the host's, a jump host's) used sntrup761 (a confirmation's, while the
+ * activation runs); a connection that finds none makes its own, as MINA would. Each pair
  * is used for one connection only and lives in memory only, as one made in the key exchange does.
  */
 final class SntrupKeysAhead {
@@ -44,9 +43,14 @@ final class SntrupKeysAhead {
         }
     }
 
-    /** Whether {@code session}'s key exchange was an sntrup761 one. */
-    static boolean negotiated(Session session) {
-        return NAMES.contains(session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS));
+    /** Whether {@code algorithm}, a negotiated key exchange (or null), is an sntrup761 one. */
+    static boolean isSntrup(String algorithm) {
+        return algorithm != null && NAMES.contains(algorithm);
+    }
+
+    /** How many key pairs are made or being made ahead. */
+    static int ahead() {
+        return AHEAD.size();
     }
 
     /** A key pair made ahead, or one made now when none was. */

@@ -32,6 +32,7 @@ import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
 import org.apache.sshd.server.auth.pubkey.KeySetPublickeyAuthenticator;
 import org.apache.sshd.server.shell.ProcessShellCommandFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -160,7 +161,9 @@ class MinaConnectorTest {
                 MinaRemoteHost host = (MinaRemoteHost) connector.connect(target(known, dir.resolve("none")))) {
             assertThat(host.session().getNegotiatedKexParameter(KexProposalOption.ALGORITHMS))
                     .isEqualTo("mlkem768x25519-sha256");
-            assertThat(SntrupKeysAhead.negotiated(host.session())).as("no sntrup761 key made for the next").isFalse();
+            int ahead = SntrupKeysAhead.ahead();
+            connector.expectConnection(host);
+            assertThat(SntrupKeysAhead.ahead()).as("no sntrup761 key made for the next").isEqualTo(ahead);
         }
     }
 
@@ -173,9 +176,46 @@ class MinaConnectorTest {
                 MinaRemoteHost host = (MinaRemoteHost) connector.connect(target(known, dir.resolve("none")))) {
             assertThat(host.session().getNegotiatedKexParameter(KexProposalOption.ALGORITHMS))
                     .isEqualTo("sntrup761x25519-sha512");
-            assertThat(SntrupKeysAhead.negotiated(host.session())).isTrue();
+            int ahead = SntrupKeysAhead.ahead();
+            connector.expectConnection(host);
+            assertThat(SntrupKeysAhead.ahead()).as("a key made for the next").isEqualTo(ahead + 1);
         } finally {
             server.setKeyExchangeFactories(all);
+        }
+    }
+
+    @Test
+    void aJumpHostWithoutMlKemHasAKeyMadeForTheConfirmationsJumpToo() throws Exception {
+        SshServer jump = SshServer.setUpDefaultServer();
+        jump.setHost("127.0.0.1");
+        jump.setPort(0);
+        jump.setKeyPairProvider(server.getKeyPairProvider());
+        jump.setPublickeyAuthenticator(server.getPublickeyAuthenticator());
+        jump.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
+        jump.setKeyExchangeFactories(jump.getKeyExchangeFactories().stream()
+                .filter(f -> !f.getName().startsWith("mlkem")).toList());
+        jump.start();
+        // a jump host logs in with the keys of its own configuration, as with OpenSSH
+        Path config = Files.createDirectories(dir.resolve("home/.ssh")).resolve("config");
+        try {
+            String[] pub = Files.readString(dir.resolve("host_ed25519.pub")).trim().split(" ");
+            Path known = file("known_jump", hostLine("ed25519"),
+                    "[127.0.0.1]:" + jump.getPort() + " " + pub[0] + " " + pub[1]);
+            Files.writeString(config, "Host jump\n  HostName 127.0.0.1\n  Port " + jump.getPort()
+                    + "\n  User test\n  IdentityFile " + clientKey + "\n  IdentityAgent none\n  UserKnownHostsFile "
+                    + known + "\n");
+            try (MinaConnector connector = connector();
+                    MinaRemoteHost host = (MinaRemoteHost) connector.connect(target(known, dir.resolve("none"),
+                            "-J", "jump"))) {
+                assertThat(host.session().getNegotiatedKexParameter(KexProposalOption.ALGORITHMS))
+                        .isEqualTo("mlkem768x25519-sha256");
+                int ahead = SntrupKeysAhead.ahead();
+                connector.expectConnection(host);
+                assertThat(SntrupKeysAhead.ahead()).as("a key made for the jump host's next").isEqualTo(ahead + 1);
+            }
+        } finally {
+            Files.deleteIfExists(config);
+            jump.stop(true);
         }
     }
 
