@@ -2,6 +2,9 @@ package nixdeploy.deployer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -82,20 +85,40 @@ class DeployFaultMatrixIT {
 
     @Test
     void theHostsLinkDownThroughTheConfirmWindowEndsRolledBack() throws Exception {
-        Process deployer = start(flake("cut-off", "echo cut off", "confirmTimeout = 6;"));
-        String link = IT.host().namespace().replace("-", "") + "n";
+        // a health check here that answers after 1.5 s holds the confirmation back until the link
+        // is down (without one, a fast confirmation can reach the host before the link goes)
+        HttpServer slowCheck = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        slowCheck.createContext("/", exchange -> {
+            try {
+                Thread.sleep(1_500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        slowCheck.start();
+        try {
+            Process deployer = start(flake("cut-off", "echo cut off", "confirmTimeout = 9; healthChecks = [ { http = {"
+                    + " url = \"http://127.0.0.1:" + slowCheck.getAddress().getPort() + "/\"; timeout = 3; };"
+                    + " retries = 0; } ];"));
+            String link = IT.host().namespace().replace("-", "") + "n";
 
-        waitForLog("activated generation 2");
-        IT.host().sh("ip link set " + link + " down").orThrow();
-        long start = System.nanoTime();
-        Thread.sleep(8_000);
-        IT.host().sh("ip link set " + link + " up").orThrow();
-        int exit = finish(deployer);
+            waitForLog("activated generation 2");
+            IT.host().sh("ip link set " + link + " down").orThrow();
+            long start = System.nanoTime();
+            Thread.sleep(11_000);
+            IT.host().sh("ip link set " + link + " up").orThrow();
+            int exit = finish(deployer);
 
-        assertThat(exit).as(log()).isEqualTo(ExitCode.ROLLED_BACK.code);
-        // read back over the link as it came up, or after giving up on it: both say the host did it
-        assertThat(log()).containsPattern("the host rolled back at|the host rolled back by itself to generation 1");
-        assertSteady("link down through the confirm window", start);
+            assertThat(log()).as("the check passed before the confirmation").contains("running 1 health check");
+            assertThat(exit).as(log()).isEqualTo(ExitCode.ROLLED_BACK.code);
+            // read back over the link as it came up, or after giving up on it: both say the host did it
+            assertThat(log()).containsPattern("the host rolled back at|the host rolled back by itself to generation 1");
+            assertSteady("link down through the confirm window", start);
+        } finally {
+            slowCheck.stop(0);
+        }
     }
 
     @Test
