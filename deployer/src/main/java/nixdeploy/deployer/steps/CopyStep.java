@@ -1,5 +1,6 @@
 package nixdeploy.deployer.steps;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -21,6 +22,7 @@ import nixdeploy.deployer.remote.RemoteHost;
 final class CopyStep {
     private final Console console;
     private final ProfileDeployer.Mode mode;
+    private final Exports exports = new Exports(Exports::nixStore);
 
     CopyStep(Console console, ProfileDeployer.Mode mode) {
         this.console = console;
@@ -45,7 +47,7 @@ final class CopyStep {
                 CachePushStep.notSubstituted(plan, mode, missing.size()).ifPresent(w -> console.warn(who, w));
                 console.info(who, "copying " + missing.size() + " of " + closure.paths().size() + " paths ("
                         + Human.bytes(bytes) + ")");
-                send(store, who, missing, bytes);
+                send(store, who, missing, closure);
             } catch (IOException e) {
                 throw failed(host, serve.stderr().trim(), e);
             }
@@ -56,7 +58,7 @@ final class CopyStep {
         return missing;
     }
 
-    private void send(StoreCopy store, String who, List<String> missing, long bytes)
+    private void send(StoreCopy store, String who, List<String> missing, Closure closure)
             throws IOException, DeployException {
         boolean noDerivations = missing.stream().noneMatch(p -> p.endsWith(".drv"));
         if (mode.localKey().isPresent() && noDerivations) {
@@ -65,7 +67,7 @@ final class CopyStep {
             // the signatures the paths already have (a cache's, a build machine's) go with them
             sendSigned(store, who, missing, Optional.empty());
         } else {
-            sendExported(store, who, missing, bytes);
+            sendExported(store, who, missing, closure);
         }
     }
 
@@ -102,18 +104,21 @@ final class CopyStep {
      * that fits on a command line. They come dependencies first (as {@link Closure} lists them), so
      * every batch's references are on the host before it arrives.
      */
-    private void sendExported(StoreCopy store, String who, List<String> missing, long bytes)
+    private void sendExported(StoreCopy store, String who, List<String> missing, Closure closure)
             throws IOException, DeployException {
         long before = 0;
-        for (List<String> argv : NixCli.batches(List.of("nix-store", "--export"), missing)) {
-            Process export = startLocal(argv);
+        for (List<String> argv : NixCli.batches(Exports.COMMAND, missing)) {
             long sentBefore = before;
-            try (InputStream stream = new Progress(export.getInputStream(), sent -> console.status(who,
-                    "copying " + missing.size() + " paths: " + Human.bytes(sentBefore + sent) + " of "
-                    + Human.bytes(bytes)))) {
+            boolean shared = Exports.shared(closure.bytes(argv.subList(Exports.COMMAND.size(), argv.size())));
+            Process export = shared ? null : startLocal(argv);
+            try (InputStream stream = new Progress(shared ? new ByteArrayInputStream(exports.of(argv))
+                    : export.getInputStream(), sent -> console.status(who, "copying " + missing.size()
+                    + " paths: " + Human.bytes(sentBefore + sent) + " of " + Human.bytes(closure.bytes(missing))))) {
                 before += store.importExport(stream);
             } finally {
-                export.destroy();
+                if (export != null) {
+                    export.destroy();
+                }
             }
         }
     }
@@ -142,7 +147,7 @@ final class CopyStep {
     }
 
     /** Starts a local Nix command whose output goes to the host; failing to start it is not the host's fault. */
-    private static Process startLocal(List<String> argv) throws DeployException {
+    static Process startLocal(List<String> argv) throws DeployException {
         try {
             return new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         } catch (IOException e) {
