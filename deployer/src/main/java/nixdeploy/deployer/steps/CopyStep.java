@@ -109,12 +109,15 @@ final class CopyStep {
         long before = 0;
         for (List<String> argv : NixCli.batches(Exports.COMMAND, missing)) {
             long sentBefore = before;
-            boolean shared = Exports.shared(closure.bytes(argv.subList(Exports.COMMAND.size(), argv.size())));
-            Process export = shared ? null : startLocal(argv);
-            try (InputStream stream = new Progress(shared ? new ByteArrayInputStream(exports.of(argv))
-                    : export.getInputStream(), sent -> console.status(who, "copying " + missing.size()
+            Optional<byte[]> shared = exports.shared(argv,
+                    closure.bytes(argv.subList(Exports.COMMAND.size(), argv.size())));
+            Process export = shared.isPresent() ? null : startLocal(argv);
+            try (InputStream stream = new Progress(shared.isPresent() ? new ByteArrayInputStream(shared.get())
+                    : Exports.streamed(export, argv), sent -> console.status(who, "copying " + missing.size()
                     + " paths: " + Human.bytes(sentBefore + sent) + " of " + Human.bytes(closure.bytes(missing))))) {
                 before += store.importExport(stream);
+            } catch (Exports.Failed e) {
+                throw e.reason;
             } finally {
                 if (export != null) {
                     export.destroy();

@@ -28,6 +28,13 @@ final class SharedResults<K, V> {
         };
     }
 
+    /** Whether {@code key}'s result is kept (or being computed). */
+    boolean has(K key) {
+        synchronized (recent) {
+            return recent.containsKey(key);
+        }
+    }
+
     V get(K key, Computation<V> computation) throws DeployException {
         CompletableFuture<V> mine = new CompletableFuture<>();
         CompletableFuture<V> first;

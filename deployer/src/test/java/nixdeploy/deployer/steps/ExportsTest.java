@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ class ExportsTest {
             for (int i = 0; i < 6; i++) {
                 answers.add(hosts.submit(() -> {
                     allAsking.countDown();
-                    return shared.of(new ArrayList<>(NEW_PATHS));
+                    return shared.shared(new ArrayList<>(NEW_PATHS), 1000).orElseThrow();
                 }));
             }
             for (Future<byte[]> answer : answers) {
@@ -54,9 +55,58 @@ class ExportsTest {
     }
 
     @Test
-    void onlyExportsSmallEnoughToKeepInMemoryAreShared() {
-        assertThat(Exports.shared(Exports.SHARED_AT_MOST)).isTrue();
-        assertThat(Exports.shared(Exports.SHARED_AT_MOST + 1)).isFalse();
+    void otherPathsOrAnotherOrderAreExportedOnTheirOwn() throws Exception {
+        AtomicInteger exports = new AtomicInteger();
+        Exports shared = countingExports(exports);
+        List<String> two = List.of("nix-store", "--export", "/nix/store/a-x", "/nix/store/b-y");
+
+        shared.shared(two, 10);
+        shared.shared(List.of("nix-store", "--export", "/nix/store/b-y", "/nix/store/a-x"), 10);
+        shared.shared(NEW_PATHS, 10);
+        shared.shared(two, 10);
+
+        assertThat(exports).hasValue(3);
+    }
+
+    @Test
+    void onceTheRunsBudgetIsSpentExportsStreamButKeptOnesAreStillShared() throws Exception {
+        AtomicInteger exports = new AtomicInteger();
+        Exports shared = countingExports(exports);
+        long half = Exports.BUDGET / 2;
+
+        assertThat(shared.shared(NEW_PATHS, half)).isPresent();
+        assertThat(shared.shared(List.of("nix-store", "--export", "/nix/store/c-z"), half)).isEmpty();
+        assertThat(shared.shared(NEW_PATHS, half)).isPresent();
+        assertThat(shared.shared(List.of("nix-store", "--export", "/nix/store/d-w"), Exports.BUDGET)).isEmpty();
+
+        assertThat(exports).hasValue(1);
+    }
+
+    @Test
+    void aStreamedExportThatFailsPartWayIsReportedAtItsEndAsLocal() throws Exception {
+        Process export = new ProcessBuilder("sh", "-c", "printf part; exit 3").start();
+
+        try (InputStream stream = Exports.streamed(export, NEW_PATHS)) {
+            assertThatThrownBy(stream::readAllBytes).isInstanceOfSatisfying(Exports.Failed.class,
+                    e -> assertThat(e.reason.exitCode()).isEqualTo(ExitCode.BUILD_FAILED))
+                    .hasMessageContaining("exporting 1 path from the local store failed (nix-store --export exited 3");
+        }
+    }
+
+    @Test
+    void aStreamedExportThatSucceedsReadsToItsEnd() throws Exception {
+        Process export = new ProcessBuilder("sh", "-c", "printf whole").start();
+
+        try (InputStream stream = Exports.streamed(export, NEW_PATHS)) {
+            assertThat(new String(stream.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("whole");
+        }
+    }
+
+    private static Exports countingExports(AtomicInteger exports) {
+        return new Exports(argv -> {
+            exports.incrementAndGet();
+            return String.join(" ", argv).getBytes(StandardCharsets.UTF_8);
+        });
     }
 
     @Test
@@ -69,9 +119,9 @@ class ExportsTest {
         });
 
         for (int i = 0; i < 2; i++) {
-            assertThatThrownBy(() -> shared.of(NEW_PATHS)).isInstanceOfSatisfying(DeployException.class,
+            assertThatThrownBy(() -> shared.shared(NEW_PATHS, 10)).isInstanceOfSatisfying(DeployException.class,
                     e -> assertThat(e.exitCode()).isEqualTo(ExitCode.BUILD_FAILED))
-                    .hasMessageContaining("exporting 1 paths from the local store failed (nix-store --export exited")
+                    .hasMessageContaining("exporting 1 path from the local store failed (nix-store --export exited")
                     .hasMessageContaining("nothing was activated");
         }
         assertThat(exports).hasValue(2);
