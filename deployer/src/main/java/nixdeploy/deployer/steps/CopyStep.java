@@ -47,7 +47,7 @@ final class CopyStep {
                 CachePushStep.notSubstituted(plan, mode, missing.size()).ifPresent(w -> console.warn(who, w));
                 console.info(who, "copying " + missing.size() + " of " + closure.paths().size() + " paths ("
                         + Human.bytes(bytes) + ")");
-                send(store, who, missing, closure);
+                send(store, who, missing, closure, bytes);
             } catch (IOException e) {
                 throw failed(host, serve.stderr().trim(), e);
             }
@@ -58,7 +58,7 @@ final class CopyStep {
         return missing;
     }
 
-    private void send(StoreCopy store, String who, List<String> missing, Closure closure)
+    private void send(StoreCopy store, String who, List<String> missing, Closure closure, long bytes)
             throws IOException, DeployException {
         boolean noDerivations = missing.stream().noneMatch(p -> p.endsWith(".drv"));
         if (mode.localKey().isPresent() && noDerivations) {
@@ -67,7 +67,7 @@ final class CopyStep {
             // the signatures the paths already have (a cache's, a build machine's) go with them
             sendSigned(store, who, missing, Optional.empty());
         } else {
-            sendExported(store, who, missing, closure);
+            sendExported(store, who, missing, closure, bytes);
         }
     }
 
@@ -104,7 +104,7 @@ final class CopyStep {
      * that fits on a command line. They come dependencies first (as {@link Closure} lists them), so
      * every batch's references are on the host before it arrives.
      */
-    private void sendExported(StoreCopy store, String who, List<String> missing, Closure closure)
+    private void sendExported(StoreCopy store, String who, List<String> missing, Closure closure, long bytes)
             throws IOException, DeployException {
         long before = 0;
         for (List<String> argv : NixCli.batches(Exports.COMMAND, missing)) {
@@ -114,7 +114,7 @@ final class CopyStep {
             Process export = shared.isPresent() ? null : startLocal(argv);
             try (InputStream stream = new Progress(shared.isPresent() ? new ByteArrayInputStream(shared.get())
                     : Exports.streamed(export, argv), sent -> console.status(who, "copying " + missing.size()
-                    + " paths: " + Human.bytes(sentBefore + sent) + " of " + Human.bytes(closure.bytes(missing))))) {
+                    + " paths: " + Human.bytes(sentBefore + sent) + " of " + Human.bytes(bytes)))) {
                 before += store.importExport(stream);
             } catch (Exports.Failed e) {
                 throw e.reason;

@@ -122,9 +122,10 @@ final class HostCommands {
      * or the host restarted) is removed by the next activation. The activation's own JVM never dumps (a
      * JDK whose base archive is missing refuses to start with -XX:ArchiveClassesAtExit, and a dump
      * that fails would change its exit status). A training that failed is retried a day later at
-     * the earliest (a full disk passes; a JDK that cannot dump costs a niced JVM a day). A missing, stale or damaged archive is skipped by the JVM itself (-Xshare:auto,
-     * checksums verified); its name changes with the JDK's release file, so an updated JDK makes a
-     * new one; the cds logging that would reach stdout, where the events go, is off.
+     * the earliest (a full disk passes; a JDK that cannot dump costs a niced JVM a day). A missing,
+     * stale or damaged archive is skipped by the JVM itself (-Xshare:auto, checksums verified); its
+     * name changes with the JDK's release file, so an updated JDK makes a new one; the cds logging
+     * that would reach stdout, where the events go, is off.
      */
     static final String WITH_CDS = "m=$1 s=$2 jar=$3 j=$4; shift 3; d=$s/cds; "
             + "mine() { ls -ldn \"$1\" 2>/dev/null | awk '$1 ~ /^drwx------\\.?$/ && $3 == 0 {ok = 1} END {exit !ok}'; }; "
