@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The launcher's class-data archive (bin/deploy): a run without one leaves the archive its JVM
  * wrote under its pid, and a later run puts it in place only if that run trained it, its JVM is
  * gone and the archive maps. The marker a real run writes once it reached a host
- * (ClassDataArchive) is written by hand here; no host is needed.
+ * (ClassDataArchive) is written by hand here; no host is needed. A run with a bad option stands
+ * for one that may train; runs that never confirm (help, the version, an evaluation) write none.
  */
 class LauncherClassDataIT {
     @TempDir
@@ -35,10 +36,10 @@ class LauncherClassDataIT {
     @Test
     void aRunWithoutAnArchiveLeavesItsOwnUnderItsPidAndTheNextDropsItUntrained() throws Exception {
         // (that the JVM has the launcher's pid, so signals reach it, is ExitCodesIT's Ctrl-C case)
-        versionLeavingAnArchive();
+        runLeavingAnArchive();
         String first = leftover().getFileName().toString();
 
-        version();
+        badOption();
 
         assertThat(names()).as("the first run's leftover gone, at most the second's there").doesNotContain(first)
                 .hasSizeLessThanOrEqualTo(1).allMatch(n -> n.matches("deployer-\\d+\\.jsa\\.\\d+\\.jsa"));
@@ -46,7 +47,7 @@ class LauncherClassDataIT {
 
     @Test
     void anArchiveItsRunTrainedIsPutInPlaceAndLaterRunsMapIt() throws Exception {
-        versionLeavingAnArchive();
+        runLeavingAnArchive();
         markTrained(leftover());
 
         version();
@@ -58,7 +59,7 @@ class LauncherClassDataIT {
 
     @Test
     void aTrainedArchiveCutShortIsDroppedNotMapped() throws Exception {
-        versionLeavingAnArchive();
+        runLeavingAnArchive();
         Path archive = leftover();
         markTrained(archive);
         archive.toFile().setWritable(true);
@@ -66,16 +67,17 @@ class LauncherClassDataIT {
             file.truncate(Files.size(archive) / 2);
         }
 
-        Cmd.Result result = version();
+        Cmd.Result result = badOption();
 
-        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+        assertThat(result.exitCode()).as("the deploy's own exit code: " + result.stdout() + result.stderr())
+                .isEqualTo(2);
         assertThat(names()).as("only the new run's own leftover").singleElement().asString()
                 .isNotEqualTo(archive.getFileName().toString()).doesNotMatch("deployer-\\d+\\.jsa");
     }
 
     @Test
     void theArchiveOfARunStillGoingIsLeftAlone() throws Exception {
-        versionLeavingAnArchive();
+        runLeavingAnArchive();
         Path archive = leftover();
         String name = archive.getFileName().toString();
         Path running = archive.resolveSibling(name.substring(0, name.lastIndexOf(".jsa.") + 5)
@@ -83,7 +85,7 @@ class LauncherClassDataIT {
         Files.move(archive, running);
         markTrained(running);
 
-        version();
+        badOption();
 
         assertThat(names()).contains(running.getFileName().toString(),
                 running.getFileName().toString().replaceAll("\\.jsa$", ".ok")).hasSize(3);
@@ -91,7 +93,7 @@ class LauncherClassDataIT {
 
     @Test
     void leftoversOfRunsThatEndedAfterTheArchiveWasInPlaceGo() throws Exception {
-        versionLeavingAnArchive();
+        runLeavingAnArchive();
         markTrained(leftover());
         version();
         Path archive = cds.resolve(names().get(0));
@@ -107,10 +109,23 @@ class LauncherClassDataIT {
     void classDataOptionsOfTheUsersOwnTurnTheArchiveOff() throws Exception {
         deploy.env("NIXDEPLOY_JAVA_OPTS", "-Xshare:off");
 
-        Cmd.Result result = version();
+        Cmd.Result result = badOption();
 
-        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(2);
         assertThat(Files.exists(cds) ? names() : List.of()).isEmpty();
+    }
+
+    @Test
+    void runsThatNeverConfirmWriteNoArchive() throws Exception {
+        for (List<String> args : List.of(List.of("--help"), List.of("-V"), List.of("status", "--help"),
+                List.of("--evaluate-only", "--no-such-option"), List.of("--dry-activate", "--no-such-option"))) {
+            deploy.run(home, args.toArray(String[]::new));
+        }
+
+        assertThat(Files.exists(cds) ? names() : List.of()).isEmpty();
+        runLeavingAnArchive();
+        assertThat(names()).as("a run that may confirm still writes one").singleElement().asString()
+                .matches("deployer-\\d+\\.jsa\\.\\d+\\.jsa");
     }
 
     /** The pid of a process that has ended. */
@@ -118,6 +133,11 @@ class LauncherClassDataIT {
         Process done = new ProcessBuilder("true").start();
         done.waitFor();
         return done.pid();
+    }
+
+    /** A run that may train an archive: it could have deployed, had its command line been right. */
+    private Cmd.Result badOption() {
+        return deploy.run(home, "--no-such-option");
     }
 
     private Cmd.Result version() {
@@ -128,10 +148,10 @@ class LauncherClassDataIT {
      * Runs until a run leaves its archive (each run clears the one before): on Debian 13's JDK 21 an
      * occasional run writes none (seen twice in CI, cause not found; it costs that run's archive).
      */
-    private void versionLeavingAnArchive() throws IOException {
+    private void runLeavingAnArchive() throws IOException {
         for (int run = 0; run < 5 && !(Files.isDirectory(cds)
                 && names().stream().anyMatch(n -> n.matches(".*\\.jsa\\.\\d+\\.jsa"))); run++) {
-            version();
+            badOption();
         }
     }
 
