@@ -111,6 +111,32 @@ class ExitCodesIT {
         assertThat(status()).contains("ROLLED_BACK").contains("the deployer was interrupted");
     }
 
+    @Test
+    void aSecondCtrlCStopsWaitingForTheHostWhichStillRollsBack() throws Exception {
+        assertThat(deploy(flake("steady", "echo steady", null, "")).exitCode()).isZero();
+        Path log = IT.work().resolve("deploy-twice.log");
+        // the host answers the rollback request only once this activation ends, 25 s on
+        Process deployer = start(flake("slower", "echo activation under way; sleep 25; echo activation done", null,
+                "confirmTimeout = 20;"), log);
+        int exit;
+        try {
+            waitForLog(log, "| activation under way");
+            Cmd.run("kill", "-INT", Long.toString(deployer.pid())).orThrow();
+            waitForLog(log, "roll back now");
+            Cmd.run("kill", "-INT", Long.toString(deployer.pid())).orThrow();
+            assertThat(deployer.waitFor(10, TimeUnit.SECONDS)).as("the deployer ends without the host's answer")
+                    .isTrue();
+            exit = deployer.exitValue();
+        } finally {
+            deployer.destroyForcibly();
+            System.out.println(log(log));
+        }
+
+        assertThat(exit).isEqualTo(ExitCode.INTERRUPTED.code);
+        assertThat(log(log)).contains("interrupted again").contains("no answer yet");
+        Poll.until(() -> name().equals("steady"), "the host back on steady by itself", Duration.ofSeconds(90));
+    }
+
     /**
      * Node {@code web}'s root {@code system} profile {@code name}, activated by {@code script}, with
      * {@code confirmed} as its nixdeploy-confirmed step (null: none).

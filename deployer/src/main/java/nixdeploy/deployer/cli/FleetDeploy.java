@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -128,7 +129,9 @@ final class FleetDeploy {
     private void rollBackPending() {
         console.plain(pending.isEmpty() ? "interrupted: no deployment was between its activation and its "
                 + "confirmation; none starts now" : "interrupted: asking hosts with pending deployments to roll back now");
-        for (PendingRollbacks.Report report : pending.rollBackAll(ROLLBACK_WAIT)) {
+        CompletableFuture<Void> again = SecondInterrupt.watch();
+        again.thenRun(() -> console.plain("interrupted again: not waiting for the hosts' answers any longer"));
+        for (PendingRollbacks.Report report : pending.rollBackAll(ROLLBACK_WAIT, again)) {
             console.info(report.name(), report.message());
         }
         console.endLive();

@@ -80,12 +80,17 @@ public final class PendingRollbacks {
         pending.remove(entry.name, entry);
     }
 
+    /** {@link #rollBackAll(Duration, CompletableFuture)}, waiting for the answers up to {@code wait}. */
+    public List<Report> rollBackAll(Duration wait) {
+        return rollBackAll(wait, new CompletableFuture<>());
+    }
+
     /**
      * Asks every pending deployment's host to roll back, side by side in the background; called from
      * the shutdown hook. Returns each host's answer, in the order the deployments were registered,
-     * after at most {@code wait}.
+     * after at most {@code wait}, or once {@code stopWaiting} completes.
      */
-    public List<Report> rollBackAll(Duration wait) {
+    public List<Report> rollBackAll(Duration wait, CompletableFuture<?> stopWaiting) {
         List<Entry> all;
         synchronized (this) {
             interrupted = true;
@@ -100,16 +105,17 @@ public final class PendingRollbacks {
                     .exceptionally(e -> "asking the host to roll back failed: " + Causes.rootMessage(e)));
         }
         try {
-            CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new))
-                    .get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.anyOf(CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)),
+                    stopWaiting).get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             // the reports say which hosts did not answer
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         List<Report> reports = new ArrayList<>();
-        answers.forEach((entry, answer) -> reports.add(new Report(entry.name, answer.getNow("no answer within "
-                + wait.toSeconds() + " s; " + (entry.confirmationSent() ? "unless it accepted the confirmation "
+        String unanswered = stopWaiting.isDone() ? "no answer yet" : "no answer within " + wait.toSeconds() + " s";
+        answers.forEach((entry, answer) -> reports.add(new Report(entry.name, answer.getNow(unanswered + "; "
+                + (entry.confirmationSent() ? "unless it accepted the confirmation "
                 + "already, " : "") + "the host rolls back by itself at its deadline"))));
         return reports;
     }

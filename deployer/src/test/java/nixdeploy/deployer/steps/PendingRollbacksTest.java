@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -105,6 +106,31 @@ class PendingRollbacksTest {
                 "no answer within 1 s; unless it accepted the confirmation already, the host rolls back by itself at "
                         + "its deadline",
                 "rolled back");
+    }
+
+    @Test
+    void aSecondInterruptStopsTheWaitAndReportsWhoHasNotAnswered() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        pending.add("stuck.system", sent -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "late";
+        });
+        pending.add("web.system", sent -> "rolled back").orElseThrow();
+        CompletableFuture<Void> again = new CompletableFuture<>();
+
+        CompletableFuture<List<PendingRollbacks.Report>> reports = CompletableFuture.supplyAsync(
+                () -> pending.rollBackAll(Duration.ofMinutes(5), again));
+        Thread.sleep(200);
+        assertThat(reports).as("still waiting for the stuck host").isNotDone();
+        again.complete(null);
+
+        assertThat(reports.get(5, TimeUnit.SECONDS)).extracting(PendingRollbacks.Report::message).containsExactly(
+                "no answer yet; the host rolls back by itself at its deadline", "rolled back");
+        never.countDown();
     }
 
     @Test
