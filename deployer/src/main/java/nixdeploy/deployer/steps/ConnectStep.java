@@ -104,19 +104,19 @@ final class ConnectStep {
                     throw new UncheckedIOException(e);
                 }
             });
-            // the activation's shell answers the Java probe first, unless the profile names its java
-            boolean probe = plan.javaPath().isEmpty();
+            // the activation's shell answers the probe first: which Java, unless the profile names it
             List<String> args = ActivatorArgs.activate(plan, mode, deploymentId);
             String activationCommand = HostCommands.gatedActivator(plan, host.user(), profileUser, activatorJar,
                     args, passwordOnStdin, false);
-            RemoteHost.RemoteProcess activation = host.start(probe ? HostCommands.gatedActivator(plan, host.user(),
-                    profileUser, activatorJar, args, passwordOnStdin, true) : activationCommand);
-            String answer = probe ? probe(activation) : "";
-            ActivatorLaunch launch = probe ? launch(plan, answer) : ActivatorLaunch.with(plan.javaPath().get(),
-                    activatorJar);
+            RemoteHost.RemoteProcess activation = host.start(HostCommands.gatedActivator(plan, host.user(),
+                    profileUser, activatorJar, args, passwordOnStdin, true));
+            String answer = probe(activation);
+            ActivatorLaunch launch = plan.javaPath().isEmpty() ? launch(plan, answer)
+                    : ActivatorLaunch.with(plan.javaPath().get(), activatorJar);
             String go = HostCommands.go(launch.java());
-            // the activator's jar is there already: its JVM boots now, while Nix builds and the closure
-            // is copied, and waits for its own go; with sudo's password still to come, the gate waits
+            // the activator could start now (its jar, and its java if the profile names one, are there): its
+            // JVM boots while Nix builds and the closure is copied, and waits for its own go; with sudo's
+            // password still to come, the gate waits
             boolean gateOpened = answer.lines().anyMatch(l -> l.strip().equals(HostCommands.ACTIVATOR_THERE))
                     && !passwordOnStdin;
             if (gateOpened) {

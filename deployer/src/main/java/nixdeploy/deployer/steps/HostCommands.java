@@ -65,13 +65,17 @@ final class HostCommands {
     /**
      * The activator's command behind a gate: the host starts the shell now (a login shell's start-up
      * can take long) and runs the activator only once the first line of stdin is {@link #go}, which
-     * names the java to run it with. With {@code probe}, the shell first answers {@link HostJava}'s
-     * probe, ended by {@link HostJava#END}: one command for both saves a channel and a round trip.
+     * names the java to run it with. With {@code probe}, the shell first answers, up to
+     * {@link HostJava#END}: {@link HostJava}'s probe (unless the profile names its {@code javaPath})
+     * and whether the activator could start now ({@link #ACTIVATOR_THERE}: its jar is there, and the
+     * profile's java if it names one). One command for both saves a channel and a round trip.
      */
     static String gatedActivator(ProfilePlan plan, String sshUser, String profileUser, String jar,
             List<String> args, boolean passwordOnStdin, boolean probe) {
-        String script = (probe ? HostJava.SCRIPT + "; [ ! -e " + ShellQuote.quote(jar) + " ] || echo "
-                + ACTIVATOR_THERE + "; echo " + HostJava.END + "; " : "") + GATE;
+        String startable = "[ -e " + ShellQuote.quote(jar) + " ]"
+                + plan.javaPath().map(java -> " && [ -x " + ShellQuote.quote(java) + " ]").orElse("");
+        String script = (probe ? (plan.javaPath().isEmpty() ? HostJava.SCRIPT + "; " : "") + "if " + startable
+                + "; then echo " + ACTIVATOR_THERE + "; fi; echo " + HostJava.END + "; " : "") + GATE;
         List<String> argv = new ArrayList<>(List.of("sh", "-c", script, "nixdeploy-gate"));
         List<String> awaiting = new ArrayList<>(List.of(AWAIT_GO));
         awaiting.addAll(args);
@@ -88,7 +92,7 @@ final class HostCommands {
      */
     static final String AWAIT_GO = "--await-go";
 
-    /** What the probe prints when the activator's jar is already on the host. */
+    /** What the probe prints when the activator could start at once: its jar (and named java) are there. */
     static final String ACTIVATOR_THERE = "activator=present";
 
     /** The activator's own go, after the gate's (and sudo's password, if any). */

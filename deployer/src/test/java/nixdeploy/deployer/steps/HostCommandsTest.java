@@ -125,6 +125,36 @@ class HostCommandsTest {
     }
 
     @Test
+    void withAJavaPathTheProbeOnlySaysWhetherTheJarAndThatJavaAreThere() throws Exception {
+        Path jar = write(dir.resolve("activator.jar"), "");
+        Path java = write(dir.resolve("bin/java"), "#!/bin/sh\n");
+
+        assertThat(probeAnswer(withJavaPath(java.toString()), jar.toString())).isEqualTo(
+                HostCommands.ACTIVATOR_THERE + "\n");
+        assertThat(probeAnswer(withJavaPath(dir.resolve("elsewhere/java").toString()), jar.toString()))
+                .as("the profile's java is not on the host (yet): the gate waits for the copy").isEmpty();
+        assertThat(probeAnswer(withJavaPath(java.toString()), dir.resolve("no.jar").toString())).isEmpty();
+        assertThat(probeAnswer(plan(null), jar.toString())).as("without one, the host's Java is probed")
+                .contains("system=").contains(HostCommands.ACTIVATOR_THERE);
+    }
+
+    private static ProfilePlan withJavaPath(String javaPath) {
+        return new ProfilePlan("web", "system", "web.example.org", List.of(), "/nix/store/x-web", Optional.empty(),
+                new Settings(null, null, null, null, null, null, null, null, null, true, null, null, javaPath, null,
+                        null), null, "deploy.nodes.web.healthChecks");
+    }
+
+    /** What the gated command says before its gate, for {@code jar}; its gate then gets no go. */
+    private static String probeAnswer(ProfilePlan plan, String jar) throws Exception {
+        Process process = new ProcessBuilder("/bin/sh", "-c", HostCommands.gatedActivator(plan, "root", "root", jar,
+                List.of("status"), false, true)).start();
+        process.getOutputStream().close();
+        String answer = HostJava.read(process.getInputStream());
+        process.waitFor();
+        return answer;
+    }
+
+    @Test
     void underANopasswdRuleThePasswordNeverReachesTheActivator() throws Exception {
         // a password that would pass for a token, as one could have become the activator's token
         String password = "passwordLongEnoughToBeAToken";
@@ -190,8 +220,10 @@ class HostCommandsTest {
         return status;
     }
 
-    private static void write(Path file, String text) throws IOException {
+    private static Path write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
         Files.writeString(file, text);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
     }
 }
