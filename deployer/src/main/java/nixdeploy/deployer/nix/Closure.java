@@ -48,6 +48,16 @@ public record Closure(Map<String, Long> sizes) {
         return List.copyOf(sizes.keySet());
     }
 
+    /**
+     * This closure and {@code other}'s: this one's paths first, then the other's that it lacks,
+     * which keeps dependencies first (each closure holds its paths' references).
+     */
+    public Closure with(Closure other) {
+        Map<String, Long> union = new LinkedHashMap<>(sizes);
+        other.sizes.forEach(union::putIfAbsent);
+        return new Closure(union);
+    }
+
     public long bytes(List<String> paths) {
         return paths.stream().mapToLong(p -> sizes.getOrDefault(p, 0L)).sum();
     }

@@ -46,7 +46,8 @@ final class ConnectStep {
 
     /** Starts preparing the host in the background. */
     PreparedHost prepare(ProfilePlan plan) {
-        return new PreparedHost(plan, Background.supply(() -> open(plan)));
+        CompletableFuture<List<String>> question = new CompletableFuture<>();
+        return new PreparedHost(plan, Background.supply(() -> open(plan, question)), question);
     }
 
     /** The prepared host, made ready again if its connection or commands closed in the meantime. */
@@ -57,7 +58,7 @@ final class ConnectStep {
         } catch (UncheckedIOException e) {
             console.debug(prepared.plan().name(), "the connection broke while the host was made ready ("
                     + e.getCause().getMessage() + "); connecting again");
-            return reopen(prepared.plan());
+            return reopen(prepared.plan(), prepared.question());
         }
         if (ready.host().isOpen() && ready.serve().isOpen() && ready.activation().isOpen()) {
             return ready;
@@ -65,19 +66,22 @@ final class ConnectStep {
         // nothing ran there yet: the activation's shell waits for its go
         console.debug(prepared.plan().name(), "the connection opened during the build closed; connecting again");
         ready.host().close();
-        return reopen(prepared.plan());
+        return reopen(prepared.plan(), prepared.question());
     }
 
-    /** A new connection, its commands started, for a deployment whose first connection died. */
-    PreparedHost.Ready reopen(ProfilePlan plan) throws DeployException {
+    /**
+     * A new connection, its commands started, for a deployment whose first connection died;
+     * {@code question} as {@link PreparedHost#ask}.
+     */
+    PreparedHost.Ready reopen(ProfilePlan plan, CompletableFuture<List<String>> question) throws DeployException {
         try {
-            return open(plan);
+            return open(plan, question);
         } catch (CompletionException e) {
             throw (DeployException) e.getCause();
         }
     }
 
-    private PreparedHost.Ready open(ProfilePlan plan) {
+    private PreparedHost.Ready open(ProfilePlan plan, CompletableFuture<List<String>> question) {
         String who = plan.name();
         SshTarget target = targets.of(plan.hostname(), plan.sshUser().orElse(null), plan.sshOpts(), who);
         Optional<EarlyConnections.Early> early = this.early.take(target);
@@ -104,6 +108,15 @@ final class ConnectStep {
                     throw new UncheckedIOException(e);
                 }
             });
+            CompletableFuture<StoreCopy> store = serveStarted.thenCombine(question, (serve, paths) -> {
+                try {
+                    StoreCopy copy = new StoreCopy(serve.stdin(), serve.stdout());
+                    copy.ask(paths, plan.substituteOnHost());
+                    return copy;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             // the activation's shell answers the probe first: which Java, unless the profile names it
             List<String> args = ActivatorArgs.activate(plan, mode, deploymentId);
             String activationCommand = HostCommands.gatedActivator(plan, host.user(), profileUser, activatorJar,
@@ -124,7 +137,7 @@ final class ConnectStep {
                 activation.stdin().flush();
             }
             RemoteHost.RemoteProcess serve = joined(serveStarted);
-            return new PreparedHost.Ready(target, host, serve, activation, activationCommand, launch, profileUser,
+            return new PreparedHost.Ready(target, host, serve, store, activation, activationCommand, launch, profileUser,
                     deploymentId, gateOpened);
         } catch (DeployException e) {
             host.close();

@@ -3,8 +3,12 @@ package nixdeploy.deployer.steps;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
 import nixdeploy.deployer.config.ProfilePlan;
@@ -32,13 +36,28 @@ final class CopyStep {
     /** Returns the paths it copied. */
     List<String> copy(RemoteHost host, RemoteHost.RemoteProcess started, ProfilePlan plan, Closure closure)
             throws IOException, DeployException {
+        return copy(host, started, CompletableFuture.completedFuture(new StoreCopy(started.stdin(), started.stdout())),
+                plan, closure);
+    }
+
+    /**
+     * Returns the paths it copied; {@code asked} talks to {@code started}, and may have asked about
+     * some of the closure's paths already (see {@link PreparedHost#ask}).
+     */
+    List<String> copy(RemoteHost host, RemoteHost.RemoteProcess started, CompletableFuture<StoreCopy> asked,
+            ProfilePlan plan, Closure closure) throws IOException, DeployException {
         String who = plan.name();
         long start = System.nanoTime();
         List<String> missing;
         long bytes;
         try (RemoteHost.RemoteProcess serve = started) {
-            try (StoreCopy store = new StoreCopy(serve.stdin(), serve.stdout())) {
-                missing = store.missing(closure.paths(), plan.substituteOnHost());
+            try (StoreCopy store = joined(asked)) {
+                Set<String> askedAbout = store.asked();
+                List<String> rest = closure.paths().stream().filter(p -> !askedAbout.contains(p)).toList();
+                if (!rest.isEmpty()) {
+                    store.ask(rest, plan.substituteOnHost());
+                }
+                missing = store.missing();
                 if (missing.isEmpty()) {
                     console.info(who, "host already has all " + closure.paths().size() + " paths; copying nothing");
                     return missing;
@@ -56,6 +75,17 @@ final class CopyStep {
         console.info(who, "copied " + missing.size() + " paths (" + Human.bytes(bytes) + ") in "
                 + Human.millisSince(start) + " ms");
         return missing;
+    }
+
+    private static StoreCopy joined(CompletableFuture<StoreCopy> store) throws IOException {
+        try {
+            return store.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     private void send(StoreCopy store, String who, List<String> missing, Closure closure, long bytes)

@@ -8,7 +8,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import nixdeploy.deployer.Background;
 import nixdeploy.deployer.Causes;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
@@ -115,6 +118,15 @@ public final class ProfileDeployer {
      */
     public Outcome deploy(PreparedHost prepared, List<HealthCheck> checks, Optional<String> derivation) {
         ProfilePlan plan = prepared.plan();
+        // read while the connection is made, and asked about as soon as the copy's channel is open
+        CompletableFuture<Closure> closure = Background.supply(() -> {
+            try {
+                return closures.of(roots(plan, derivation));
+            } catch (DeployException e) {
+                throw new CompletionException(e);
+            }
+        });
+        prepared.ask(closure.thenApply(Closure::paths));
         PreparedHost.Ready ready;
         try {
             ready = connect.ready(prepared);
@@ -127,18 +139,19 @@ public final class ProfileDeployer {
             return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "the connection to " + plan.hostname()
                     + " failed before activation (" + e.getCause().getMessage() + "); nothing was changed");
         }
-        return deployOn(plan, ready, checks, derivation, true);
+        return deployOn(plan, ready, closure, prepared.question(), checks, derivation, true);
     }
 
     /** Deploys over {@code ready}'s connection; a copy cut off by a dead connection goes once more over a new one. */
-    private Outcome deployOn(ProfilePlan plan, PreparedHost.Ready ready, List<HealthCheck> checks,
-            Optional<String> derivation, boolean mayReconnect) {
+    private Outcome deployOn(ProfilePlan plan, PreparedHost.Ready ready, CompletableFuture<Closure> closure,
+            CompletableFuture<List<String>> question, List<HealthCheck> checks, Optional<String> derivation,
+            boolean mayReconnect) {
         RemoteHost host = ready.host();
         try (host) {
             Invocation inv;
             // up to the activation nothing on the host changes: whatever fails, it is not deployed
             try {
-                inv = copied(plan, ready, checks, derivation);
+                inv = copied(plan, ready, closure, checks, derivation);
             } catch (CopyStep.ConnectionLost e) {
                 // with --checksigs only the paths sent are verified: those the first attempt sent would not be
                 if (!mayReconnect || mode.checkSigs()) {
@@ -149,12 +162,12 @@ public final class ProfileDeployer {
                 host.close();
                 PreparedHost.Ready again;
                 try {
-                    again = connect.reopen(plan);
+                    again = connect.reopen(plan, question);
                 } catch (DeployException | RuntimeException failed) {
                     return new Outcome(plan, Outcome.Status.CONNECT_FAILED, e.getMessage() + "; connecting again "
                             + "failed too: " + failed.getMessage());
                 }
-                return deployOn(plan, again, checks, derivation, false);
+                return deployOn(plan, again, closure, question, checks, derivation, false);
             } catch (DeployException e) {
                 return new Outcome(plan, notDeployed(e.exitCode()), nothingChanged(e.getMessage()));
             } catch (RuntimeException e) {
@@ -169,23 +182,24 @@ public final class ProfileDeployer {
         }
     }
 
-    /** Copies (and builds) what the profile needs; returns what activating it takes. */
-    private Invocation copied(ProfilePlan plan, PreparedHost.Ready ready, List<HealthCheck> checks,
-            Optional<String> derivation) throws IOException, DeployException {
+    /**
+     * Copies (and builds) what the profile needs: the {@code profileClosure}, and our Java runtime's
+     * when the host runs the activator on it; returns what activating it takes.
+     */
+    private Invocation copied(ProfilePlan plan, PreparedHost.Ready ready, CompletableFuture<Closure> profileClosure,
+            List<HealthCheck> checks, Optional<String> derivation) throws IOException, DeployException {
         RemoteHost host = ready.host();
-        List<String> roots = new ArrayList<>(List.of(activatorJar));
-        if (mode.rollbackTo().isEmpty()) {
-            roots.add(0, derivation.orElse(plan.storePath()));
+        Closure closure = Background.join(profileClosure);
+        if (ready.launch().runtime().isPresent()) {
+            closure = closure.with(closures.of(List.of(ready.launch().runtime().get())));
         }
-        ready.launch().runtime().ifPresent(roots::add);
-        Closure closure = closures.of(roots);
         boolean sudo = !ready.profileUser().equals(host.user());
         if (sudo && plan.interactiveSudo() && !plan.sudo().get(0).endsWith("sudo")) {
             throw new DeployException(ExitCode.HOST_UNSUPPORTED, "interactiveSudo works with sudo only, not with '"
                     + String.join(" ", plan.sudo()) + "'");
         }
         String password = sudo && plan.interactiveSudo() ? sudoPassword.get() : null;
-        List<String> sent = copy.copy(host, ready.serve(), plan, closure);
+        List<String> sent = copy.copy(host, ready.serve(), ready.store(), plan, closure);
         if (mode.checkSigs() && !sent.isEmpty()) {
             signatures.verify(host, plan, sent);
         }
@@ -194,6 +208,15 @@ public final class ProfileDeployer {
         }
         return new Invocation(plan, ready.target(), host.address(), host.user(), ready.profileUser(), ready.launch(),
                 plan.explicitProfilePath().orElse(null), newToken(), password, checks, ready.deploymentId());
+    }
+
+    /** What the profile needs on the host besides a Java runtime: its path (or derivation) and the activator. */
+    private List<String> roots(ProfilePlan plan, Optional<String> derivation) {
+        List<String> roots = new ArrayList<>(List.of(activatorJar));
+        if (mode.rollbackTo().isEmpty()) {
+            roots.add(0, derivation.orElse(plan.storePath()));
+        }
+        return roots;
     }
 
     private static Outcome.Status notDeployed(ExitCode code) {

@@ -8,8 +8,11 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import nixdeploy.deployer.nix.PathInfo;
 
@@ -30,6 +33,8 @@ final class StoreCopy implements AutoCloseable {
     private final OutputStream out;
     private final DataInputStream in;
 
+    private final Queue<List<String>> unanswered = new ArrayDeque<>();
+    private final Set<String> asked = new HashSet<>();
     private boolean greeted;
 
     /**
@@ -63,6 +68,15 @@ final class StoreCopy implements AutoCloseable {
 
     /** The paths among {@code paths} that are not valid on the host (after substitution if asked). */
     List<String> missing(List<String> paths, boolean substitute) throws IOException {
+        ask(paths, substitute);
+        return missing();
+    }
+
+    /**
+     * Asks which of {@code paths} the host lacks (after substitution if asked), without waiting for
+     * the answer: {@link #missing()} reads it.
+     */
+    synchronized void ask(List<String> paths, boolean substitute) throws IOException {
         writeLong(QUERY_VALID_PATHS);
         writeLong(1);
         writeLong(substitute ? 1 : 0);
@@ -71,18 +85,35 @@ final class StoreCopy implements AutoCloseable {
             writeString(path);
         }
         out.flush();
-        greeted();
-        long count = readLong();
-        Set<String> valid = new HashSet<>();
-        for (long i = 0; i < count; i++) {
-            valid.add(readString());
+        unanswered.add(paths);
+        asked.addAll(paths);
+    }
+
+    /** Every path asked about so far, answered or not. */
+    synchronized Set<String> asked() {
+        return Set.copyOf(asked);
+    }
+
+    /** The answers to the questions not read yet: the paths the host lacks, in the order asked. */
+    synchronized List<String> missing() throws IOException {
+        List<String> missing = new ArrayList<>();
+        while (!unanswered.isEmpty()) {
+            List<String> paths = unanswered.remove();
+            greeted();
+            long count = readLong();
+            Set<String> valid = new HashSet<>();
+            for (long i = 0; i < count; i++) {
+                valid.add(readString());
+            }
+            // in the order asked, which the batched export relies on; a set, as closures have 30,000 paths
+            paths.stream().filter(p -> !valid.contains(p)).forEach(missing::add);
         }
-        // in the order asked, which the batched export relies on; a set, as closures have 30,000 paths
-        return paths.stream().filter(p -> !valid.contains(p)).toList();
+        return missing;
     }
 
     /** Sends a {@code nix-store --export} stream and waits for the host to confirm the import. */
     long importExport(InputStream export) throws IOException {
+        answered();
         writeLong(IMPORT_PATHS);
         long bytes = export.transferTo(out);
         out.flush();
@@ -98,6 +129,7 @@ final class StoreCopy implements AutoCloseable {
      * host that only trusts signed paths accepts it. {@code nar} is {@code nix-store --dump} of it.
      */
     void addToStoreNar(PathInfo info, InputStream nar) throws IOException {
+        answered();
         writeLong(ADD_TO_STORE_NAR);
         writeString(info.path());
         writeString(info.deriver());
@@ -122,6 +154,13 @@ final class StoreCopy implements AutoCloseable {
         greeted();
         if (readLong() != 1) {
             throw new IOException("the host did not confirm adding " + info.path());
+        }
+    }
+
+    /** The answers come in the order asked: a question's must be read before the next command's. */
+    private synchronized void answered() {
+        if (!unanswered.isEmpty()) {
+            throw new IllegalStateException("the answers to the missing-path questions were not read");
         }
     }
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.testhosts.LocalNix;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,25 @@ class ClosureTest {
         for (String path : closure.paths()) {
             assertThat(closure.bytes(List.of(path))).as(path).isEqualTo(narSize(path));
         }
+    }
+
+    @Test
+    void withAnotherHoldsThisOnesPathsFirstThenTheOthersItLacks() {
+        Closure profile = new Closure(sizes("/nix/store/a-libc", 1L, "/nix/store/b-profile", 2L));
+        Closure runtime = new Closure(sizes("/nix/store/a-libc", 1L, "/nix/store/c-jre", 3L));
+
+        Closure both = profile.with(runtime);
+
+        assertThat(both.paths()).containsExactly("/nix/store/a-libc", "/nix/store/b-profile", "/nix/store/c-jre");
+        assertThat(both.bytes(both.paths())).isEqualTo(6L);
+        assertThat(profile.paths()).as("unchanged").hasSize(2);
+    }
+
+    private static Map<String, Long> sizes(String path1, long size1, String path2, long size2) {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        sizes.put(path1, size1);
+        sizes.put(path2, size2);
+        return sizes;
     }
 
     @Test

@@ -21,7 +21,7 @@ class ActivateStepTest {
 
     private PreparedHost.Ready ready(boolean gateOpened) {
         RemoteHost.RemoteProcess activation = host.start("activate");
-        return new PreparedHost.Ready(StepFixtures.invocation().target(), host, null, activation, "activate",
+        return new PreparedHost.Ready(StepFixtures.invocation().target(), host, null, null, activation, "activate",
                 StepFixtures.invocation().launch(), "deploy", StepFixtures.DEPLOYMENT, gateOpened);
     }
 

@@ -50,6 +50,37 @@ class StoreCopyTest {
         }
     }
 
+    /** The deployment asks about the profile's closure early, and about the rest (a Java runtime) later. */
+    @Test
+    void questionsAskedAheadAreAnsweredTogetherInTheOrderAsked() throws Exception {
+        assumeTrue(nixStoreOnPath(), "nix-store is not on PATH");
+        String present = LocalNix.build("derivation { name = \"nixdeploy-storecopy-test\"; "
+                + "system = builtins.currentSystem; builder = \"/bin/sh\"; args = [ \"-c\" \"echo hi > $out\" ]; }");
+        String alsoMissing = MISSING.replace("-missing", "-also-missing");
+
+        Process serve = new ProcessBuilder("nix-store", "--serve", "--write")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (StoreCopy copy = new StoreCopy(serve.getOutputStream(), serve.getInputStream())) {
+            copy.ask(List.of(MISSING, present), false);
+            copy.ask(List.of(present, alsoMissing), false);
+
+            assertThat(copy.asked()).containsExactlyInAnyOrder(MISSING, present, alsoMissing);
+            assertThat(copy.missing()).containsExactly(MISSING, alsoMissing);
+            assertThat(copy.missing()).as("every answer was read").isEmpty();
+        } finally {
+            serve.destroyForcibly();
+        }
+    }
+
+    @Test
+    void noCommandGoesBeforeTheAnswersToTheQuestionsAhead() throws Exception {
+        StoreCopy copy = new StoreCopy(new ByteArrayOutputStream(), new ByteArrayInputStream(new byte[0]));
+        copy.ask(List.of(MISSING), false);
+
+        assertThatThrownBy(() -> copy.importExport(new ByteArrayInputStream(new byte[0])))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("were not read");
+    }
+
     /** A closure too long for one command line goes over as several exports, in one conversation. */
     @Test
     void importsSeveralExportsInOneConversation() throws Exception {
