@@ -108,15 +108,20 @@ final class ConnectStep {
                     throw new UncheckedIOException(e);
                 }
             });
-            CompletableFuture<StoreCopy> store = serveStarted.thenCombine(question, (serve, paths) -> {
+            // the question goes as soon as the channel is open and the closure read, whichever is last,
+            // from a thread of its own: it can be long, and this connection may be given up meanwhile
+            CompletableFuture<StoreCopy> store = serveStarted.thenCombineAsync(question, (serve, paths) -> {
                 try {
+                    if (!serve.isOpen()) {
+                        throw new IOException("the copy's channel closed before its first question");
+                    }
                     StoreCopy copy = new StoreCopy(serve.stdin(), serve.stdout());
                     copy.ask(paths, plan.substituteOnHost());
                     return copy;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            }, Background.executor());
             // the activation's shell answers the probe first: which Java, unless the profile names it
             List<String> args = ActivatorArgs.activate(plan, mode, deploymentId);
             String activationCommand = HostCommands.gatedActivator(plan, host.user(), profileUser, activatorJar,

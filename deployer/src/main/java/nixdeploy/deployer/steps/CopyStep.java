@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -36,24 +37,31 @@ final class CopyStep {
     /** Returns the paths it copied. */
     List<String> copy(RemoteHost host, RemoteHost.RemoteProcess started, ProfilePlan plan, Closure closure)
             throws IOException, DeployException {
-        return copy(host, started, CompletableFuture.completedFuture(new StoreCopy(started.stdin(), started.stdout())),
-                plan, closure);
+        return copy(host, started, CompletableFuture.supplyAsync(() -> {
+            try {
+                return new StoreCopy(started.stdin(), started.stdout());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, Runnable::run), List.of(), plan, closure);
     }
 
     /**
-     * Returns the paths it copied; {@code asked} talks to {@code started}, and may have asked about
-     * some of the closure's paths already (see {@link PreparedHost#ask}).
+     * Returns the paths it copied; {@code talking} talks to {@code started}, and has asked about
+     * {@code askedAhead} already (see {@link PreparedHost#ask}).
      */
-    List<String> copy(RemoteHost host, RemoteHost.RemoteProcess started, CompletableFuture<StoreCopy> asked,
-            ProfilePlan plan, Closure closure) throws IOException, DeployException {
+    List<String> copy(RemoteHost host, RemoteHost.RemoteProcess started, CompletableFuture<StoreCopy> talking,
+            List<String> askedAhead, ProfilePlan plan, Closure closure) throws IOException, DeployException {
         String who = plan.name();
         long start = System.nanoTime();
         List<String> missing;
         long bytes;
         try (RemoteHost.RemoteProcess serve = started) {
-            try (StoreCopy store = joined(asked)) {
-                Set<String> askedAbout = store.asked();
-                List<String> rest = closure.paths().stream().filter(p -> !askedAbout.contains(p)).toList();
+            try (StoreCopy store = joined(talking)) {
+                Set<String> asked = new HashSet<>(askedAhead);
+                List<String> rest = closure.paths().stream().filter(p -> !asked.contains(p)).toList();
+                // written before the first answer is read: small (our runtime's paths), it fits the
+                // SSH window while the host writes an answer we have not read yet
                 if (!rest.isEmpty()) {
                     store.ask(rest, plan.substituteOnHost());
                 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import nixdeploy.deployer.Background;
 import nixdeploy.deployer.Causes;
@@ -67,6 +66,7 @@ public final class ProfileDeployer {
     private final Mode mode;
     private final UndoStep undo;
     private final Closures closures = new Closures();
+    private final Optional<ActivatorRuntime> runtime;
 
     /**
      * {@code activatorJar} is the activator's store path; {@code runtime}, our Java runtime for hosts
@@ -90,6 +90,7 @@ public final class ProfileDeployer {
         this.activatorJar = activatorJar;
         this.sudoPassword = sudoPassword;
         this.mode = mode;
+        this.runtime = runtime;
         Targets targets = new Targets(console);
         FreshConnections connections = new FreshConnections(connector, console);
         this.connect = new ConnectStep(connector, console, targets, activatorJar, runtime, mode, early);
@@ -118,15 +119,9 @@ public final class ProfileDeployer {
      */
     public Outcome deploy(PreparedHost prepared, List<HealthCheck> checks, Optional<String> derivation) {
         ProfilePlan plan = prepared.plan();
-        // read while the connection is made, and asked about as soon as the copy's channel is open
-        CompletableFuture<Closure> closure = Background.supply(() -> {
-            try {
-                return closures.of(roots(plan, derivation));
-            } catch (DeployException e) {
-                throw new CompletionException(e);
-            }
-        });
-        prepared.ask(closure.thenApply(Closure::paths));
+        EarlyClosure closure = new EarlyClosure(closures, roots(plan, derivation),
+                runtime.map(ActivatorRuntime::storePath));
+        prepared.ask(closure.profilePaths());
         PreparedHost.Ready ready;
         try {
             ready = connect.ready(prepared);
@@ -143,7 +138,7 @@ public final class ProfileDeployer {
     }
 
     /** Deploys over {@code ready}'s connection; a copy cut off by a dead connection goes once more over a new one. */
-    private Outcome deployOn(ProfilePlan plan, PreparedHost.Ready ready, CompletableFuture<Closure> closure,
+    private Outcome deployOn(ProfilePlan plan, PreparedHost.Ready ready, EarlyClosure closure,
             CompletableFuture<List<String>> question, List<HealthCheck> checks, Optional<String> derivation,
             boolean mayReconnect) {
         RemoteHost host = ready.host();
@@ -151,7 +146,8 @@ public final class ProfileDeployer {
             Invocation inv;
             // up to the activation nothing on the host changes: whatever fails, it is not deployed
             try {
-                inv = copied(plan, ready, closure, checks, derivation);
+                inv = copied(plan, ready, closure, Background.join(question), checks, derivation);
+                closure.release();
             } catch (CopyStep.ConnectionLost e) {
                 // with --checksigs only the paths sent are verified: those the first attempt sent would not be
                 if (!mayReconnect || mode.checkSigs()) {
@@ -183,23 +179,20 @@ public final class ProfileDeployer {
     }
 
     /**
-     * Copies (and builds) what the profile needs: the {@code profileClosure}, and our Java runtime's
-     * when the host runs the activator on it; returns what activating it takes.
+     * Copies (and builds) what the profile needs, of which the host was asked about {@code askedAhead}
+     * already; returns what activating it takes.
      */
-    private Invocation copied(ProfilePlan plan, PreparedHost.Ready ready, CompletableFuture<Closure> profileClosure,
+    private Invocation copied(ProfilePlan plan, PreparedHost.Ready ready, EarlyClosure early, List<String> askedAhead,
             List<HealthCheck> checks, Optional<String> derivation) throws IOException, DeployException {
         RemoteHost host = ready.host();
-        Closure closure = Background.join(profileClosure);
-        if (ready.launch().runtime().isPresent()) {
-            closure = closure.with(closures.of(List.of(ready.launch().runtime().get())));
-        }
+        Closure closure = early.toCopy(ready.launch().runtime().isPresent());
         boolean sudo = !ready.profileUser().equals(host.user());
         if (sudo && plan.interactiveSudo() && !plan.sudo().get(0).endsWith("sudo")) {
             throw new DeployException(ExitCode.HOST_UNSUPPORTED, "interactiveSudo works with sudo only, not with '"
                     + String.join(" ", plan.sudo()) + "'");
         }
         String password = sudo && plan.interactiveSudo() ? sudoPassword.get() : null;
-        List<String> sent = copy.copy(host, ready.serve(), ready.store(), plan, closure);
+        List<String> sent = copy.copy(host, ready.serve(), ready.store(), askedAhead, plan, closure);
         if (mode.checkSigs() && !sent.isEmpty()) {
             signatures.verify(host, plan, sent);
         }

@@ -34,7 +34,6 @@ final class StoreCopy implements AutoCloseable {
     private final DataInputStream in;
 
     private final Queue<List<String>> unanswered = new ArrayDeque<>();
-    private final Set<String> asked = new HashSet<>();
     private boolean greeted;
 
     /**
@@ -86,12 +85,6 @@ final class StoreCopy implements AutoCloseable {
         }
         out.flush();
         unanswered.add(paths);
-        asked.addAll(paths);
-    }
-
-    /** Every path asked about so far, answered or not. */
-    synchronized Set<String> asked() {
-        return Set.copyOf(asked);
     }
 
     /** The answers to the questions not read yet: the paths the host lacks, in the order asked. */
