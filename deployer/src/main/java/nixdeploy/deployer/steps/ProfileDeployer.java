@@ -31,6 +31,8 @@ import nixdeploy.deployer.remote.RemoteHost;
  */
 public final class ProfileDeployer {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Whether this process has a core to spare (taskset, a container's CPU set) for work done ahead. */
+    private static final boolean OVERLAP = Runtime.getRuntime().availableProcessors() > 1;
 
     /**
      * How to copy and activate, for every profile of one run; {@code checkSigs} ({@code --checksigs})
@@ -119,9 +121,9 @@ public final class ProfileDeployer {
      */
     public Outcome deploy(PreparedHost prepared, List<HealthCheck> checks, Optional<String> derivation) {
         ProfilePlan plan = prepared.plan();
-        EarlyClosure closure = new EarlyClosure(closures, roots(plan, derivation),
-                runtime.map(ActivatorRuntime::storePath));
-        prepared.ask(closure.profilePaths());
+        // with a core to spare, the closure is read while the connection is made and the host asked
+        // about it at once; on one core that reading only slows the connection's own work
+        EarlyClosure early = OVERLAP ? read(prepared, derivation) : null;
         PreparedHost.Ready ready;
         try {
             ready = connect.ready(prepared);
@@ -134,7 +136,16 @@ public final class ProfileDeployer {
             return new Outcome(plan, Outcome.Status.NOT_DEPLOYED, "the connection to " + plan.hostname()
                     + " failed before activation (" + e.getCause().getMessage() + "); nothing was changed");
         }
+        EarlyClosure closure = early != null ? early : read(prepared, derivation);
         return deployOn(plan, ready, closure, prepared.question(), checks, derivation, true);
+    }
+
+    /** Starts reading the deployment's closures; the host is asked about the profile's once read. */
+    private EarlyClosure read(PreparedHost prepared, Optional<String> derivation) {
+        EarlyClosure closure = new EarlyClosure(closures, roots(prepared.plan(), derivation),
+                runtime.map(ActivatorRuntime::storePath));
+        prepared.ask(closure.profilePaths());
+        return closure;
     }
 
     /** Deploys over {@code ready}'s connection; a copy cut off by a dead connection goes once more over a new one. */
