@@ -123,6 +123,7 @@ class ExitCodesIT {
             waitForLog(log, "| activation under way");
             Cmd.run("kill", "-INT", Long.toString(deployer.pid())).orThrow();
             waitForLog(log, "roll back now");
+            Thread.sleep(1500); // a second Ctrl-C within a second of the first is taken for its echo
             Cmd.run("kill", "-INT", Long.toString(deployer.pid())).orThrow();
             assertThat(deployer.waitFor(10, TimeUnit.SECONDS)).as("the deployer ends without the host's answer")
                     .isTrue();

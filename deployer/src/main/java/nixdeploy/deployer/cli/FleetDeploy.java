@@ -127,11 +127,14 @@ final class FleetDeploy {
      * the same lock a new one registers with). Always exit 9.
      */
     private void rollBackPending() {
+        CompletableFuture<Void> again = SecondInterrupt.watch(ExitCode.INTERRUPTED.code);
         console.plain(pending.isEmpty() ? "interrupted: no deployment was between its activation and its "
                 + "confirmation; none starts now" : "interrupted: asking hosts with pending deployments to roll back now");
-        CompletableFuture<Void> again = SecondInterrupt.watch();
-        again.thenRun(() -> console.plain("interrupted again: not waiting for the hosts' answers any longer"));
-        for (PendingRollbacks.Report report : pending.rollBackAll(ROLLBACK_WAIT, again)) {
+        List<PendingRollbacks.Report> reports = pending.rollBackAll(ROLLBACK_WAIT, again);
+        if (again.isDone()) {
+            console.plain("interrupted again: not waiting for the hosts' answers any longer");
+        }
+        for (PendingRollbacks.Report report : reports) {
             console.info(report.name(), report.message());
         }
         console.endLive();

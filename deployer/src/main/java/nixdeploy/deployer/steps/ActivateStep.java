@@ -57,8 +57,8 @@ final class ActivateStep {
                 + " s to confirm)" : ""));
         ActivationEvents events = new ActivationEvents(console, who, planned.profilePath(), onActivated);
         // from the go on, Ctrl-C asks the host to roll back at once: the activator may switch any moment
-        Optional<PendingRollbacks.Entry> entry = pending.add(who, confirmSent -> onInterrupt(planned, events,
-                confirmSent));
+        Optional<PendingRollbacks.Entry> entry = pending.add(who, ActivatorArgs.magicRollback(plan, mode),
+                confirmSent -> onInterrupt(planned, events, confirmSent));
         if (entry.isEmpty()) {
             activator.close();
             return new Activation.Ended(new Outcome(plan, Outcome.Status.INTERRUPTED, "interrupted before activating; "

@@ -89,7 +89,7 @@ final class ActivationRun {
     private Outcome recoverInterruptibly(Activation.Lost lost) {
         Invocation inv = lost.invocation();
         Optional<PendingRollbacks.Entry> entry = pending.add(inv.plan().name(),
-                confirmSent -> rollback.onInterrupt(inv, false));
+                ActivatorArgs.magicRollback(inv.plan(), mode), confirmSent -> rollback.onInterrupt(inv, false));
         try {
             return recover.recover(inv, lost.why(), lost.settledBy());
         } finally {

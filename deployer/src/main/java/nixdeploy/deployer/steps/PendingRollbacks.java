@@ -28,12 +28,14 @@ public final class PendingRollbacks {
     /** One deployment between its activation and its confirmation's answer. */
     static final class Entry {
         private final String name;
+        private final boolean rollsBackAlone;
         private final Function<Boolean, String> rollBack;
         private boolean confirmationSent;
         private boolean interrupted;
 
-        private Entry(String name, Function<Boolean, String> rollBack) {
+        private Entry(String name, boolean rollsBackAlone, Function<Boolean, String> rollBack) {
             this.name = name;
+            this.rollsBackAlone = rollsBackAlone;
             this.rollBack = rollBack;
         }
 
@@ -62,16 +64,22 @@ public final class PendingRollbacks {
     private final Map<String, Entry> pending = new LinkedHashMap<>();
     private boolean interrupted;
 
+    /** {@link #add(String, boolean, Function)} for a host that rolls back by itself (magic rollback). */
+    synchronized Optional<Entry> add(String name, Function<Boolean, String> rollBack) {
+        return add(name, true, rollBack);
+    }
+
     /**
      * Registers a deployment about to be confirmed, with how to roll it back (given whether its
-     * confirmation was sent; it returns what the host answered). Empty when the run was
-     * interrupted: do not confirm.
+     * confirmation was sent; it returns what the host answered); {@code rollsBackAlone}: its host
+     * rolls back by itself at its deadline (magic rollback). Empty when the run was interrupted: do
+     * not confirm.
      */
-    synchronized Optional<Entry> add(String name, Function<Boolean, String> rollBack) {
+    synchronized Optional<Entry> add(String name, boolean rollsBackAlone, Function<Boolean, String> rollBack) {
         if (interrupted) {
             return Optional.empty();
         }
-        Entry entry = new Entry(name, rollBack);
+        Entry entry = new Entry(name, rollsBackAlone, rollBack);
         pending.put(name, entry);
         return Optional.of(entry);
     }
@@ -115,8 +123,10 @@ public final class PendingRollbacks {
         List<Report> reports = new ArrayList<>();
         String unanswered = stopWaiting.isDone() ? "no answer yet" : "no answer within " + wait.toSeconds() + " s";
         answers.forEach((entry, answer) -> reports.add(new Report(entry.name, answer.getNow(unanswered + "; "
-                + (entry.confirmationSent() ? "unless it accepted the confirmation "
-                + "already, " : "") + "the host rolls back by itself at its deadline"))));
+                + (!entry.rollsBackAlone ? "magic rollback is off: unless the request got through, the new "
+                + "generation stays; check the host with deploy status" : (entry.confirmationSent()
+                ? "unless it accepted the confirmation already, " : "") + "the host rolls back by itself at its "
+                + "deadline")))));
         return reports;
     }
 

@@ -134,6 +134,26 @@ class PendingRollbacksTest {
     }
 
     @Test
+    void aHostWithoutMagicRollbackThatDidNotAnswerIsNotSaidToRollBackByItself() {
+        pending.add("web.system", false, sent -> {
+            throw new IllegalStateException("unreachable");
+        });
+        pending.add("db.system", false, sent -> {
+            try {
+                Thread.sleep(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "late";
+        });
+
+        assertThat(pending.rollBackAll(Duration.ofMillis(200))).extracting(PendingRollbacks.Report::message)
+                .containsExactly("asking the host to roll back failed: unreachable", "no answer within 0 s; magic "
+                        + "rollback is off: unless the request got through, the new generation stays; check the host "
+                        + "with deploy status");
+    }
+
+    @Test
     void aRollbackThatFailsIsReportedWithItsCause() {
         pending.add("web.system", sent -> {
             throw new IllegalStateException("connection reset");
