@@ -1,5 +1,7 @@
 package nixdeploy.deployer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +28,18 @@ public final class Background {
 
     public static <T> CompletableFuture<T> supply(Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, THREADS);
+    }
+
+    /** Waits for {@code future}; throws what it failed with, an {@link UncheckedIOException}'s cause as itself. */
+    public static <T> T joinIo(CompletableFuture<T> future) throws IOException {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** Waits for {@code future}; throws what it failed with: a {@link DeployException} or unchecked one as itself. */

@@ -141,7 +141,7 @@ final class ConnectStep {
                 activation.stdin().write(go.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 activation.stdin().flush();
             }
-            RemoteHost.RemoteProcess serve = joined(serveStarted);
+            RemoteHost.RemoteProcess serve = Background.joinIo(serveStarted);
             return new PreparedHost.Ready(target, host, serve, store, activation, activationCommand, launch, profileUser,
                     deploymentId, gateOpened);
         } catch (DeployException e) {
@@ -150,18 +150,6 @@ final class ConnectStep {
         } catch (IOException | RuntimeException e) {
             host.close();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
-        }
-    }
-
-    private static RemoteHost.RemoteProcess joined(CompletableFuture<RemoteHost.RemoteProcess> started)
-            throws IOException {
-        try {
-            return started.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof UncheckedIOException io) {
-                throw io.getCause();
-            }
-            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import nixdeploy.deployer.Background;
 import nixdeploy.deployer.DeployException;
 import nixdeploy.deployer.ExitCode;
 import nixdeploy.deployer.config.ProfilePlan;
@@ -57,7 +57,7 @@ final class CopyStep {
         List<String> missing;
         long bytes;
         try (RemoteHost.RemoteProcess serve = started) {
-            try (StoreCopy store = joined(talking)) {
+            try (StoreCopy store = Background.joinIo(talking)) {
                 Set<String> asked = new HashSet<>(askedAhead);
                 List<String> rest = closure.paths().stream().filter(p -> !asked.contains(p)).toList();
                 // written before the first answer is read: small (our runtime's paths), it fits the
@@ -83,17 +83,6 @@ final class CopyStep {
         console.info(who, "copied " + missing.size() + " paths (" + Human.bytes(bytes) + ") in "
                 + Human.millisSince(start) + " ms");
         return missing;
-    }
-
-    private static StoreCopy joined(CompletableFuture<StoreCopy> store) throws IOException {
-        try {
-            return store.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof UncheckedIOException io) {
-                throw io.getCause();
-            }
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
     }
 
     private void send(StoreCopy store, String who, List<String> missing, Closure closure, long bytes)

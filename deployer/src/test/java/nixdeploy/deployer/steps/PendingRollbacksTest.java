@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class PendingRollbacksTest {
@@ -89,14 +90,7 @@ class PendingRollbacksTest {
     @Test
     void aHostThatDoesNotAnswerInTimeIsReportedAsSuchWhileTheOthersReportTheirAnswer() {
         CountDownLatch never = new CountDownLatch(1);
-        pending.add("stuck.system", sent -> {
-            try {
-                never.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return "late";
-        }).orElseThrow().sendingConfirmation();
+        pending.add("stuck.system", answersOnceOpened(never)).orElseThrow().sendingConfirmation();
         pending.add("web.system", sent -> "rolled back").orElseThrow();
 
         List<PendingRollbacks.Report> reports = pending.rollBackAll(Duration.ofSeconds(1));
@@ -111,14 +105,7 @@ class PendingRollbacksTest {
     @Test
     void aSecondInterruptStopsTheWaitAndReportsWhoHasNotAnswered() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
-        pending.add("stuck.system", sent -> {
-            try {
-                never.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return "late";
-        });
+        pending.add("stuck.system", answersOnceOpened(never));
         pending.add("web.system", sent -> "rolled back").orElseThrow();
         CompletableFuture<Void> again = new CompletableFuture<>();
 
@@ -138,19 +125,28 @@ class PendingRollbacksTest {
         pending.add("web.system", false, sent -> {
             throw new IllegalStateException("unreachable");
         });
-        pending.add("db.system", false, sent -> {
+        CountDownLatch never = new CountDownLatch(1);
+        pending.add("db.system", false, answersOnceOpened(never));
+
+        List<PendingRollbacks.Report> reports = pending.rollBackAll(Duration.ofSeconds(1));
+        never.countDown();
+
+        assertThat(reports).extracting(PendingRollbacks.Report::message)
+                .containsExactly("asking the host to roll back failed: unreachable", "no answer within 1 s; magic "
+                        + "rollback is off: unless the request got through, the new generation stays; check the host "
+                        + "with deploy status");
+    }
+
+    /** A rollback whose host answers only once {@code latch} opens. */
+    private static Function<Boolean, String> answersOnceOpened(CountDownLatch latch) {
+        return sent -> {
             try {
-                Thread.sleep(5000);
+                latch.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             return "late";
-        });
-
-        assertThat(pending.rollBackAll(Duration.ofMillis(200))).extracting(PendingRollbacks.Report::message)
-                .containsExactly("asking the host to roll back failed: unreachable", "no answer within 0 s; magic "
-                        + "rollback is off: unless the request got through, the new generation stays; check the host "
-                        + "with deploy status");
+        };
     }
 
     @Test
