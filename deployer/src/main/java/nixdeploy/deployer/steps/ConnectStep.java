@@ -142,8 +142,8 @@ final class ConnectStep {
                 activation.stdin().flush();
             }
             RemoteHost.RemoteProcess serve = Background.joinIo(serveStarted);
-            return new PreparedHost.Ready(target, host, serve, store, activation, activationCommand, launch, profileUser,
-                    deploymentId, gateOpened);
+            return new PreparedHost.Ready(target, host, serve, store, activation, activationCommand, launch,
+                    profileUser, deploymentId, gateOpened);
         } catch (DeployException e) {
             host.close();
             throw new CompletionException(e);
